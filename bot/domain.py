@@ -1,0 +1,92 @@
+"""Frozen domain types with names from the trade.
+
+Everything the language work produces and everything the service stores is one of these.
+They are plain data: no I/O, no behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Status = Literal["proposed", "announced", "in_effect", "delayed", "removed"]
+STATUSES: tuple[Status, ...] = ("proposed", "announced", "in_effect", "delayed", "removed")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story as a source delivered it.
+
+    `body` is the story text as written (a wire story keeps its dateline at the head);
+    `published` is the publication day when the source knows it.
+    """
+
+    id: str
+    title: str
+    body: str
+    published: date | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TradeVerdict:
+    """The alert decision: is this story about international trade, and why."""
+
+    is_trade: bool
+    score: float
+    tags: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    role: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A calendar reference resolved to `YYYY-MM-DD` (a day) or `YYYY-MM` (a month)."""
+
+    text: str
+    date: str
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TariffChange:
+    """One tariff-type measure (tariff, duty, levy, surcharge, export tax) the story reports.
+
+    `value_usd` is the value of trade covered in US dollars, only when the text gives
+    dollars; `value_text` keeps the amount as written (also for S$, yen, sterling).
+    `change_text` keeps a rise or cut given only by its size ("cut by up to 50 pct").
+    """
+
+    imposer: str | None
+    target: str | None
+    products: str | None
+    value_usd: int | None
+    old_rate_pct: float | None
+    new_rate_pct: float | None
+    effective: str | None
+    status: Status
+    evidence: str
+    value_text: str | None = None
+    change_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the bot makes of one article."""
+
+    article: Article
+    trade_policy: TradeVerdict
+    people: tuple[Person, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    tariff_changes: tuple[TariffChange, ...] = ()
+    summary: str = ""
+    full: bool = field(default=True)
+    """False when extraction stopped after the trade-policy check rejected the story."""
