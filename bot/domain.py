@@ -90,3 +90,40 @@ class Analysis:
     summary: str = ""
     full: bool = field(default=True)
     """False when extraction stopped after the trade-policy check rejected the story."""
+
+
+DeliveryState = Literal["pending", "sending", "sent", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A chat channel's standing order for alerts, with its filters.
+
+    `channel` is a service-qualified id: "console:default", "slack:C0123", "discord:9876".
+    Empty `tags` / `countries` mean "any"; `countries` match a tariff change's imposer or
+    target, or a country the story is about.
+    """
+
+    channel: str
+    tags: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_score: float = 0.5
+    tariff_changes_only: bool = False
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One alert for one channel, recorded under the unique key (alert_id, channel).
+
+    pending -> sending (claimed, about to post) -> sent; a failed post goes back to pending
+    until its attempts run out (then failed). `message_ref` is the chat service's id of the
+    posted message, when it gives one.
+    """
+
+    alert_id: str
+    channel: str
+    state: DeliveryState = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    message_ref: str | None = None
