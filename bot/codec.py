@@ -9,7 +9,7 @@ came from), `tariff_changes[].value_text` and `.change_text`, and `full`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from bot.domain import (
     STATUSES,
@@ -81,7 +81,7 @@ def _opt_float(d: dict[str, Any], key: str) -> float | None:
 def _status(v: object) -> Status:
     if v not in STATUSES:
         raise ValueError(f"unknown tariff status {v!r}")
-    return cast(Status, v)
+    return v
 
 
 def analysis_from_dict(d: dict[str, Any], body: str = "") -> Analysis:
