@@ -1,0 +1,178 @@
+"""Reading articles from the formats of ../shared/CONTRACT.md.
+
+- the folder format: an optional leading `date YYYY-MM-DD`, then the story;
+- a plain `.txt` / `.md` file (publication date unknown);
+- JSONL: one article a line (`id`, `title`, `body`, optional `published`, `url`);
+- a folder: every such file in it, in name order.
+
+Readers never raise on bad input: they yield a `ReadError` naming the file (and line) and
+go on with the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.domain import Article
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".jsonl"})
+MAX_FILE_BYTES = 5_000_000
+
+_DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]*\n|[ \t]+|$)", re.IGNORECASE)
+_MD_TITLE = re.compile(r"^\s*#\s+(.+?)\s*(?:\n|$)")
+TITLE_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """An input that could not be read as an article, and why."""
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.message}"
+
+
+def derive_title(body: str) -> str:
+    """A headline for a story that has none: its first sentence, shortened at a word."""
+    from bot.analysis.text import parse_dateline, split_sentences, unwrap
+
+    _, rest = parse_dateline(body.lstrip(), None)
+    text = unwrap(rest)
+    sentences = split_sentences(text)
+    first = sentences[0].text if sentences else text.strip()
+    if len(first) <= TITLE_CHARS:
+        return first
+    cut = first[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + " ..."
+
+
+def parse_story(text: str, article_id: str, source: str | None = None) -> Article:
+    """An article from the folder format (or a plain text/Markdown story)."""
+    published: date | None = None
+    m = _DATE_HEADER.match(text)
+    if m:
+        published = date.fromisoformat(m.group(1))
+        text = text[m.end() :]
+    title = ""
+    t = _MD_TITLE.match(text)
+    if t:
+        title = t.group(1)
+        text = text[t.end() :]
+    body = text.strip("\n").rstrip()
+    return Article(
+        id=article_id,
+        title=title or derive_title(body),
+        body=body,
+        published=published,
+        source=source,
+    )
+
+
+def _decode(data: bytes, source: str) -> str | ReadError:
+    if b"\x00" in data:
+        return ReadError(source, "binary file (contains NUL bytes), not an article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return ReadError(source, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})")
+
+
+def _date_field(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"'published' must be a YYYY-MM-DD string, not {value!r}")
+    return date.fromisoformat(value[:10])
+
+
+def article_from_record(record: dict[str, object], fallback_id: str, source: str) -> Article:
+    """An article from one JSONL object; ValueError says what is wrong with it."""
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise ValueError("missing or empty 'body'")
+    raw_id = record.get("id")
+    article_id = str(raw_id) if raw_id not in (None, "") else fallback_id
+    title = record.get("title")
+    url = record.get("url")
+    dateline = record.get("dateline")
+    if isinstance(dateline, str) and dateline.strip() and not body.lstrip().startswith(dateline.strip()):
+        # the corpus keeps the wire dateline apart; the contract joins it to the body
+        body = f"{dateline.strip()} - {body}"
+    return Article(
+        id=article_id,
+        title=title.strip() if isinstance(title, str) and title.strip() else derive_title(body),
+        body=body,
+        published=_date_field(record.get("published")),
+        url=url if isinstance(url, str) and url else None,
+        source=source,
+    )
+
+
+def read_jsonl(lines: Iterable[str], source: str) -> Iterator[Article | ReadError]:
+    """Articles from JSONL lines; each bad line is a ReadError with its line number."""
+    stem = Path(source).stem if source != "-" else "stdin"
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield ReadError(source, f"not valid JSON ({e.msg} at column {e.colno})", n)
+            continue
+        if not isinstance(record, dict):
+            yield ReadError(source, f"a JSON {type(record).__name__}, not an object", n)
+            continue
+        try:
+            yield article_from_record(record, f"{stem}-{n}", source)
+        except ValueError as e:
+            yield ReadError(source, str(e), n)
+
+
+def read_file(path: Path) -> Iterator[Article | ReadError]:
+    """The article(s) in one file."""
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            yield ReadError(source, f"larger than {MAX_FILE_BYTES // 1_000_000} MB, skipped")
+            return
+        data = path.read_bytes()
+    except OSError as e:
+        yield ReadError(source, f"cannot read: {e.strerror or e}")
+        return
+    text = _decode(data, source)
+    if isinstance(text, ReadError):
+        yield text
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from read_jsonl(text.splitlines(), source)
+        return
+    if not text.strip():
+        yield ReadError(source, "empty file")
+        return
+    try:
+        yield parse_story(text, path.stem, source)
+    except ValueError as e:
+        yield ReadError(source, f"bad date header: {e}")
+
+
+def read_path(path: Path) -> Iterator[Article | ReadError]:
+    """A file, or every article file in a folder (in name order)."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        if not files:
+            yield ReadError(str(path), "folder holds no .txt, .md or .jsonl files")
+        for f in files:
+            yield from read_file(f)
+    elif path.exists():
+        yield from read_file(path)
+    else:
+        yield ReadError(str(path), "no such file or folder")
