@@ -40,8 +40,9 @@ def peak_mb() -> float:
 def child(part: str, limit: int | None) -> dict[str, float]:
     articles = load(limit)
     if part == "analyze":
-        from bot.analysis.pipeline import Analyzer
         from bot.training.model import load_classifier
+
+        from bot.analysis.pipeline import Analyzer
 
         clf = load_classifier(None)
         t = time.perf_counter()
@@ -53,10 +54,10 @@ def child(part: str, limit: int | None) -> dict[str, float]:
         accepted = sum(1 for x in analyzer.analyze_many(articles) if x.trade_policy.is_trade)
         return {"n": len(articles), "classifier_s": clf_s, "analyze_s": time.perf_counter() - t,
                 "accepted": accepted, "peak_mb": peak_mb()}
+    import spacy
+
     from bot.analysis.nlp import MODEL
     from bot.analysis.text import prepare
-
-    import spacy
 
     nlp = spacy.load(MODEL)
     texts = [prepare(a.body, a.published).text for a in articles]
