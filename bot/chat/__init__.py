@@ -1,0 +1,1 @@
+"""Chat sinks and the chat-neutral message model they render."""
