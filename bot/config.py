@@ -1,0 +1,129 @@
+"""Configuration: one typed, validated model, loaded in `main()`.
+
+Settings come from a TOML file (`--config FILE`, default: none, i.e. the built-in defaults
+that `config/default.toml` spells out) and the environment. Secrets (database passwords,
+chat tokens) come only from the environment. A bad file raises `ConfigError` with a
+message that names the file and the setting; only the CLI decides to exit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.analysis.taxonomy import TAG_NAMES
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says where and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    data_dir: Path = Path("data")
+    """Where the SQLite database and the console channel's log live."""
+
+
+class AnalysisSettings(_Section):
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+    """Stories scoring below this are not trade policy: no extraction, no alert."""
+    model: Path | None = None
+    """A classifier trained with `tradewatch train`; none means the built-in rules."""
+    batch_size: int = Field(8, ge=1, le=256)
+
+
+class FolderSettings(_Section):
+    path: Path
+    rescan_seconds: float = Field(60.0, gt=0)
+
+
+class SubscriptionSettings(_Section):
+    channel: str
+    tags: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_score: float = Field(0.5, ge=0.0, le=1.0)
+    tariff_changes_only: bool = False
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in tags if t not in TAG_NAMES]
+        if unknown:
+            raise ValueError(f"unknown tag(s) {', '.join(unknown)}; known: {', '.join(TAG_NAMES)}")
+        return tags
+
+
+class ConsoleSettings(_Section):
+    enabled: bool = True
+    channel: str = "console:default"
+
+
+class DeliverySettings(_Section):
+    max_attempts: int = Field(5, ge=1)
+    retry_seconds: float = Field(5.0, gt=0)
+
+
+def _default_folders() -> tuple[FolderSettings, ...]:
+    return (FolderSettings(path=Path("examples/news")),)
+
+
+def _default_subscriptions() -> tuple[SubscriptionSettings, ...]:
+    return (SubscriptionSettings(channel="console:default"),)
+
+
+class Settings(BaseSettings):
+    """Everything `tradewatch run` needs. Environment: TRADEWATCH_DATABASE_URL."""
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True, env_prefix="TRADEWATCH_")
+
+    database_url: str | None = None
+    """PostgreSQL (postgresql://user@host/db) or SQLite URL; from the environment only."""
+    store: StoreSettings = StoreSettings()
+    analysis: AnalysisSettings = AnalysisSettings()
+    folders: tuple[FolderSettings, ...] = Field(default_factory=_default_folders)
+    subscriptions: tuple[SubscriptionSettings, ...] = Field(default_factory=_default_subscriptions)
+    console: ConsoleSettings = ConsoleSettings()
+    delivery: DeliverySettings = DeliverySettings()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,
+                                   dotenv_settings: Any, file_secret_settings: Any) -> tuple[Any, ...]:
+        # the file's values (passed as init) win for settings; the environment fills secrets
+        return (init_settings, env_settings)
+
+
+SECRET_KEYS = frozenset({"database_url"})
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings from a TOML file (or the defaults) and the environment."""
+    data: dict[str, Any] = {}
+    source = "defaults"
+    if path is not None:
+        source = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such configuration file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: cannot read: {e}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML: {e}") from None
+        secrets = SECRET_KEYS & data.keys()
+        if secrets:
+            raise ConfigError(f"{path}: {', '.join(sorted(secrets))} is a secret: set it in the "
+                              "environment (TRADEWATCH_DATABASE_URL), not in the file")
+    try:
+        return Settings(**data)
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
+        )
+        raise ConfigError(f"{source}: {problems}") from None

@@ -1,0 +1,289 @@
+"""The command layer: once for every chat service and the CLI.
+
+`Commands.execute(ctx, text)` parses a command line ("subscribe tags:tariffs", "tariffs
+china --since 2025-01-01", "summary latest", "why <id>") and answers with a chat-neutral
+`Message`. Parsing is pure (`parse_*` functions); execution reads and writes the store.
+Errors are answered to the person who asked (ephemeral), never raised to the adapter.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.analysis.taxonomy import TAG_NAMES, describe
+from bot.chat.message import Message, Section, Table, error, reply
+from bot.domain import STATUSES, Analysis, Article, Subscription
+from bot.io.readers import ReadError, read_path
+from bot.render.alert import alert_message, money, rates
+from bot.service.router import decide, normalise_country
+
+log = logging.getLogger(__name__)
+
+MAX_LEDGER_ROWS = 20
+
+
+class CommandError(ValueError):
+    """A command that cannot be carried out; the message is shown to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who asks, from where. `channel` is service-qualified ("slack:C0123")."""
+
+    channel: str
+    user: str | None = None
+    can_manage: bool = True
+    """Whether the user may change this channel's subscription (Discord: Manage Channels)."""
+
+
+class CommandStore(Protocol):
+    async def subscribe(self, sub: Subscription) -> None: ...
+    async def unsubscribe(self, channel: str) -> bool: ...
+    async def subscriptions(self, channel: str | None = None) -> list[Subscription]: ...
+    async def ledger(self, country: str | None = None, since: date | None = None,
+                     status: str | None = None) -> list[Any]: ...
+    async def get_analysis(self, article_id: str) -> Analysis | None: ...
+    async def latest_analysis(self, trade_only: bool = True) -> Analysis | None: ...
+    async def find_by_source(self, source: str) -> Analysis | None: ...
+
+
+Analyze = Callable[[Article], Awaitable[Analysis]]
+
+HELP = {
+    "subscribe": "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] — "
+                 "alerts for this channel, filtered",
+    "unsubscribe": "unsubscribe — stop alerts in this channel",
+    "subscriptions": "subscriptions — what this channel is subscribed to",
+    "tariffs": "tariffs [country] [--since YYYY-MM-DD] [--status S] — the tariff ledger, newest first",
+    "summary": "summary <article id | file | latest> — the alert card for an article",
+    "why": "why <article id> — why it was or was not posted to this channel",
+    "help": "help — this list",
+}
+
+
+# ---------------------------------------------------------------- parsing (pure)
+
+
+def split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as e:
+        raise CommandError(f"could not read the command: {e}") from None
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def parse_subscription(channel: str, args: Sequence[str], user: str | None = None) -> Subscription:
+    """`tags:tariffs,disputes countries:china,us min-score:0.7 tariffs-only`."""
+    tags: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_score = 0.5
+    only = False
+    for arg in args:
+        key, sep, value = arg.partition(":") if ":" in arg else arg.partition("=")
+        key = key.lower().lstrip("-")
+        if not sep and key in ("tariffs-only", "tariff-changes-only", "tariffs_only"):
+            only = True
+        elif key in ("tags", "tag"):
+            tags = tuple(t.lower() for t in _csv(value))
+            unknown = [t for t in tags if t not in TAG_NAMES]
+            if unknown:
+                raise CommandError(f"unknown tag {', '.join(unknown)}; known tags: {', '.join(TAG_NAMES)}")
+        elif key in ("countries", "country"):
+            countries = tuple(normalise_country(c) for c in _csv(value))
+        elif key in ("min-score", "min_score", "score"):
+            try:
+                min_score = float(value)
+            except ValueError:
+                raise CommandError(f"min-score must be a number between 0 and 1, not {value!r}") from None
+            if not 0 <= min_score <= 1:
+                raise CommandError("min-score must be between 0 and 1")
+        else:
+            raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe']}")
+    return Subscription(channel=channel, tags=tags, countries=countries, min_score=min_score,
+                        tariff_changes_only=only, created_by=user)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerQuery:
+    country: str | None = None
+    since: date | None = None
+    status: str | None = None
+
+
+def parse_ledger_query(args: Sequence[str]) -> LedgerQuery:
+    country: list[str] = []
+    since: date | None = None
+    status: str | None = None
+    it = iter(args)
+    for arg in it:
+        if arg.startswith("--"):
+            key, _, value = arg[2:].partition("=")
+            if not value:
+                value = next(it, "")
+            if key == "since":
+                try:
+                    since = date.fromisoformat(value)
+                except ValueError:
+                    raise CommandError(f"--since needs a date like 2025-01-31, not {value!r}") from None
+            elif key == "status":
+                status = value.lower().replace(" ", "_").replace("-", "_")
+                if status not in STATUSES:
+                    raise CommandError(f"--status must be one of {', '.join(STATUSES)}")
+            else:
+                raise CommandError(f"unknown option --{key}. {HELP['tariffs']}")
+        else:
+            country.append(arg)
+    name = " ".join(country) or None
+    return LedgerQuery(normalise_country(name) if name else None, since, status)
+
+
+def describe_subscription(sub: Subscription) -> str:
+    parts = [f"tags: {', '.join(sub.tags) or 'any'}",
+             f"countries: {', '.join(sub.countries) or 'any'}",
+             f"minimum score: {sub.min_score:.2f}"]
+    if sub.tariff_changes_only:
+        parts.append("tariff changes only")
+    return "; ".join(parts)
+
+
+def ledger_message(entries: Sequence[Any], q: LedgerQuery) -> Message:
+    scope = q.country or "all countries"
+    bits = [f"since {q.since}" if q.since else "", f"status {q.status}" if q.status else ""]
+    title = f"Tariff ledger — {scope}" + "".join(f", {b}" for b in bits if b)
+    if not entries:
+        return reply(title, "No tariff changes recorded for that yet.")
+    rows = []
+    for e in entries[:MAX_LEDGER_ROWS]:
+        sources = getattr(e, "sources", ())
+        rows.append((
+            f"{e.imposer or '?'} → {e.target or '?'}",
+            e.products or "-",
+            money(e.value_usd, getattr(e, "value_text", None)) or "-",
+            rates(e),
+            e.effective or "-",
+            str(e.status).replace("_", " "),
+            ", ".join(str(s[0]) for s in sources[:3]) + (f" +{len(sources) - 3}" if len(sources) > 3 else ""),
+        ))
+    more = len(entries) - MAX_LEDGER_ROWS
+    text = f"{len(entries)} measure(s), newest first" + (f"; showing the first {MAX_LEDGER_ROWS}" if more > 0 else "")
+    header = ("who → whom", "goods", "value", "rate", "effective", "status", "sources")
+    return reply(title, text, Section("Measures", table=Table(header, tuple(rows))))
+
+
+# ---------------------------------------------------------------- execution
+
+
+class Commands:
+    def __init__(self, store: CommandStore, analyze: Analyze, *, files_root: Path | None = None) -> None:
+        self._store = store
+        self._analyze = analyze
+        self._files_root = files_root
+
+    async def execute(self, ctx: Context, text: str) -> Message:
+        """Run one command line; always returns a message, never raises CommandError."""
+        words = split(text.strip()) if text.strip() else ["help"]
+        name, args = words[0].lower().lstrip("/"), words[1:]
+        handler = {
+            "subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
+            "subscriptions": self.subscriptions, "tariffs": self.tariffs,
+            "summary": self.summary, "why": self.why, "help": self.help,
+        }.get(name)
+        if handler is None:
+            return error(f"Unknown command {name!r}. Try `help`.")
+        try:
+            return await handler(ctx, args)
+        except CommandError as e:
+            return error(str(e))
+        except Exception:
+            log.exception("command %r in %s failed", text, ctx.channel)
+            return error("Something went wrong on our side; it has been logged.")
+
+    async def help(self, ctx: Context, args: Sequence[str]) -> Message:
+        tags = tuple(f"{t}: {describe(t)}" for t in TAG_NAMES)
+        return reply("TradeWatch commands", "", Section("Commands", items=tuple(HELP.values())),
+                     Section("Tags", items=tags), ephemeral=True)
+
+    async def subscribe(self, ctx: Context, args: Sequence[str]) -> Message:
+        if not ctx.can_manage:
+            raise CommandError("You need the Manage Channels permission to change this channel's alerts.")
+        sub = parse_subscription(ctx.channel, args, ctx.user)
+        await self._store.subscribe(sub)
+        log.info("%s subscribed by %s: %s", ctx.channel, ctx.user, describe_subscription(sub))
+        return reply("Subscribed", f"This channel now gets trade alerts ({describe_subscription(sub)}).")
+
+    async def unsubscribe(self, ctx: Context, args: Sequence[str]) -> Message:
+        if not ctx.can_manage:
+            raise CommandError("You need the Manage Channels permission to change this channel's alerts.")
+        removed = await self._store.unsubscribe(ctx.channel)
+        log.info("%s unsubscribed by %s (had one: %s)", ctx.channel, ctx.user, removed)
+        return reply("Unsubscribed" if removed else "Not subscribed",
+                     "No more alerts in this channel." if removed else "This channel had no subscription.")
+
+    async def subscriptions(self, ctx: Context, args: Sequence[str]) -> Message:
+        channel = None if args[:1] == ["all"] else ctx.channel
+        subs = await self._store.subscriptions(channel)
+        if not subs:
+            return reply("No subscription", "This channel gets no alerts. Try `subscribe tags:tariffs`.")
+        items = tuple(f"{s.channel}: {describe_subscription(s)}" for s in subs)
+        return reply("Subscriptions", "", Section("Channels", items=items))
+
+    async def tariffs(self, ctx: Context, args: Sequence[str]) -> Message:
+        q = parse_ledger_query(args)
+        entries = await self._store.ledger(country=q.country, since=q.since, status=q.status)
+        return ledger_message(entries, q)
+
+    async def summary(self, ctx: Context, args: Sequence[str]) -> Message:
+        if not args:
+            raise CommandError(HELP["summary"])
+        ref = " ".join(args)
+        analysis = await self._find(ref)
+        if analysis is None:
+            analysis = await self._analyse_file(ref)
+        if analysis is None:
+            raise CommandError(f"No article {ref!r} is stored, and it is not a readable file.")
+        return replace(alert_message(analysis), kind="reply")
+
+    async def why(self, ctx: Context, args: Sequence[str]) -> Message:
+        if not args:
+            raise CommandError(HELP["why"])
+        analysis = await self._find(" ".join(args))
+        if analysis is None:
+            raise CommandError(f"No article {' '.join(args)!r} is stored.")
+        tp = analysis.trade_policy
+        verdict = f"{'trade policy' if tp.is_trade else 'not trade policy'}, score {tp.score:.2f}"
+        sections = [Section("What decided it", items=tp.reasons or ("no trade-policy terms found",))]
+        subs = await self._store.subscriptions(ctx.channel)
+        if not subs:
+            text = f"{verdict}. This channel has no subscription, so nothing is posted here."
+        else:
+            d = decide(analysis, subs[0])
+            text = f"{verdict}. {'Posted' if d.send else 'Not posted'} to this channel: {'; '.join(d.reasons)}."
+            sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
+        return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)
+
+    async def _find(self, ref: str) -> Analysis | None:
+        if ref.lower() == "latest":
+            return await self._store.latest_analysis(trade_only=True)
+        return await self._store.get_analysis(ref) or await self._store.find_by_source(ref)
+
+    async def _analyse_file(self, ref: str) -> Analysis | None:
+        if self._files_root is None:
+            return None
+        path = (self._files_root / ref).resolve()
+        if not path.is_relative_to(self._files_root.resolve()) or not path.is_file():
+            return None
+        items = list(read_path(path))
+        article = next((a for a in items if not isinstance(a, ReadError)), None)
+        if article is None:
+            problems = "; ".join(str(e) for e in items if isinstance(e, ReadError))
+            raise CommandError(f"Cannot read that file: {problems}")
+        return await self._analyze(article)
