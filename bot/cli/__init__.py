@@ -19,6 +19,13 @@ from bot import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("bot.cli.analyze", "analyse articles (files, folders, JSONL, stdin) and print the result"),
     "train": ("bot.training.cli", "fit a trade-policy classifier on your own labelled stories"),
+    "run": ("bot.cli.run", "run the bot: watch sources, analyse, alert subscribed channels"),
+    "tariffs": ("bot.cli.chat", "the tariff ledger: tariffs [country] [--since DATE] [--status S]"),
+    "summary": ("bot.cli.chat", "the alert card of a stored article: summary <id | file | latest>"),
+    "why": ("bot.cli.chat", "why an article was or was not posted: why <article id>"),
+    "subscribe": ("bot.cli.chat", "subscribe a channel: subscribe [tags:T,..] [countries:C,..] [min-score:X] [tariffs-only]"),
+    "unsubscribe": ("bot.cli.chat", "stop a channel's alerts"),
+    "subscriptions": ("bot.cli.chat", "what a channel is subscribed to (subscriptions all: every channel)"),
 }
 
 
@@ -40,10 +47,21 @@ def build_parser(argv: list[str]) -> tuple[argparse.ArgumentParser, CommandModul
     for name, (mod, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
         if name == chosen:
-            module = importlib.import_module(mod)  # type: ignore[assignment]
-            assert module is not None
-            module.configure(p)
+            loaded: CommandModule = importlib.import_module(mod)  # type: ignore[assignment]
+            loaded.configure(p)
+            module = loaded
     return parser, module
+
+
+def _raw_rest(argv: list[str]) -> list[str]:
+    """Chat commands take their words as they are ("tariffs --since 2025-01-01"): put a
+    `--` after the command name so argparse hands them over untouched."""
+    for i, a in enumerate(argv):
+        if not a.startswith("-"):
+            if COMMANDS.get(a, ("",))[0] == "bot.cli.chat" and argv[i + 1 : i + 2] != ["--"]:
+                return [*argv[: i + 1], "--", *argv[i + 1 :]]
+            break
+    return argv
 
 
 def setup_logging(verbosity: int) -> None:
@@ -53,6 +71,7 @@ def setup_logging(verbosity: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _raw_rest(argv)
     parser, module = build_parser(argv)
     args = parser.parse_args(argv)
     if module is None:

@@ -1,0 +1,60 @@
+"""The console channel: alerts as text cards, for running without any chat service.
+
+Posting an alert means appending its card to the channel's log file (one write, flushed
+and synced, with the alert key on its first line) and echoing it to the terminal. The log
+is what `find` reads, so a crash between posting and recording the delivery is reconciled
+without printing the alert twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.chat.message import Message
+from bot.render.text import clean, render_text
+
+KEY_PREFIX = "## alert "
+
+
+class ConsoleSink:
+    service = "console"
+
+    def __init__(self, log_dir: Path, stream: TextIO | None = None) -> None:
+        self._dir = log_dir
+        self._stream = stream if stream is not None else sys.stdout
+        self._lock = asyncio.Lock()
+
+    def log_path(self, channel_id: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in channel_id) or "default"
+        return self._dir / f"console-{safe}.log"
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        card = render_text(message)
+        key = clean(message.key) if message.key else None
+        async with self._lock:
+            if key:
+                await asyncio.to_thread(self._append, channel_id, f"{KEY_PREFIX}{key}\n{card}\n\n")
+            self._stream.write(card + "\n\n")
+            self._stream.flush()
+        return key
+
+    def _append(self, channel_id: str, text: str) -> None:
+        path = self.log_path(channel_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        path = self.log_path(channel_id)
+        line = f"{KEY_PREFIX}{clean(key)}"
+        try:
+            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        return key if line in text.splitlines() else None

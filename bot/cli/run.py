@@ -1,0 +1,57 @@
+"""`tradewatch run`: the bot service."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("tradewatch")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=None,
+                        help="a TOML configuration file (default: built-in defaults, see config/default.toml)")
+
+
+def banner(s: Settings) -> str:
+    db = "PostgreSQL/other (TRADEWATCH_DATABASE_URL)" if s.database_url else f"SQLite in {s.store.data_dir}/"
+    folders = ", ".join(str(f.path) for f in s.folders) or "none"
+    channels = ", ".join(sub.channel for sub in s.subscriptions) or "none subscribed yet"
+    return (f"TradeWatch is running. Watching: {folders}. Store: {db}. Channels: {channels}.\n"
+            "Alerts print here; drop article files into a watched folder. Ctrl-C stops.")
+
+
+async def serve(settings: Settings) -> None:
+    from bot.service.app import Service
+
+    service = Service(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, service.stop)
+    print(banner(settings), file=sys.stderr)
+    await service.run()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.verbose == 0:
+        logging.getLogger("bot").setLevel(logging.INFO)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as e:
+        print(f"tradewatch run: {e}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(settings))
+    except OSError as e:
+        print(f"tradewatch run: {e}", file=sys.stderr)
+        return 1
+    print("TradeWatch stopped.", file=sys.stderr)
+    return 0

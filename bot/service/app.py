@@ -1,0 +1,174 @@
+"""The wiring of the running bot: the one place where the parts meet.
+
+Sources produce articles, the worker analyses them off the loop, the ingest step stores
+them with their pending deliveries, the dispatcher posts to chat sinks, and an APScheduler
+scheduler runs the periodic work (rescans, delivery retries). Adding a chat service or a
+source means adding it here, behind its Protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.chat.base import ChatSink
+from bot.chat.console import ConsoleSink
+from bot.chat.message import Message
+from bot.config import Settings
+from bot.domain import Analysis, Article, Subscription
+from bot.render.alert import alert_message
+from bot.service.commands import Commands
+from bot.service.dispatch import Checkpoint, Dispatcher
+from bot.service.ingest import Ingest
+from bot.service.worker import BULK, LIVE, AnalysisWorker
+from bot.sources.base import Discovered
+from bot.sources.folder import FolderSource
+from bot.store import SqlStore, open_store
+from bot.store.fingerprint import fingerprint
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    """`tradewatch run`: start(), then run until stop() (or the stop event) ."""
+
+    def __init__(self, settings: Settings, *, sinks: Mapping[str, ChatSink] | None = None,
+                 checkpoint: Checkpoint | None = None) -> None:
+        self.settings = settings
+        self._extra_sinks = dict(sinks or {})
+        self._checkpoint = checkpoint
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._in_flight: set[tuple[Path, str]] = set()
+        self._stop = asyncio.Event()
+        self.ready = asyncio.Event()
+        self.store: SqlStore | None = None
+        self.worker: AnalysisWorker | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.commands: Commands | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+
+    # ------------------------------------------------------------ start-up
+
+    async def start(self) -> None:
+        s = self.settings
+        self.store = store = open_store(s.database_url, s.store.data_dir)
+        await store.migrate()
+        await self._default_subscriptions(store)
+        sinks: dict[str, ChatSink] = {}
+        if s.console.enabled:
+            sinks["console"] = ConsoleSink(s.store.data_dir)
+        sinks.update(self._extra_sinks)
+        self.worker = worker = AnalysisWorker(s.analysis.model, s.analysis.threshold, s.analysis.batch_size)
+        log.info("loading the language model in the analysis worker ...")
+        await worker.start()
+        self.dispatcher = dispatcher = Dispatcher(store, sinks, self._message_for,
+                                                  max_attempts=s.delivery.max_attempts,
+                                                  checkpoint=self._checkpoint)
+        settled = await dispatcher.reconcile()
+        if settled:
+            log.info("settled %d delivery(ies) left half-done by the last run", settled)
+        self.commands = Commands(store, self._analyse_on_demand)
+        self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake)
+        self._source = FolderSource([f.path for f in s.folders], store, progress=self._progress)
+        self._spawn(dispatcher.run(), "dispatcher")
+        dispatcher.wake()
+        self._scheduler = AsyncIOScheduler()
+        rescan = min((f.rescan_seconds for f in s.folders), default=60.0)
+        self._scheduler.add_job(self.rescan, "interval", seconds=rescan, id="rescan",
+                                max_instances=1, coalesce=True)
+        self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
+                                id="delivery-retry", coalesce=True)
+        self._scheduler.start()
+        await self.rescan()
+        self._spawn(self._watch(), "folder-watch")
+        self.ready.set()
+
+    async def _default_subscriptions(self, store: SqlStore) -> None:
+        existing = {sub.channel for sub in await store.subscriptions()}
+        for sub in self.settings.subscriptions:
+            if sub.channel not in existing:
+                await store.subscribe(Subscription(sub.channel, sub.tags, sub.countries, sub.min_score,
+                                                   sub.tariff_changes_only, created_by="configuration"))
+                log.info("subscribed %s from the configuration", sub.channel)
+
+    # ------------------------------------------------------------ running
+
+    async def run(self) -> None:
+        """Start, then serve until `stop()`."""
+        await self.start()
+        try:
+            await self._stop.wait()
+        finally:
+            await self.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def close(self) -> None:
+        self._stop.set()
+        if self._scheduler and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        for t in list(self._tasks):
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.worker:
+            await self.worker.stop()
+        if self.store:
+            await self.store.close()
+
+    def _spawn(self, coro: object, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def rescan(self) -> None:
+        """Catch up with files not yet read (at start-up, then periodically)."""
+        found = await self._source.scan()
+        fresh = [d for d in found if (d.path, d.signature) not in self._in_flight]
+        if fresh:
+            log.info("%d new or changed file(s) to read", len(fresh))
+        for d in fresh:
+            self._ingest_later(d, BULK)
+
+    async def _watch(self) -> None:
+        async for batch in self._source.watch(self._stop):
+            for d in batch:
+                if (d.path, d.signature) not in self._in_flight:
+                    self._ingest_later(d, BULK if d.bulk else LIVE)
+
+    def _ingest_later(self, d: Discovered, priority: int) -> None:
+        key = (d.path, d.signature)
+        self._in_flight.add(key)
+
+        async def go() -> None:
+            try:
+                await self._ingest.discovered(d, priority)
+            finally:
+                self._in_flight.discard(key)
+
+        self._spawn(go(), f"ingest {d.path.name}")
+
+    def _progress(self, done: int, total: int) -> None:
+        if total >= 50:
+            log.warning("catching up: %d of %d files read", done, total)
+
+    # ------------------------------------------------------------ callbacks
+
+    def _started(self) -> tuple[SqlStore, AnalysisWorker]:
+        if self.store is None or self.worker is None:
+            raise RuntimeError("the service has not been started")
+        return self.store, self.worker
+
+    async def _analyse(self, article: Article, priority: int) -> Analysis:
+        return await self._started()[1].analyse(article, priority=priority)
+
+    async def _analyse_on_demand(self, article: Article) -> Analysis:
+        return await self._started()[1].analyse(article, priority=LIVE, full=True)
+
+    async def _message_for(self, alert_id: str) -> Message | None:
+        analysis = await self._started()[0].get_analysis(alert_id)
+        return alert_message(analysis) if analysis else None

@@ -1,0 +1,113 @@
+"""Analysis off the event loop, in a worker process, with priorities.
+
+The event loop stays free for chat commands while a backlog is analysed. A lone new file
+(priority LIVE) jumps ahead of a catch-up backlog (priority BULK): the worker takes small
+batches, so a live article waits at most for the batch in progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.domain import Analysis, Article
+
+log = logging.getLogger(__name__)
+
+LIVE = 0
+BULK = 1
+
+_ANALYZER = None  # the worker process's own analyser, built by _init
+
+
+def _init(model: Path | None, threshold: float) -> None:
+    global _ANALYZER  # per-process state of the worker process, never of the bot
+    from bot.analysis.pipeline import Analyzer
+    from bot.training.model import load_classifier
+
+    _ANALYZER = Analyzer(load_classifier(model, threshold=threshold))
+    _ANALYZER.nlp  # noqa: B018 - load spaCy now, not on the first article
+
+
+def _analyse(articles: list[Article], full: bool) -> list[Analysis]:
+    if _ANALYZER is None:
+        raise RuntimeError("analysis worker process not initialised")
+    return list(_ANALYZER.analyze_many(articles, full=full))
+
+
+@dataclass(order=True)
+class _Job:
+    priority: int
+    seq: int
+    article: Article = field(compare=False)
+    full: bool = field(compare=False)
+    future: asyncio.Future[Analysis] = field(compare=False)
+
+
+class AnalysisWorker:
+    """Owns one worker process; `analyse(article)` awaits its analysis."""
+
+    def __init__(self, model: Path | None = None, threshold: float = 0.5, batch_size: int = 8) -> None:
+        self._model = model
+        self._threshold = threshold
+        self._batch = batch_size
+        self._queue: asyncio.PriorityQueue[_Job] = asyncio.PriorityQueue()
+        self._seq = itertools.count()
+        self._pool: ProcessPoolExecutor | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start the process and load the language model in it (a second or two)."""
+        self._pool = ProcessPoolExecutor(max_workers=1, initializer=_init,
+                                         initargs=(self._model, self._threshold))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._pool, _analyse, [], False)
+        self._task = asyncio.create_task(self._run(), name="analysis-worker")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
+    async def analyse(self, article: Article, *, priority: int = LIVE, full: bool = False) -> Analysis:
+        future: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Job(priority, next(self._seq), article, full, future))
+        return await future
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            first = await self._queue.get()
+            jobs = [first]
+            while len(jobs) < self._batch and not self._queue.empty():
+                nxt = self._queue.get_nowait()
+                if nxt.priority != first.priority or nxt.full != first.full:
+                    await self._queue.put(nxt)
+                    break
+                jobs.append(nxt)
+            jobs = [j for j in jobs if not j.future.cancelled()]
+            if not jobs:
+                continue
+            try:
+                results = await loop.run_in_executor(self._pool, _analyse, [j.article for j in jobs], first.full)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                log.exception("analysis of %d article(s) failed", len(jobs))
+                for j in jobs:
+                    if not j.future.done():
+                        j.future.set_exception(e)
+                continue
+            for j, r in zip(jobs, results, strict=True):
+                if not j.future.done():
+                    j.future.set_result(r)

@@ -1,0 +1,102 @@
+"""The command layer against a real SQLite store: what a chat user sees."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.chat.message import Message
+from bot.domain import Analysis, Article, TariffChange, TradeVerdict
+from bot.render.text import render_text
+from bot.service.commands import Commands, Context
+from bot.store import SqlStore, open_store
+from bot.store.fingerprint import fingerprint
+
+CTX = Context(channel="console:desk", user="tester")
+
+
+def _analysis(aid: str, status: str = "announced", published: date = date(2025, 3, 6)) -> Analysis:
+    art = Article(aid, f"Story {aid}", f"Body of {aid} about steel duties.", published)
+    change = TariffChange("US", "China", "steel", 45_000_000_000, 25, 35, "2025-04-01", status,  # type: ignore[arg-type]
+                          "The US will raise duties on steel.")
+    return Analysis(art, TradeVerdict(True, 0.9, ("tariffs",), ("duties on steel",)),
+                    tariff_changes=(change,), summary=f"Summary of {aid}.")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    s = open_store(None, tmp_path)
+    await s.migrate()
+    yield s
+    await s.close()
+
+
+async def _stored(store: SqlStore, a: Analysis) -> None:
+    await store.add_article(a.article, fingerprint(a.article.title, a.article.body))
+    await store.save_analysis_and_enqueue(a, [])
+
+
+async def _no_analysis(article: Article) -> Analysis:
+    raise AssertionError("not expected")
+
+
+def text(m: Message) -> str:
+    return render_text(m)
+
+
+async def test_subscribe_list_unsubscribe(store: SqlStore) -> None:
+    c = Commands(store, _no_analysis)
+    m = await c.execute(CTX, "subscribe tags:tariffs countries:china min-score:0.7 tariffs-only")
+    assert m.kind == "reply" and "tags: tariffs" in text(m) and "countries: China" in text(m)
+    m = await c.execute(CTX, "subscriptions")
+    assert "console:desk" in text(m) and "minimum score: 0.70" in text(m) and "tariff changes only" in text(m)
+    m = await c.execute(CTX, "unsubscribe")
+    assert m.title == "Unsubscribed"
+    m = await c.execute(CTX, "subscriptions")
+    assert m.title == "No subscription"
+
+
+async def test_bad_input_is_answered_privately_not_raised(store: SqlStore) -> None:
+    c = Commands(store, _no_analysis)
+    for line, words in [("subscribe tags:nonsense", "unknown tag"), ("subscribe min-score:2", "between 0 and 1"),
+                        ("tariffs --since yesterday", "--since needs a date"), ("frobnicate", "Unknown command"),
+                        ("summary", "summary <article id"), ('subscribe tags:"tariffs', "could not read")]:
+        m = await c.execute(CTX, line)
+        assert m.kind == "error" and m.ephemeral and words in m.text, (line, m)
+
+
+async def test_without_permission_subscribing_is_refused(store: SqlStore) -> None:
+    c = Commands(store, _no_analysis)
+    m = await c.execute(Context("discord:1", "u", can_manage=False), "subscribe")
+    assert m.kind == "error" and "Manage Channels" in m.text
+    assert await store.subscriptions("discord:1") == []
+
+
+async def test_tariffs_ledger_and_summary_latest(store: SqlStore) -> None:
+    await _stored(store, _analysis("first", "announced", date(2025, 3, 6)))
+    await _stored(store, _analysis("second", "in_effect", date(2025, 4, 2)))
+    c = Commands(store, _no_analysis)
+    m = await c.execute(CTX, "tariffs china")
+    out = text(m)
+    assert "Tariff ledger — China" in out
+    row = next(line for line in out.splitlines() if "US → China" in line)
+    assert "25% → 35%" in row and "US$45 bn" in row and "in effect" in row
+    assert "first" in row and "second" in row
+    m = await c.execute(CTX, "tariffs japan")
+    assert "No tariff changes" in text(m)
+    m = await c.execute(CTX, "summary latest")
+    assert m.title == "Story second" and "Summary of second." in text(m)
+
+
+async def test_why_explains_the_channel_decision(store: SqlStore) -> None:
+    await _stored(store, _analysis("a1"))
+    c = Commands(store, _no_analysis)
+    m = await c.execute(CTX, "why a1")
+    assert "no subscription" in m.text
+    await c.execute(CTX, "subscribe tags:disputes")
+    m = await c.execute(CTX, "why a1")
+    assert "Not posted" in m.text and "match none of this channel's tags disputes" in m.text
+    assert "duties on steel" in text(m)

@@ -1,0 +1,104 @@
+"""Delivery survives a crash at every step: never posted twice, never lost."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat.base import ChannelGone
+from bot.chat.message import Message
+from bot.domain import Analysis, Article, Delivery, Subscription, TradeVerdict
+from bot.render.alert import alert_message
+from bot.service.dispatch import Dispatcher
+from bot.store import SqlStore, open_store
+from bot.store.fingerprint import fingerprint
+
+
+class Crash(BaseException):
+    """A simulated process death: not caught by the dispatcher's error handling."""
+
+
+class RecordingSink:
+    """A chat service that records what it was sent and can look it up, like Slack's history."""
+
+    service = "fake"
+
+    def __init__(self, fail: int = 0, gone: bool = False) -> None:
+        self.posted: list[tuple[str, str | None]] = []
+        self.fail = fail
+        self.gone = gone
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        if self.gone:
+            raise ChannelGone("channel_not_found")
+        if self.fail:
+            self.fail -= 1
+            raise RuntimeError("HTTP 500")
+        self.posted.append((channel_id, message.key))
+        return f"msg-{len(self.posted)}"
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        return "found" if (channel_id, key) in self.posted else None
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    s = open_store(None, tmp_path)
+    await s.migrate()
+    a = Analysis(Article("alert-1", "T", "Body text of the alert."), TradeVerdict(True, 0.9))
+    await s.add_article(a.article, fingerprint("T", a.article.body))
+    await s.subscribe(Subscription("fake:C1"))
+    await s.save_analysis_and_enqueue(a, ["fake:C1"])
+    yield s
+    await s.close()
+
+
+def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = None) -> Dispatcher:
+    async def message_for(alert_id: str) -> Message | None:
+        a = await store.get_analysis(alert_id)
+        return alert_message(a) if a else None
+
+    def checkpoint(step: str, d: Delivery) -> None:
+        if step == crash_at:
+            raise Crash(step)
+
+    return Dispatcher(store, {"fake": sink}, message_for, max_attempts=3, checkpoint=checkpoint)
+
+
+async def test_plain_delivery(store: SqlStore) -> None:
+    sink = RecordingSink()
+    assert await _dispatcher(store, sink).drain() == 1
+    assert sink.posted == [("C1", "alert-1")]
+    assert await _dispatcher(store, sink).drain() == 0  # a retry round posts nothing again
+
+
+@pytest.mark.parametrize("step", ["claimed", "posted"])
+async def test_crash_at_each_step_then_restart(store: SqlStore, step: str) -> None:
+    sink = RecordingSink()
+    with pytest.raises(Crash):
+        await _dispatcher(store, sink, crash_at=step).drain()
+    assert sink.posted == ([("C1", "alert-1")] if step == "posted" else [])
+    restarted = _dispatcher(store, sink)
+    assert await restarted.reconcile() == 1
+    await restarted.drain()
+    assert sink.posted == [("C1", "alert-1")]  # exactly once, whichever step the crash hit
+    (d,) = await store.deliveries()
+    assert d.state == "sent"
+
+
+async def test_failures_are_retried_then_given_up(store: SqlStore) -> None:
+    sink = RecordingSink(fail=2)
+    disp = _dispatcher(store, sink)
+    await disp.drain()
+    assert sink.posted == [("C1", "alert-1")]
+    (d,) = await store.deliveries()
+    assert d.state == "sent" and d.attempts == 3
+
+
+async def test_gone_channel_is_unsubscribed(store: SqlStore) -> None:
+    await _dispatcher(store, RecordingSink(gone=True)).drain()
+    assert await store.subscriptions("fake:C1") == []
+    (d,) = await store.deliveries()
+    assert d.state == "failed" and "channel_not_found" in (d.last_error or "")
