@@ -1,0 +1,89 @@
+"""Database URLs and engines: SQLite (aiosqlite) by default, PostgreSQL (asyncpg) on request.
+
+One engine per store. SQLite gets WAL (readers never block the writer), a busy timeout,
+foreign keys, and explicit transactions: `BEGIN IMMEDIATE` for writes (a writer waits for
+the lock instead of failing halfway), `BEGIN DEFERRED` for connections marked read-only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_FILE = "tradewatch.sqlite3"
+READ_ONLY = "tradewatch_read_only"
+"""Execution option: a connection that only reads (SQLite opens it with BEGIN DEFERRED)."""
+
+BUSY_TIMEOUT_MS = 10_000
+
+_DRIVERS = {
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
+
+
+def async_url(url: str | None, data_dir: Path) -> URL:
+    """The async SQLAlchemy URL for a configured one (None: the SQLite file in `data_dir`).
+
+    `postgresql://` (or `postgres://`) becomes `postgresql+asyncpg://`, `sqlite:///x`
+    becomes `sqlite+aiosqlite:///x`. Other drivers, and in-memory SQLite (every connection
+    would see its own empty database), are refused with a ValueError.
+    """
+    if url is None:
+        return make_url(f"sqlite+aiosqlite:///{(data_dir / SQLITE_FILE).as_posix()}")
+    parsed = make_url(url)
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}: "
+            "use postgresql://user@host/db or sqlite:///path/to/file"
+        )
+    if driver.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        raise ValueError("in-memory SQLite is not supported: give a file, sqlite:///path/to/file")
+    return parsed.set(drivername=driver)
+
+
+def create_engine(url: URL, *, schema: str | None = None) -> AsyncEngine:
+    """An async engine for an URL from `async_url`.
+
+    `schema` (PostgreSQL only) puts the store's tables in that schema (it must exist), by
+    setting the connections' search_path: a deployment sharing a database, or a test.
+    """
+    if url.drivername.startswith("sqlite"):
+        if schema is not None:
+            raise ValueError("a schema is a PostgreSQL option; SQLite keeps one store a file")
+        if url.database:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        _sqlite_setup(engine)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if schema is not None:
+        connect_args["server_settings"] = {"search_path": schema}
+    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _sqlite_setup(engine: AsyncEngine) -> None:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # the driver must not open transactions by itself: the "begin" hook below does
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    def on_begin(conn: Connection) -> None:
+        mode = "DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    event.listen(engine.sync_engine, "begin", on_begin)

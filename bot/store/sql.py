@@ -1,0 +1,376 @@
+"""The store on SQLAlchemy (async): one implementation for SQLite and PostgreSQL.
+
+Every public method is one transaction. Writes on SQLite take the write lock at once
+(`BEGIN IMMEDIATE`); reads run in read-only connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple, Self
+
+from sqlalchemy import Select, Table, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.codec import analysis_to_dict
+from bot.domain import Analysis, Article, Delivery, Subscription
+from bot.store import deliveries as dq
+from bot.store import tables as t
+from bot.store.engine import READ_ONLY
+from bot.store.ledger import LedgerEntry, country_key, filter_ledger, merge_ledger
+from bot.store.migrate import current_revision, upgrade
+from bot.store.rows import (
+    analysis_from,
+    article_from,
+    article_values,
+    ledger_row_from,
+    ledger_values,
+    subscription_from,
+    subscription_values,
+)
+
+_IN_CHUNK = 500
+
+
+class AddedArticle(NamedTuple):
+    """What `add_article` did. `created`: new text was stored, analyse it (a new story, or
+    new text under a known id, which replaces the old). Otherwise the story was known and
+    `article_id` is the stored article's id (the first copy's)."""
+
+    article_id: str
+    created: bool
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(conn: AsyncConnection, table: Table) -> Any:
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+class SqlStore:
+    """The bot's memory. Create with `open_store`, then `await migrate()` once at start-up."""
+
+    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self._engine.dialect.name
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest revision (Alembic `upgrade head`); a no-op when it is."""
+        async with self._engine.begin() as conn:
+            await conn.run_sync(upgrade)
+
+    async def schema_revision(self) -> str | None:
+        async with self._read() as conn:
+            return await conn.run_sync(current_revision)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the store's clock must give timezone-aware datetimes")
+        return now.astimezone(UTC)
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self._engine.connect() as conn:
+            await conn.execution_options(**{READ_ONLY: True})
+            yield conn
+
+    def _write(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return self._engine.begin()
+
+    # -- articles -------------------------------------------------------------------------
+
+    async def add_article(self, article: Article, fingerprint: str) -> AddedArticle:
+        """Store a story once: a known fingerprint returns the stored article's id.
+
+        Either way `article.source` (when given) is recorded as a place the story was seen.
+        """
+        now = self._now()
+        a = t.articles
+        async with self._write() as conn:
+            stmt = (
+                _insert(conn, a)
+                .values(article_values(article, fingerprint, now))
+                .on_conflict_do_nothing()
+                .returning(a.c.id)
+            )
+            created = (await conn.execute(stmt)).first() is not None
+            article_id = article.id
+            if not created:
+                known = await conn.scalar(select(a.c.id).where(a.c.fingerprint == fingerprint))
+                if known is not None:
+                    article_id = str(known)
+                else:  # the same id with new text: keep the newest text
+                    new = article_values(article, fingerprint, now)
+                    del new["first_seen"], new["source"]
+                    await conn.execute(update(a).where(a.c.id == article.id).values(new))
+                    created = True
+            if article.source:
+                await conn.execute(
+                    _insert(conn, t.article_sources)
+                    .values(article_id=article_id, source=article.source, seen_at=now)
+                    .on_conflict_do_nothing()
+                )
+            return AddedArticle(article_id, created)
+
+    async def get_article(self, article_id: str) -> Article | None:
+        async with self._read() as conn:
+            q = select(t.articles).where(t.articles.c.id == article_id)
+            row = (await conn.execute(q)).mappings().first()
+            return None if row is None else article_from(row)
+
+    async def article_sources(self, article_id: str) -> list[str]:
+        """Every place the story was seen, first seen first."""
+        s = t.article_sources
+        q = select(s.c.source).where(s.c.article_id == article_id).order_by(s.c.seen_at, s.c.source)
+        async with self._read() as conn:
+            return [str(v) for v in (await conn.scalars(q))]
+
+    async def article_ids_for_sources(self, sources: Iterable[str]) -> dict[str, str]:
+        """source -> article id, for the sources the store has seen."""
+        wanted = list(dict.fromkeys(sources))
+        s = t.article_sources
+        out: dict[str, str] = {}
+        async with self._read() as conn:
+            for i in range(0, len(wanted), _IN_CHUNK):
+                q = select(s.c.source, s.c.article_id).where(s.c.source.in_(wanted[i : i + _IN_CHUNK]))
+                for source, article_id in await conn.execute(q):
+                    out.setdefault(str(source), str(article_id))
+        return out
+
+    async def count_articles(self) -> int:
+        async with self._read() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(t.articles)) or 0)
+
+    async def articles_without_analysis(self, limit: int = 100) -> list[Article]:
+        """Stories stored but never analysed (e.g. the process stopped in between), oldest first."""
+        a, an = t.articles, t.analyses
+        q = (
+            select(a)
+            .outerjoin(an, an.c.article_id == a.c.id)
+            .where(an.c.article_id.is_(None))
+            .order_by(a.c.first_seen, a.c.id)
+            .limit(limit)
+        )
+        async with self._read() as conn:
+            return [article_from(r) for r in (await conn.execute(q)).mappings()]
+
+    # -- analyses and the tariff ledger ---------------------------------------------------
+
+    async def save_analysis(self, analysis: Analysis) -> None:
+        """Store (or replace) the analysis of a stored article, and its tariff ledger rows."""
+        now = self._now()
+        async with self._write() as conn:
+            await self._save_analysis(conn, analysis, now)
+
+    async def save_analysis_and_enqueue(
+        self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None
+    ) -> None:
+        """The analysis, its ledger rows and pending deliveries of its alert (default id: the
+        article id) to `channels`, in ONE transaction: all of it is stored or none.
+        Deliveries that exist already (same alert and channel) are kept as they are."""
+        now = self._now()
+        async with self._write() as conn:
+            await self._save_analysis(conn, analysis, now)
+            await dq.enqueue(conn, alert_id or analysis.article.id, channels, now)
+
+    async def _save_analysis(self, conn: AsyncConnection, analysis: Analysis, now: datetime) -> None:
+        art, an = analysis.article, t.analyses
+        stored = (
+            await conn.execute(select(t.articles.c.published).where(t.articles.c.id == art.id))
+        ).first()
+        if stored is None:
+            raise LookupError(f"article {art.id!r} is not stored: add_article it first")
+        stmt = _insert(conn, an).values(
+            article_id=art.id,
+            document=analysis_to_dict(analysis),
+            is_trade=analysis.trade_policy.is_trade,
+            score=float(analysis.trade_policy.score),
+            analysed_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[an.c.article_id],
+            set_={k: stmt.excluded[k] for k in ("document", "is_trade", "score", "analysed_at")},
+        )
+        await conn.execute(stmt)
+        await conn.execute(delete(t.tariff_ledger).where(t.tariff_ledger.c.article_id == art.id))
+        if analysis.trade_policy.is_trade and analysis.tariff_changes:
+            published = art.published or stored[0]
+            rows = [
+                ledger_values(art.id, i, published, c) for i, c in enumerate(analysis.tariff_changes)
+            ]
+            await conn.execute(t.tariff_ledger.insert(), rows)
+
+    @staticmethod
+    def _analyses() -> Select[Any]:
+        a, an = t.articles, t.analyses
+        return select(an.c.document, a.c.body).join(a, a.c.id == an.c.article_id)
+
+    async def get_analysis(self, article_id: str) -> Analysis | None:
+        """The stored analysis, its article's body filled in."""
+        q = self._analyses().where(t.analyses.c.article_id == article_id)
+        async with self._read() as conn:
+            row = (await conn.execute(q)).mappings().first()
+            return None if row is None else analysis_from(row)
+
+    async def recent_analyses(self, limit: int = 10, *, trade_only: bool = True) -> list[Analysis]:
+        """The newest stories first (by publication day, then by analysis time)."""
+        a, an = t.articles, t.analyses
+        q = self._analyses().order_by(
+            a.c.published.desc().nulls_last(), an.c.analysed_at.desc(), a.c.id.desc()
+        )
+        if trade_only:
+            q = q.where(an.c.is_trade.is_(True))
+        async with self._read() as conn:
+            return [analysis_from(r) for r in (await conn.execute(q.limit(limit))).mappings()]
+
+    async def latest_analysis(self, trade_only: bool = True) -> Analysis | None:
+        found = await self.recent_analyses(1, trade_only=trade_only)
+        return found[0] if found else None
+
+    async def find_by_source(self, source: str) -> Analysis | None:
+        """The analysis of the story seen at `source` (a file path, a feed entry), if any."""
+        s, an = t.article_sources, t.analyses
+        q = (
+            self._analyses()
+            .join(s, s.c.article_id == an.c.article_id)
+            .where(s.c.source == source)
+            .order_by(s.c.seen_at)
+            .limit(1)
+        )
+        async with self._read() as conn:
+            row = (await conn.execute(q)).mappings().first()
+            return None if row is None else analysis_from(row)
+
+    async def ledger(
+        self, country: str | None = None, since: date | None = None, status: str | None = None
+    ) -> list[LedgerEntry]:
+        """The tariff ledger, one entry a measure, newest first (see `bot.store.ledger`).
+
+        Raises ValueError for a status that is not one of `bot.domain.STATUSES`."""
+        lg, a = t.tariff_ledger, t.articles
+        q = select(lg, a.c.title, a.c.first_seen).join(a, a.c.id == lg.c.article_id)
+        if country is not None:
+            key = country_key(country)
+            q = q.where(or_(lg.c.imposer_key == key, lg.c.target_key == key))
+        async with self._read() as conn:
+            rows = [ledger_row_from(r) for r in (await conn.execute(q)).mappings()]
+        return filter_ledger(merge_ledger(rows), country=country, since=since, status=status)
+
+    # -- folder file state ----------------------------------------------------------------
+
+    async def file_signature(self, path: str | Path) -> str | None:
+        q = select(t.file_state.c.signature).where(t.file_state.c.path == str(path))
+        async with self._read() as conn:
+            found = await conn.scalar(q)
+            return None if found is None else str(found)
+
+    async def set_file_signature(self, path: str | Path, signature: str) -> None:
+        now = self._now()
+        async with self._write() as conn:
+            stmt = _insert(conn, t.file_state).values(path=str(path), signature=signature, updated_at=now)
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[t.file_state.c.path],
+                    set_={"signature": stmt.excluded.signature, "updated_at": stmt.excluded.updated_at},
+                )
+            )
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    async def subscribe(self, sub: Subscription) -> None:
+        """Create or replace the channel's subscription."""
+        now = self._now()
+        changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at")
+        async with self._write() as conn:
+            stmt = _insert(conn, t.subscriptions).values(subscription_values(sub, now))
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[t.subscriptions.c.channel],
+                    set_={k: stmt.excluded[k] for k in changed},
+                )
+            )
+
+    async def unsubscribe(self, channel: str) -> bool:
+        """Remove the channel's subscription; False if it had none."""
+        s = t.subscriptions
+        async with self._write() as conn:
+            stmt = delete(s).where(s.c.channel == channel).returning(s.c.channel)
+            return (await conn.execute(stmt)).first() is not None
+
+    async def subscriptions(self, channel: str | None = None) -> list[Subscription]:
+        s = t.subscriptions
+        q = select(s).order_by(s.c.channel)
+        if channel is not None:
+            q = q.where(s.c.channel == channel)
+        async with self._read() as conn:
+            return [subscription_from(r) for r in (await conn.execute(q)).mappings()]
+
+    # -- deliveries (state machine in bot.store.deliveries) -------------------------------
+
+    async def enqueue(self, alert_id: str, channels: Iterable[str]) -> int:
+        """Pending deliveries of the alert to the channels; existing ones are kept. How many new."""
+        now = self._now()
+        async with self._write() as conn:
+            return await dq.enqueue(conn, alert_id, channels, now)
+
+    async def claim(self, limit: int = 10) -> list[Delivery]:
+        """Take up to `limit` pending deliveries, oldest first: they become `sending`."""
+        now = self._now()
+        async with self._write() as conn:
+            return await dq.claim(conn, limit, now)
+
+    async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None = None) -> None:
+        """-> sent, with the chat service's message id; a sent delivery stays as it was.
+        Raises LookupError when there is no such delivery."""
+        now = self._now()
+        async with self._write() as conn:
+            await dq.mark_sent(conn, alert_id, channel, message_ref, now)
+
+    async def mark_failed(
+        self, alert_id: str, channel: str, error: str, *, retry: bool, max_attempts: int
+    ) -> None:
+        """A claimed delivery failed: back to pending while `retry` and attempts < max_attempts,
+        else failed. Raises LookupError (no such delivery) or ValueError (not sending)."""
+        now = self._now()
+        async with self._write() as conn:
+            await dq.mark_failed(
+                conn, alert_id, channel, error, retry=retry, max_attempts=max_attempts, now=now
+            )
+
+    async def in_flight(self, older_than: timedelta | None = None) -> list[Delivery]:
+        """Deliveries left `sending` (optionally only those claimed longer ago than that)."""
+        before = None if older_than is None else self._now() - older_than
+        async with self._read() as conn:
+            return await dq.in_flight(conn, before)
+
+    async def reset(self, alert_id: str, channel: str) -> None:
+        """sending -> pending (the post is known not to have happened); other states stay."""
+        now = self._now()
+        async with self._write() as conn:
+            await dq.reset(conn, alert_id, channel, now)
+
+    async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]:
+        async with self._read() as conn:
+            return await dq.listing(conn, alert_id, channel)

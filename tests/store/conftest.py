@@ -1,0 +1,89 @@
+"""Real databases for the store tests: a temporary SQLite file, and PostgreSQL on
+127.0.0.1:5432 (TRADEWATCH_TEST_POSTGRES_URL to point elsewhere), each test in a fresh schema.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.store import SqlStore, open_store
+
+POSTGRES_URL = os.environ.get(
+    "TRADEWATCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+class Clock:
+    """A settable "now" (timezone-aware UTC), one second further on each reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where a test's database lives; `open()` gives a new store on it (a restart)."""
+
+    name: str
+    url: str | None
+    data_dir: Path
+    schema: str | None
+    clock: Callable[[], datetime]
+
+    def open(self) -> SqlStore:
+        return open_store(self.url, self.data_dir, schema=self.schema, clock=self.clock)
+
+
+async def _postgres_schema() -> str:
+    try:
+        conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as e:
+        pytest.skip(f"PostgreSQL is unreachable at {POSTGRES_URL}: {e}")
+    schema = f"tw_test_{uuid.uuid4().hex[:12]}"
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await conn.close()
+    return schema
+
+
+async def _drop_schema(schema: str) -> None:
+    conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
+    try:
+        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    if request.param == "sqlite":
+        yield Backend("sqlite", None, tmp_path, None, Clock())
+        return
+    schema = await _postgres_schema()
+    try:
+        yield Backend("postgres", POSTGRES_URL, tmp_path, schema, Clock())
+    finally:
+        await _drop_schema(schema)
+
+
+@pytest.fixture
+async def store(backend: Backend) -> AsyncIterator[SqlStore]:
+    s = backend.open()
+    await s.migrate()
+    try:
+        yield s
+    finally:
+        await s.close()
