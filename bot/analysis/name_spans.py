@@ -1,0 +1,187 @@
+"""Cutting news text into words and capitalised runs, and the runs into name candidates.
+
+A run is a stretch of capitalised words with no punctuation between them ("Deputy U.S.
+Trade Representative Michael Smith"); inside it, a name candidate is a stretch of words
+that could belong to a person's name ("Michael Smith"), the words before it in the run
+being its title or organisation. Pure functions over the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.analysis.countries import country_of, find_countries
+from bot.analysis.people_words import (
+    DATELINE_CITIES,
+    HONORIFICS,
+    INNER_NAME_WORDS,
+    NOT_NAMES,
+    ORG_WORDS,
+    PARTICLES,
+    TITLE_HEADS,
+    TITLE_MODIFIERS,
+)
+
+_RAW_WORD = re.compile(r"\S+")
+_LEAD = "\"'“‘([{<*+-–—"
+_TAIL = "\"'”’)]}>,;:!?*+"
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^(?:[A-Za-z]\.){2,}[A-Za-z]?\.?$|^(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|St|Jr|Sr|Prof|Messrs|Mme|Gen|Lt|Col|Mt)\.$")
+_NAME_WORD = re.compile(r"^[A-Z][a-z'’]*(?:[A-Z][a-z'’]+)*(?:-[A-Za-z][a-z'’]*)*$|^[A-Z]\.$")
+_BRACKETED_NAME = re.compile(r"^\([A-Z][a-z]+\)$")
+_NAME_SUFFIX = re.compile(r"-(?:based|owned|led|made|run|controlled|style|type|born|backed|bound)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of the text, stripped of the punctuation around it.
+
+    `cut_before` / `cut_after`: punctuation (or a possessive) separates it from the word
+    before / after; `sentence_start`: it opens a sentence or paragraph.
+    """
+
+    text: str
+    start: int
+    end: int
+    cut_before: bool
+    cut_after: bool
+    possessive: bool
+    sentence_start: bool
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A candidate name: words[first:last] of the text, inside the run words[run:run_end]."""
+
+    first: int
+    last: int
+    run: int
+    run_end: int
+
+
+def split_words(text: str, sentence_starts: frozenset[int]) -> tuple[Word, ...]:
+    """The words of `text`, with the punctuation facts the name rules need."""
+    out: list[Word] = []
+    for m in _RAW_WORD.finditer(text):
+        raw, start = m.group(0), m.start()
+        if _BRACKETED_NAME.match(raw):  # "Prime Minister (Brian) Mulroney"
+            out.append(Word(raw[1:-1], start + 1, start + len(raw) - 1, False, False, False, False))
+            continue
+        lead = len(raw) - len(raw.lstrip(_LEAD))
+        core = raw[lead:]
+        core_start = start + lead
+        tail_cut = False
+        while core and (core[-1] in _TAIL or (core[-1] == "." and not _ABBREVIATION.match(core))):
+            core = core[:-1]
+            tail_cut = True
+        possessive = bool(_POSSESSIVE.search(core)) and len(core) > 2
+        if possessive:
+            core = core[:-2] if core[-2] in "'’" else core[:-1]
+        if not core:
+            continue
+        at_start = core_start in sentence_starts or start in sentence_starts or (
+            start == 0 or text[start - 1] == "\n"
+        )
+        out.append(Word(core, core_start, core_start + len(core), lead > 0 or at_start,
+                        tail_cut or possessive, possessive, at_start))
+    return tuple(out)
+
+
+def country_words(text: str, words: tuple[Word, ...]) -> frozenset[int]:
+    """Indexes of words that belong to a country mention ("Hong Kong", "European Community")."""
+    spans = [(s, e) for s, e, _ in find_countries(text)]
+    return frozenset(i for i, w in enumerate(words) if any(s <= w.start < e for s, e in spans))
+
+
+def is_capitalised(word: Word) -> bool:
+    return word.text[:1].isupper()
+
+
+def runs(words: tuple[Word, ...]) -> Iterator[tuple[int, int]]:
+    """(start, end) word indexes of each run of capitalised words without punctuation between."""
+    i = 0
+    while i < len(words):
+        if not is_capitalised(words[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and not words[j - 1].cut_after and not words[j].cut_before:
+            w = words[j]
+            if is_capitalised(w) or (w.low in PARTICLES and j + 1 < len(words)
+                                     and is_capitalised(words[j + 1])):
+                j += 1
+            else:
+                break
+        yield i, j
+        i = j
+
+
+def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
+    """Could this word be part of a person's name? `inner`: it follows a name word."""
+    text, low = word.text, word.low
+    if low in PARTICLES or (inner and low in INNER_NAME_WORDS and not word.sentence_start):
+        return True
+    if inner and text == "St.":  # "Fernand St. Germain"
+        return True
+    if not _NAME_WORD.match(text) or in_country or _NAME_SUFFIX.search(text):
+        return False
+    if len(text) > 1 and text.isupper():
+        return False
+    parts = low.split("-")
+    vocab = HONORIFICS | TITLE_HEADS | ORG_WORDS | NOT_NAMES
+    if low in vocab or low.rstrip(".") in vocab or any(p in TITLE_HEADS or p in ORG_WORDS for p in parts):
+        return False
+    if low in DATELINE_CITIES or any(transposed(low, head) for head in TITLE_HEADS):
+        return False  # "Rotterdam"; "Prime Minsiter"
+    return country_of(text) is None
+
+
+def transposed(a: str, b: str) -> bool:
+    """Two letters swapped in a long word ("Calrsson" for "Carlsson")."""
+    if len(a) != len(b) or len(a) < 5 or a == b or sorted(a) != sorted(b):
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 2
+
+
+def cut_between(words: tuple[Word, ...], i: int) -> bool:
+    """Is there punctuation between words[i] and words[i + 1]?"""
+    return words[i].cut_after or (i + 1 < len(words) and words[i + 1].cut_before)
+
+
+def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozenset[int]) -> Iterator[Segment]:
+    """Name candidates inside the run words[start:end]."""
+    i = start
+    while i < end:
+        if not is_name_word(words[i], i in in_country) or words[i].low in PARTICLES:
+            i += 1
+            continue
+        j = i + 1
+        while j < end and is_name_word(words[j], j in in_country, inner=True):
+            j += 1
+        while j - 1 > i and words[j - 1].low in PARTICLES:
+            j -= 1
+        yield Segment(i, j, start, end)
+        i = j
+
+
+def is_title_word(word: Word) -> bool:
+    """A word that can stand inside a title before a name."""
+    low = word.low.rstrip(".")
+    return is_capitalised(word) or low in TITLE_MODIFIERS or low in TITLE_HEADS or any(
+        p in TITLE_HEADS for p in low.split("-")
+    )
+
+
+def is_head(word: Word) -> bool:
+    low = word.low
+    return low in TITLE_HEADS or low.rstrip(".") in TITLE_HEADS or low.split("-")[-1] in TITLE_HEADS
+
+
+def is_honorific(word: Word) -> bool:
+    return word.low in HONORIFICS or word.low.rstrip(".") in HONORIFICS
