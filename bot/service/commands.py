@@ -190,7 +190,10 @@ class Commands:
 
     async def execute(self, ctx: Context, text: str) -> Message:
         """Run one command line; always returns a message, never raises CommandError."""
-        words = split(text.strip()) if text.strip() else ["help"]
+        try:
+            words = split(text.strip()) if text.strip() else ["help"]
+        except CommandError as e:
+            return error(str(e))
         name, args = words[0].lower().lstrip("/"), words[1:]
         handler = {
             "subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
