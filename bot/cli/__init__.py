@@ -47,7 +47,7 @@ def build_parser(argv: list[str]) -> tuple[argparse.ArgumentParser, CommandModul
     for name, (mod, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
         if name == chosen:
-            loaded: CommandModule = importlib.import_module(mod)  # type: ignore[assignment]
+            loaded: CommandModule = importlib.import_module(mod)
             loaded.configure(p)
             module = loaded
     return parser, module
