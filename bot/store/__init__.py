@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.store.engine import async_url, create_engine
 from bot.store.fingerprint import fingerprint
@@ -33,6 +34,12 @@ __all__ = [
     "merge_ledger",
     "open_store",
 ]
+
+
+if TYPE_CHECKING:
+
+    def _sql_store_is_a_store(store: SqlStore) -> Store:
+        return store  # mypy checks that SqlStore keeps to the Protocol
 
 
 def open_store(

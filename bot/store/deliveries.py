@@ -3,7 +3,8 @@
 The state machine, under the unique key (alert_id, channel):
 
     pending --claim--> sending --mark_sent--> sent
-                          |--mark_failed(retry, attempts < max)--> pending
+                          |--mark_failed(retry, attempts < max)--> pending (not before
+                          |      now + retry_after, when given)
                           |--mark_failed(otherwise)--> failed
                           '--reset (the post is known not to have happened)--> pending
 
@@ -15,10 +16,10 @@ one writer at a time) and counts the attempt.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, select, update
+from sqlalchemy import ColumnElement, and_, case, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -59,7 +60,7 @@ async def claim(conn: AsyncConnection, limit: int, now: datetime) -> list[Delive
         return []
     oldest = (
         select(d.c.id)
-        .where(d.c.state == "pending")
+        .where(d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now))
         .order_by(d.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -116,13 +117,16 @@ async def mark_failed(
     *,
     retry: bool,
     max_attempts: int,
+    retry_after: timedelta | None,
     now: datetime,
 ) -> Delivery:
     state: Any = case((d.c.attempts < max_attempts, "pending"), else_="failed") if retry else "failed"
+    not_before = None if retry_after is None else now + retry_after
     stmt = (
         update(d)
         .where(_key(alert_id, channel), d.c.state == "sending")
-        .values(state=state, last_error=error[:MAX_ERROR_CHARS], updated_at=now)
+        .values(state=state, last_error=error[:MAX_ERROR_CHARS], not_before=not_before,
+                updated_at=now)
         .returning(d)
     )
     row = (await conn.execute(stmt)).mappings().first()
@@ -135,7 +139,7 @@ async def reset(conn: AsyncConnection, alert_id: str, channel: str, now: datetim
     stmt = (
         update(d)
         .where(_key(alert_id, channel), d.c.state == "sending")
-        .values(state="pending", updated_at=now)
+        .values(state="pending", not_before=None, updated_at=now)
         .returning(d.c.id)
     )
     return (await conn.execute(stmt)).first() is not None

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
-from sqlalchemy import Select, Table, delete, func, or_, select, update
+from sqlalchemy import Select, Table, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -35,6 +35,7 @@ from bot.store.rows import (
 )
 
 _IN_CHUNK = 500
+_MIGRATE_LOCK = 0x7472_6164_6577  # "tradew": the advisory lock key migrations take turns on
 
 
 class AddedArticle(NamedTuple):
@@ -73,8 +74,13 @@ class SqlStore:
         await self.close()
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic `upgrade head`); a no-op when it is."""
+        """Bring the schema to the newest revision (Alembic `upgrade head`); a no-op when it is.
+
+        Safe when several processes start at once: on PostgreSQL they take turns (an
+        advisory lock), on SQLite the write lock does the same."""
         async with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
             await conn.run_sync(upgrade)
 
     async def schema_revision(self) -> str | None:
@@ -336,7 +342,8 @@ class SqlStore:
             return await dq.enqueue(conn, alert_id, channels, now)
 
     async def claim(self, limit: int = 10) -> list[Delivery]:
-        """Take up to `limit` pending deliveries, oldest first: they become `sending`."""
+        """Take up to `limit` pending deliveries that are due, oldest first: they become
+        `sending` and count one more attempt."""
         now = self._now()
         async with self._write() as conn:
             return await dq.claim(conn, limit, now)
@@ -349,15 +356,22 @@ class SqlStore:
             await dq.mark_sent(conn, alert_id, channel, message_ref, now)
 
     async def mark_failed(
-        self, alert_id: str, channel: str, error: str, *, retry: bool, max_attempts: int
+        self,
+        alert_id: str,
+        channel: str,
+        error: str,
+        *,
+        retry: bool,
+        max_attempts: int,
+        retry_after: timedelta | None = None,
     ) -> None:
-        """A claimed delivery failed: back to pending while `retry` and attempts < max_attempts,
-        else failed. Raises LookupError (no such delivery) or ValueError (not sending)."""
+        """A claimed delivery failed: back to pending while `retry` and attempts < max_attempts
+        (claimable again only `retry_after` from now, when given), else failed.
+        Raises LookupError (no such delivery) or ValueError (not sending)."""
         now = self._now()
         async with self._write() as conn:
-            await dq.mark_failed(
-                conn, alert_id, channel, error, retry=retry, max_attempts=max_attempts, now=now
-            )
+            await dq.mark_failed(conn, alert_id, channel, error, retry=retry,
+                                 max_attempts=max_attempts, retry_after=retry_after, now=now)
 
     async def in_flight(self, older_than: timedelta | None = None) -> list[Delivery]:
         """Deliveries left `sending` (optionally only those claimed longer ago than that)."""

@@ -168,6 +168,7 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("message_ref", Text),
+    Column("not_before", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint(_in("state", DELIVERY_STATES), name="state"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,17 +40,24 @@ class Backend:
     url: str | None
     data_dir: Path
     schema: str | None
-    clock: Callable[[], datetime]
+    clock: Clock
 
     def open(self) -> SqlStore:
         return open_store(self.url, self.data_dir, schema=self.schema, clock=self.clock)
 
 
+_unreachable: list[str] = []
+"""Why PostgreSQL could not be reached, once found out (the other tests skip at once)."""
+
+
 async def _postgres_schema() -> str:
+    if _unreachable:
+        pytest.skip(_unreachable[0])
     try:
         conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
     except (OSError, asyncpg.PostgresError) as e:
-        pytest.skip(f"PostgreSQL is unreachable at {POSTGRES_URL}: {e}")
+        _unreachable.append(f"PostgreSQL is unreachable at {POSTGRES_URL}: {e}")
+        pytest.skip(_unreachable[0])
     schema = f"tw_test_{uuid.uuid4().hex[:12]}"
     try:
         await conn.execute(f'CREATE SCHEMA "{schema}"')

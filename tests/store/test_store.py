@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +27,7 @@ from bot.domain import (
 )
 from bot.store import SqlStore, fingerprint, open_store
 from bot.store.engine import async_url, create_engine
+from bot.store.migrate import head_revision, upgrade
 from bot.store.tables import metadata
 from tests.store.conftest import POSTGRES_URL, Backend
 
@@ -75,11 +77,32 @@ async def add(store: SqlStore, art: Article) -> str:
 
 
 async def test_migrate_twice_is_a_no_op_and_keeps_data(store: SqlStore) -> None:
-    assert await store.schema_revision() == "0001"
+    assert await store.schema_revision() == head_revision() == "0002"
     await add(store, article("a1"))
     await store.migrate()
-    assert await store.schema_revision() == "0001"
+    assert await store.schema_revision() == "0002"
     assert await store.count_articles() == 1
+
+
+async def test_upgrade_from_the_first_revision_keeps_pending_deliveries(backend: Backend) -> None:
+    engine = create_engine(async_url(backend.url, backend.data_dir), schema=backend.schema)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade, "0001")
+            await conn.execute(text(
+                "INSERT INTO deliveries (alert_id, channel, state, attempts, created_at, updated_at)"
+                " VALUES ('a1', 'slack:C1', 'pending', 0, :t, :t)"
+            ), {"t": datetime(2024, 1, 1, tzinfo=UTC)})  # fmt: skip
+    finally:
+        await engine.dispose()
+    store = backend.open()
+    try:
+        assert await store.schema_revision() == "0001"
+        await store.migrate()
+        assert await store.schema_revision() == head_revision()
+        assert [(d.alert_id, d.state) for d in await store.claim(5)] == [("a1", "sending")]
+    finally:
+        await store.close()
 
 
 async def test_migrations_build_exactly_the_tables_the_code_uses(
@@ -327,6 +350,16 @@ async def test_failure_is_retried_until_attempts_run_out(store: SqlStore) -> Non
     assert await store.claim(1) == []
 
 
+async def test_a_retry_waits_its_turn(backend: Backend, store: SqlStore) -> None:
+    await store.enqueue("a1", ["slack:C1"])
+    await store.claim(1)
+    await store.mark_failed("a1", "slack:C1", "rate limited", retry=True, max_attempts=5,
+                            retry_after=timedelta(minutes=10))  # fmt: skip
+    assert await store.claim(1) == []
+    backend.clock.now += timedelta(minutes=11)
+    assert [(d.alert_id, d.attempts) for d in await store.claim(1)] == [("a1", 2)]
+
+
 async def test_a_failure_without_retry_is_final(store: SqlStore) -> None:
     await store.enqueue("a1", ["slack:C1"])
     await store.claim(1)
@@ -413,9 +446,8 @@ async def test_concurrent_claims_hand_each_delivery_to_one_worker(backend: Backe
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # SQLite: one writer at a time
 async def test_claim_skips_rows_another_worker_holds(backend: Backend, store: SqlStore) -> None:
-    if backend.name != "postgres":
-        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
     await store.enqueue("held", ["slack:C1"])
     await store.enqueue("free", ["slack:C1"])
     other = await asyncpg.connect(POSTGRES_URL, server_settings={"search_path": str(backend.schema)})
