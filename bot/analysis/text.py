@@ -24,10 +24,14 @@ _MONTH_RE = (
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 
-# "TAIPEI, March 2 - ", "WASHINGTON (BLOOMBERG) - ", "NEW YORK, April 5 (Reuters) - "
+# "TAIPEI, March 2 - ", "WASHINGTON (BLOOMBERG) - ", "ROCHESTER, N.Y., Feb 26 - ",
+# "NEW YORK, April 5 (Reuters) - "; a place in mixed case ("Toronto") only with its date.
+_STATE = r"(?:,\s*[A-Z][A-Za-z]{0,12}\.?(?:\s?[A-Z][A-Za-z]{0,12}\.?)?)?"
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[A-Z][A-Z.'/&-]*(?:\s+[A-Z][A-Z.'/&-]*){0,3})"
-    r"(?:\s*,\s*(?P<month>" + _MONTH_RE + r")\s+(?P<day>\d{1,2}))?"
+    r"^\s*(?:(?P<place>[A-Z][A-Z.'/&-]*(?:\s+[A-Z][A-Z.'/&-]*){0,3})" + _STATE +
+    r"(?:\s*,?\s*(?P<month>(?i:" + _MONTH_RE + r"))\s+(?P<day>\d{1,2}))?"
+    r"|(?P<place2>[A-Z][A-Za-z.'/&-]*(?:\s+[A-Z][A-Za-z.'/&-]*){0,3})" + _STATE +
+    r"\s*,?\s*(?P<month2>(?i:" + _MONTH_RE + r"))\s+(?P<day2>\d{1,2}))"
     r"\s*(?:\((?P<agency>[^)]{1,40})\))?"
     r"\s*(?:-+|–|—)\s+"
 )
@@ -114,13 +118,15 @@ def unwrap(text: str) -> str:
 def parse_dateline(text: str, published: date | None) -> tuple[Dateline | None, str]:
     """Split a leading dateline off the story; return it and the rest of the text."""
     m = _DATELINE.match(text)
-    if not m or len(m.group("place").replace(" ", "")) < 2:
+    if not m:
+        return None, text
+    place = (m.group("place") or m.group("place2") or "").strip()
+    month_word, day_word = m.group("month") or m.group("month2"), m.group("day") or m.group("day2")
+    if len(place.replace(" ", "")) < (2 if month_word or m.group("agency") else 4):
         return None, text
     day: date | None = None
-    if m.group("month"):
-        month = MONTHS[m.group("month").rstrip(".").lower()]
-        day = _nearest_year(month, int(m.group("day")), published)
-    place = m.group("place").strip()
+    if month_word and day_word:
+        day = _nearest_year(MONTHS[month_word.rstrip(".").lower()], int(day_word), published)
     return Dateline(place=place, agency=m.group("agency"), day=day), text[m.end() :]
 
 

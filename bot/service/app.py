@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -67,6 +68,7 @@ class Service:
         await worker.start()
         self.dispatcher = dispatcher = Dispatcher(store, sinks, self._message_for,
                                                   max_attempts=s.delivery.max_attempts,
+                                                  retry_after=timedelta(seconds=s.delivery.retry_seconds),
                                                   checkpoint=self._checkpoint)
         settled = await dispatcher.reconcile()
         if settled:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import Protocol
 
 from bot.chat.base import ChannelGone, ChatSink, split_channel
@@ -34,7 +35,7 @@ class DeliveryStore(Protocol):
     async def claim(self, limit: int) -> list[Delivery]: ...
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None) -> None: ...
     async def mark_failed(self, alert_id: str, channel: str, error: str, *, retry: bool,
-                          max_attempts: int) -> None: ...
+                          max_attempts: int, retry_after: timedelta | None = None) -> None: ...
     async def in_flight(self) -> list[Delivery]: ...
     async def reset(self, alert_id: str, channel: str) -> None: ...
     async def unsubscribe(self, channel: str) -> bool: ...
@@ -48,8 +49,10 @@ class Dispatcher:
         message_for: Callable[[str], Awaitable[Message | None]],
         *,
         max_attempts: int = 5,
+        retry_after: timedelta = timedelta(seconds=5),
         checkpoint: Checkpoint | None = None,
     ) -> None:
+        self._retry_after = retry_after
         self._store = store
         self._sinks = sinks
         self._message_for = message_for
@@ -113,7 +116,7 @@ class Dispatcher:
             log.warning("posting alert %s to %s failed (attempt %d of %d): %s%s", d.alert_id, d.channel,
                         d.attempts, self._max_attempts, e, "; giving up" if last else "; will retry")
             await self._store.mark_failed(d.alert_id, d.channel, str(e)[:500], retry=True,
-                                          max_attempts=self._max_attempts)
+                                          max_attempts=self._max_attempts, retry_after=self._retry_after)
             return 0
         self._checkpoint("posted", d)
         await self._store.mark_sent(d.alert_id, d.channel, ref)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,8 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
     await s.close()
 
 
-def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = None) -> Dispatcher:
+def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = None,
+                retry_after: timedelta = timedelta(seconds=5)) -> Dispatcher:
     async def message_for(alert_id: str) -> Message | None:
         a = await store.get_analysis(alert_id)
         return alert_message(a) if a else None
@@ -64,7 +66,8 @@ def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = Non
         if step == crash_at:
             raise Crash(step)
 
-    return Dispatcher(store, {"fake": sink}, message_for, max_attempts=3, checkpoint=checkpoint)
+    return Dispatcher(store, {"fake": sink}, message_for, max_attempts=3, retry_after=retry_after,
+                      checkpoint=checkpoint)
 
 
 async def test_plain_delivery(store: SqlStore) -> None:
@@ -90,11 +93,26 @@ async def test_crash_at_each_step_then_restart(store: SqlStore, step: str) -> No
 
 async def test_failures_are_retried_then_given_up(store: SqlStore) -> None:
     sink = RecordingSink(fail=2)
-    disp = _dispatcher(store, sink)
-    await disp.drain()
+    await _dispatcher(store, sink, retry_after=timedelta(0)).drain()
     assert sink.posted == [("C1", "alert-1")]
     (d,) = await store.deliveries()
     assert d.state == "sent" and d.attempts == 3
+
+
+async def test_a_failed_post_waits_before_its_retry(store: SqlStore) -> None:
+    sink = RecordingSink(fail=1)
+    disp = _dispatcher(store, sink, retry_after=timedelta(hours=1))
+    await disp.drain()
+    assert sink.posted == []
+    (d,) = await store.deliveries()
+    assert d.state == "pending" and d.attempts == 1 and "HTTP 500" in (d.last_error or "")
+
+
+async def test_failures_exhaust_attempts(store: SqlStore) -> None:
+    sink = RecordingSink(fail=10)
+    await _dispatcher(store, sink, retry_after=timedelta(0)).drain()
+    (d,) = await store.deliveries()
+    assert d.state == "failed" and d.attempts == 3 and sink.posted == []
 
 
 async def test_gone_channel_is_unsubscribed(store: SqlStore) -> None:
