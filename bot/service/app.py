@@ -85,8 +85,9 @@ class Service:
         self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
         self._scheduler.start()
+        self._spawn(self._watch(), "folder-watch")  # watch first: a file written meanwhile is not missed
+        await asyncio.sleep(0)
         await self.rescan()
-        self._spawn(self._watch(), "folder-watch")
         self.ready.set()
 
     async def _default_subscriptions(self, store: SqlStore) -> None:
