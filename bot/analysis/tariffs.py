@@ -1,0 +1,242 @@
+"""The tariff changes an article reports: one entry per measure, not per mention.
+
+`extract_tariffs` reads every sentence (`tariff_mentions.read_sentence`), then merges the
+mentions of one measure across sentences ("penalty tariffs on 300 mln dlrs of Japanese
+exports" + "the tariffs of 100 per cent ... are to take effect on April 17"), applies a
+delay or a removal to the measure it concerns instead of counting a new one, and fills in
+who levies it on whom from the story when the sentence does not say. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.analysis.countries import country_of, find_countries
+from bot.analysis.dates import DateSpan, find_dates
+from bot.analysis.numbers import find_money
+from bot.analysis.tariff_cues import MEASURE, mask_non_measures
+from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
+from bot.analysis.text import Prepared
+from bot.domain import TariffChange
+
+_CONTEXT_SENTENCES = 2
+"""How far a bare "a cut to seven pct" may be from the last sentence naming a measure."""
+
+_STOP = frozenset("the a an of on and or in from to its their goods products imports exports".split())
+_VALUED = re.compile(
+    r"\b(?:exports|imports|shipments|sales|goods|products)\s+(?:valued\s+at|worth)\s+"
+    r"(?:about\s+|some\s+|nearly\s+|almost\s+|around\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    first: int
+    last: int
+    mention: Mention
+
+
+def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, ...]:
+    """Each distinct tariff measure the article gives a rate, a value or a change for."""
+    mentions = read_mentions(prepared)
+    measures = _merge(mentions)
+    fallback = _story_countries(prepared)
+    out: list[TariffChange] = []
+    for m in measures:
+        mention = _with_value_from_story(m.mention, prepared)
+        out.append(_finish(mention, mentions, fallback))
+    return tuple(out)
+
+
+def read_mentions(prepared: Prepared) -> list[Mention]:
+    """Every tariff mention of the article, sentence by sentence."""
+    dates = find_dates(prepared.text, prepared.anchor)
+    mentions: list[Mention] = []
+    context_until = -1
+    for i, sentence in enumerate(prepared.sentences):
+        local = [
+            DateSpan(d.start - sentence.start, d.end - sentence.start, d.text, d.value)
+            for d in dates
+            if sentence.start <= d.start and d.end <= sentence.end
+        ]
+        mentions.extend(read_sentence(i, sentence.text, local, in_context=i <= context_until))
+        if MEASURE.search(mask_non_measures(sentence.text)):
+            context_until = i + _CONTEXT_SENTENCES
+    return mentions
+
+
+def _merge(mentions: list[Mention]) -> list[_Measure]:
+    measures: list[_Measure] = []
+    for m in mentions:
+        if not m.has_numbers:
+            _apply_state(measures, m)
+            continue
+        k = _same_measure(measures, m)
+        if k is not None:
+            e = measures[k]
+            measures[k] = _Measure(e.first, m.sentence, _fill(e.mention, m))
+            continue
+        measures.append(_Measure(m.sentence, m.sentence, _inherit(measures, m)))
+    return measures
+
+
+def _conflict(a: object, b: object, rel: float = 0.0) -> bool:
+    if a is None or b is None:
+        return False
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) > rel * max(abs(a), abs(b))
+    return a != b
+
+
+def _compatible(e: Mention, m: Mention) -> bool:
+    return not (
+        _conflict(e.new_rate, m.new_rate)
+        or _conflict(e.old_rate, m.old_rate)
+        or _conflict(e.value_usd, m.value_usd, 0.02)
+        or _conflict(e.target, m.target)
+        or _conflict(e.imposer, m.imposer)
+    )
+
+
+def _words(products: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z-]+", (products or "").lower()) if w not in _STOP}
+
+
+def _related(e: _Measure, m: Mention) -> bool:
+    if m.products and e.mention.products:
+        return bool(_words(m.products) & _words(e.mention.products))
+    return m.definite or m.change_only or m.sentence - e.last <= 1
+
+
+def _same_measure(measures: list[_Measure], m: Mention) -> int | None:
+    for k in range(len(measures) - 1, -1, -1):
+        e = measures[k]
+        if m.change_only and m.new_rate is None:
+            return None
+        if _compatible(e.mention, m) and _related(e, m) and (m.definite or m.sentence != e.last):
+            return k
+    return None
+
+
+def _fill(e: Mention, m: Mention) -> Mention:
+    """`e` completed by a later mention `m` of the same measure."""
+    status, strength = e.status, e.strength
+    if m.strength > e.strength:
+        status, strength = m.status, m.strength
+    return replace(
+        e,
+        new_rate=e.new_rate if e.new_rate is not None else m.new_rate,
+        old_rate=e.old_rate if e.old_rate is not None else m.old_rate,
+        change_text=e.change_text or m.change_text,
+        value_usd=e.value_usd if e.value_usd is not None else m.value_usd,
+        value_text=e.value_text or m.value_text,
+        products=e.products or m.products,
+        imposer=e.imposer or m.imposer,
+        target=e.target or m.target,
+        effective=e.effective or m.effective,
+        status=status,
+        strength=strength,
+    )
+
+
+def _inherit(measures: list[_Measure], m: Mention) -> Mention:
+    """A new measure on the same goods as the last one takes its parties and its rate as
+    the starting point ("duties were cut to 20 pct ... Washington wants a cut to seven")."""
+    for e in reversed(measures):
+        if not (_related(e, m) and m.sentence - e.last <= 3):
+            continue
+        p = e.mention
+        old = m.old_rate
+        if m.change_only and old is None and m.new_rate is not None and p.new_rate is not None \
+                and p.new_rate != m.new_rate:
+            old = p.new_rate
+        return replace(
+            m,
+            old_rate=old,
+            products=m.products or p.products,
+            imposer=m.imposer or p.imposer,
+            target=m.target or p.target,
+        )
+    return m
+
+
+def _apply_state(measures: list[_Measure], m: Mention) -> None:
+    """A mention with no numbers can delay, lift or date the measure it speaks of."""
+    if m.partial or not measures:
+        return
+    k = len(measures) - 1
+    e = measures[k]
+    if m.sentence - e.last > 3 or not _compatible(e.mention, m):
+        return
+    same_parties = m.imposer is not None and m.imposer == e.mention.imposer
+    if not (m.definite or same_parties or (m.products and _related(e, m))):
+        return
+    mention = e.mention
+    if m.cue_near and m.strength >= 5 and m.status != mention.status:
+        mention = replace(mention, status=m.status, strength=m.strength)
+    if m.effective and mention.effective is None:
+        mention = replace(mention, effective=m.effective)
+    measures[k] = _Measure(e.first, e.last, mention)
+
+
+def _with_value_from_story(m: Mention, prepared: Prepared) -> Mention:
+    """"shipments valued at 270 million U.S. dlrs" elsewhere in the story, for the same goods
+    from the same country, is the value a measure covers when its own sentence gives none."""
+    if m.value_usd is not None or m.value_text is not None or m.target in (None, SELF):
+        return m
+    text = prepared.text
+    for money in find_money(text):
+        if not money.usd or not _VALUED.search(text[max(0, money.start - 40) : money.start]):
+            continue
+        near = text[max(0, money.start - 90) : money.start]
+        countries = {c[2] for c in find_countries(near)}
+        if m.target in countries and _words(near) & _words(m.products):
+            return replace(m, value_usd=int(money.amount), value_text=money.text)
+    return m
+
+
+def _story_countries(prepared: Prepared) -> list[str]:
+    """The story's countries, most mentioned first (the dateline's breaks a tie)."""
+    text = prepared.text
+    for money in find_money(text):
+        text = text[: money.start] + "_" * (money.end - money.start) + text[money.end :]
+    counts = Counter(c[2] for c in find_countries(text))
+    home = country_of(prepared.dateline.place) if prepared.dateline else None
+    return sorted(counts, key=lambda c: (-counts[c], c != home))
+
+
+def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:
+    own = m.target == SELF
+    target = None if own else m.target
+    imposer = m.imposer
+    if imposer is None or (imposer == target and not own):
+        imposer = _context_imposer(m, mentions, target) or next(
+            (c for c in fallback if c != target), None
+        )
+    if own:
+        target = imposer
+    return TariffChange(
+        imposer=imposer,
+        target=target or "all",
+        products=m.products,
+        value_usd=m.value_usd,
+        old_rate_pct=m.old_rate,
+        new_rate_pct=m.new_rate,
+        effective=m.effective,
+        status=m.status,
+        evidence=m.evidence,
+        value_text=m.value_text,
+        change_text=m.change_text,
+    )
+
+
+def _context_imposer(m: Mention, mentions: list[Mention], target: str | None) -> str | None:
+    """Who levies the measure the story was talking about just before."""
+    for other in reversed(mentions):
+        if m.sentence - 2 <= other.sentence <= m.sentence and other.imposer and other.imposer != target:
+            return other.imposer
+    return None
