@@ -29,8 +29,9 @@ _LEAD = "\"'“‘([{<*+-–—"
 _TAIL = "\"'”’)]}>,;:!?*+"
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^(?:[A-Za-z]\.){2,}[A-Za-z]?\.?$|^(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|St|Jr|Sr|Prof|Messrs|Mme|Gen|Lt|Col|Mt)\.$")
-_NAME_WORD = re.compile(r"^[A-Z][a-z'’]*(?:[A-Z][a-z'’]+)*(?:-[A-Za-z][a-z'’]*)*$|^[A-Z]\.$")
-_BRACKETED_NAME = re.compile(r"^\([A-Z][a-z]+\)$")
+_NAME_WORD = re.compile(r"^[A-Z][a-z'’]*(?:[A-Z][a-z'’]+)*(?:-[A-Za-z][a-z'’]*)*$|^(?:[A-Z]\.){1,3}$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_INSERTION = re.compile(r"\((?=[A-Z])([^()\n]{1,60}?[a-z])\)(?= [A-Z][a-z])")
 _NAME_SUFFIX = re.compile(r"-(?:based|owned|led|made|run|controlled|style|type|born|backed|bound)$", re.I)
 
 
@@ -39,7 +40,8 @@ class Word:
     """One word of the text, stripped of the punctuation around it.
 
     `cut_before` / `cut_after`: punctuation (or a possessive) separates it from the word
-    before / after; `sentence_start`: it opens a sentence or paragraph.
+    before / after; `sentence_start`: it opens a sentence, a paragraph or a quotation;
+    `quote_start`: it opens a quotation.
     """
 
     text: str
@@ -49,6 +51,7 @@ class Word:
     cut_after: bool
     possessive: bool
     sentence_start: bool
+    quote_start: bool = False
 
     @property
     def low(self) -> str:
@@ -68,11 +71,10 @@ class Segment:
 def split_words(text: str, sentence_starts: frozenset[int]) -> tuple[Word, ...]:
     """The words of `text`, with the punctuation facts the name rules need."""
     out: list[Word] = []
+    # "(Trade and Industry Secretary Paul) Channon": the brackets do not cut the run
+    text = _INSERTION.sub(lambda m: f" {m.group(1)} ", text)
     for m in _RAW_WORD.finditer(text):
         raw, start = m.group(0), m.start()
-        if _BRACKETED_NAME.match(raw):  # "Prime Minister (Brian) Mulroney"
-            out.append(Word(raw[1:-1], start + 1, start + len(raw) - 1, False, False, False, False))
-            continue
         lead = len(raw) - len(raw.lstrip(_LEAD))
         core = raw[lead:]
         core_start = start + lead
@@ -85,11 +87,12 @@ def split_words(text: str, sentence_starts: frozenset[int]) -> tuple[Word, ...]:
             core = core[:-2] if core[-2] in "'’" else core[:-1]
         if not core:
             continue
-        at_start = core_start in sentence_starts or start in sentence_starts or (
+        quote = raw[:1] in "\"“‘'"
+        at_start = quote or core_start in sentence_starts or start in sentence_starts or (
             start == 0 or text[start - 1] == "\n"
         )
         out.append(Word(core, core_start, core_start + len(core), lead > 0 or at_start,
-                        tail_cut or possessive, possessive, at_start))
+                        tail_cut or possessive, possessive, at_start, quote))
     return tuple(out)
 
 
@@ -131,15 +134,28 @@ def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
         return True
     if not _NAME_WORD.match(text) or in_country or _NAME_SUFFIX.search(text):
         return False
-    if len(text) > 1 and text.isupper():
+    if len(text) > 1 and text.isupper() and "." not in text:
         return False
     parts = low.split("-")
+    if _plural_of_head(low) or (low in TITLE_MODIFIERS and low not in _SURNAME_MODIFIERS):
+        return False
     vocab = HONORIFICS | TITLE_HEADS | ORG_WORDS | NOT_NAMES
     if low in vocab or low.rstrip(".") in vocab or any(p in TITLE_HEADS or p in ORG_WORDS for p in parts):
         return False
-    if low in DATELINE_CITIES or any(transposed(low, head) for head in TITLE_HEADS):
+    if low in DATELINE_CITIES or any(misspelt(low, head) for head in _LONG_HEADS):
         return False  # "Rotterdam"; "Prime Minsiter"
     return country_of(text) is None
+
+
+_SURNAME_MODIFIERS = frozenset({"white", "young", "house", "home"})
+_LONG_HEADS = tuple(h for h in TITLE_HEADS if len(h) >= 6 and "-" not in h)
+
+
+def _plural_of_head(low: str) -> bool:
+    """"Congressmen", "ministers": a plural of a title word."""
+    if low.endswith("men") and low[:-3] + "man" in TITLE_HEADS:
+        return True
+    return low.endswith("s") and low[:-1] in TITLE_HEADS
 
 
 def transposed(a: str, b: str) -> bool:
@@ -147,6 +163,17 @@ def transposed(a: str, b: str) -> bool:
     if len(a) != len(b) or len(a) < 5 or a == b or sorted(a) != sorted(b):
         return False
     return sum(x != y for x, y in zip(a, b, strict=True)) == 2
+
+
+def misspelt(a: str, b: str) -> bool:
+    """A long word typed with two letters swapped or one letter doubled or dropped
+    ("Minsiter", "Miniister" for "minister")."""
+    if transposed(a, b):
+        return True
+    if abs(len(a) - len(b)) != 1 or min(len(a), len(b)) < 6:
+        return False
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def cut_between(words: tuple[Word, ...], i: int) -> bool:
@@ -164,9 +191,10 @@ def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozense
         j = i + 1
         while j < end and is_name_word(words[j], j in in_country, inner=True):
             j += 1
-        while j - 1 > i and words[j - 1].low in PARTICLES:
-            j -= 1
-        yield Segment(i, j, start, end)
+        while j - 1 > i and (words[j - 1].low in PARTICLES or _INITIALS.match(words[j - 1].text)):
+            j -= 1  # a name ends with a surname
+        if not _INITIALS.match(words[j - 1].text):
+            yield Segment(i, j, start, end)
         i = j
 
 
@@ -180,7 +208,8 @@ def is_title_word(word: Word) -> bool:
 
 def is_head(word: Word) -> bool:
     low = word.low
-    return low in TITLE_HEADS or low.rstrip(".") in TITLE_HEADS or low.split("-")[-1] in TITLE_HEADS
+    return (low in TITLE_HEADS or low.rstrip(".") in TITLE_HEADS or low.split("-")[-1] in TITLE_HEADS
+            or (word.text[:1].isupper() and any(misspelt(low, h) for h in _LONG_HEADS)))
 
 
 def is_honorific(word: Word) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.analysis.countries import country_of
 from bot.analysis.name_spans import (
     Segment,
     Word,
@@ -105,7 +106,7 @@ def find_mentions(ctx: _Context) -> tuple[list[Mention], frozenset[tuple[str, ..
     for start, end in runs(ctx.words):
         for seg in segments(ctx.words, start, end, in_country):
             name = tuple(w.text for w in ctx.words[seg.first : seg.last])
-            if _in_organisation(seg, ctx.words):
+            if _in_organisation(seg, ctx.words, in_country):
                 org_names.add(_key(name))
                 continue
             verdict = _is_person(seg, ctx)
@@ -114,9 +115,9 @@ def find_mentions(ctx: _Context) -> tuple[list[Mention], frozenset[tuple[str, ..
     return mentions, frozenset(org_names)
 
 
-def _in_organisation(seg: Segment, words: tuple[Word, ...]) -> bool:
+def _in_organisation(seg: Segment, words: tuple[Word, ...], in_country: frozenset[int]) -> bool:
     """Is the candidate part of an organisation's name ("Fairchild Semiconductor Corp",
-    "Banco do Brasil", "Merrill Lynch & Co")?"""
+    "Merrill Lynch & Co", "Banco do Brasil", "the Banking Bill")?"""
     if seg.last < seg.run_end and words[seg.last].low.rstrip(".") in ORG_WORDS:
         return True
     if seg.last < len(words) and words[seg.last].text == "&" and not words[seg.last - 1].cut_after:
@@ -124,7 +125,9 @@ def _in_organisation(seg: Segment, words: tuple[Word, ...]) -> bool:
     k = seg.first - 1
     while k >= seg.run and words[k].low in PARTICLES:
         k -= 1
-    return k >= seg.run and k < seg.first - 1 and words[k].low in ORG_WORDS
+    if k < seg.run or k in in_country or words[k].low.rstrip(".") not in ORG_WORDS:
+        return False
+    return not _titled(seg, words)  # not "Secretary of State George Shultz"
 
 
 def _is_person(seg: Segment, ctx: _Context) -> bool | None:
@@ -134,13 +137,14 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
     nxt = words[seg.last] if seg.last < len(words) else None
     joined = nxt is not None and not names[-1].cut_after and not nxt.cut_before
     start, end = names[0].start, names[-1].end
-    if (joined and nxt is not None and nxt.low in _MODIFIED) or _modifier(ctx, start, end):
+    titled = _titled(seg, words)
+    modifier = (joined and nxt is not None and nxt.low in _MODIFIED) or _modifier(ctx, start, end)
+    if titled == _POST and not (modifier and words[seg.first - 1].text.islower()):
+        return True  # (but not "the official Antara news agency")
+    if modifier:
         return None  # "the Reagan administration", "Kansai airport"
     ner = any(label == "PERSON" and s < end and start < e for s, e, label in ctx.entities)
     other = any(label in _NOT_PERSON_LABELS and s <= start and end <= e for s, e, label in ctx.entities)
-    titled = _titled(seg, words)
-    if titled == _POST:
-        return True
     if titled == _BODY and len(names) > 1:
         # the model often glues such a title to the name as one ORG; the name alone must not be one
         own = any(label in _NOT_PERSON_LABELS and start - 4 <= s <= start and end <= e
@@ -172,10 +176,15 @@ def _keep(cluster: list[Mention], ctx: _Context, org_names: frozenset[tuple[str,
     """Drop a name that also opens a company's name, and a lone surname spaCy doubts."""
     if any(m.titled for m in cluster):
         return True
-    if _key(_fullest(cluster)) in org_names:
+    key = _key(_fullest(cluster))
+    if key in org_names:
         return False
-    if len(_fullest(cluster)) > 1:
+    if len(key) > 1:
         return True
+    if any(key[0] in name for name in org_names):  # "Jardine's" after "Jardine Fleming Ltd"
+        return False
+    if all(ctx.words[m.first].quote_start for m in cluster):
+        return False  # a capitalised word opening quotations: '"Barter is also restrictive
     word = cluster[0].name[0]
     person = other = 0
     for m in re.finditer(r"\b" + re.escape(word) + r"\b", ctx.text):
@@ -285,6 +294,9 @@ def _role(m: Mention, ctx: _Context) -> tuple[str | None, str | None]:
         role = (possessive_before(words, m.first) or apposition_after(ctx.text, end, s_end)
                 or organisation_after(words, m.last) or clause_before(ctx.text, s_start, start))
     country = demonym or (role_country(role) if role else None)
+    if country is None:
+        place = organisation_after(words, m.last)  # "President Hissene Habre of Chad"
+        country = country_of(place, capitals=False) if place else None
     if country is None:
         country = group_country(ctx.text[s_start:start])
     return role, country

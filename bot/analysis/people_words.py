@@ -64,7 +64,7 @@ ORG_WORDS = frozenset(
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile
     textiles motor auto automobile standard general national federal central world global
-    dollar yen franc sterling pound lira won peso rupee""".split()
+    dollar dollars dlr dlrs stg cts pct yen franc sterling pound lira won peso rupee""".split()
 )
 
 # Capitalised words that are never (part of) a person's name in news copy.
@@ -123,7 +123,7 @@ INSTITUTION_COUNTRY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bWhitehall\b|\bDowning Street\b|\bExchequer\b", "UK"),
         (r"\bKnesset\b", "Israel"),
         (r"(?<!Liberal )(?<!Christian )(?<!Social )(?<!Free )\b(?:Democrat|Republican)(?:ic)?\b", "US"),
-        (r"\bEuropean Commission\b|\bEC Commission\b", "EC"),
+        (r"\bEuropean Commission\b|\bEC Commission\b|\bEuropean Communities\b", "EC"),
         (r"\b(?:Treasury|Commerce|Agriculture|Defense|Labor) Secretary\b", "US"),
         (r"\bWorld Bank\b|\bIMF\b|\bInternational Monetary Fund\b|\bGATT\b|\bOECD\b"
          r"|\bUnited Nations\b|\bU\.N\.|\bOPEC\b|\bComecon\b", ""),

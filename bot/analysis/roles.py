@@ -99,7 +99,7 @@ def _demonym(text: str) -> str | None:
 
 def _ends_title(phrase: list[Word]) -> bool:
     """"Trade Minister", "Secretary of State", "minister without portfolio"."""
-    if is_head(phrase[-1]):
+    if is_head(phrase[-1]) or (len(phrase) > 1 and phrase[-1].low == "general" and is_head(phrase[-2])):
         return True
     if len(phrase) >= 3 and [w.low for w in phrase[-2:]] == ["without", "portfolio"]:
         return True
@@ -115,7 +115,8 @@ def names_a_post(title: str) -> bool:
     """Does the title end with the post itself ("Trade Minister"), not with the body it
     serves ("Secretary of State"), after which a company's or a place's name may follow?"""
     last = title.split()[-1].lower()
-    return last.rstrip(".") in TITLE_HEADS or last.split("-")[-1] in TITLE_HEADS or last == "portfolio"
+    return last.rstrip(".") in TITLE_HEADS or last.split("-")[-1] in TITLE_HEADS or last in (
+        "portfolio", "general") or not re.search(r"\bof\b", title)
 
 
 def apposition_after(text: str, end: int, sentence_end: int) -> str | None:
