@@ -1,0 +1,268 @@
+"""The alert decision: is a story about international trade, how surely, and why.
+
+`RuleClassifier` is the shipped default. It reads the story with the written cues of
+`bot.analysis.trade_lexicon` (no model, no training) and weighs where they appear: a cue in
+the headline or the opening paragraphs says more than one in passing, and a second mention
+of the same cue adds less than the first. A headline about one commodity's market, a
+company or a bond issue discounts the trade evidence (that news has its own desk), and
+counter-evidence in the text (commodity reports, company results, currency markets) pulls
+the score down. The score is a logistic function of the evidence, set by hand so that 0.5
+is the line between "about trade" and "mentions trade".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.analysis.cue_scanner import CueScanner
+from bot.analysis.taxonomy import TAG_NAMES
+from bot.analysis.trade_lexicon import CUES, Cue
+from bot.domain import Article, TradeVerdict
+
+Where = Literal["title", "body"]
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]{2,}\S)")
+
+# Hand-set weights of the scoring function (see `summarise`).
+HEADLINE_STRONG = 1.5  # a specific trade phrase in the headline ("trade deficit")
+HEADLINE_WEAK = 1.0  # a single trade word in the headline ("exports")
+STRONG_CUE = 2.5  # cue weight from which a cue counts as a specific phrase
+PARAGRAPH_WEIGHTS = (0.8, 0.6, 0.45)  # the opening paragraphs, in order
+LATER_WEIGHT = 0.3  # every later paragraph
+REPEAT_DECAY = 0.5  # each further mention of a cue counts half the one before
+SATURATION = 8.0  # evidence beyond this adds little
+HEADLINE_DISCOUNT = 2.5  # how strongly counter-evidence in the headline discounts evidence
+COUNTER_WEIGHT = 0.5
+COUNTER_CAP = 12.0
+COUNTER_REPEATS = 5  # mentions of one counter cue counted at most
+MIDPOINT = 2.8  # evidence at which the score is 0.5
+SLOPE = 1.2
+TAG_MIN = 2.0  # position-weighted cue weight a tag needs
+MAX_REASONS = 4
+
+
+class Classifier(Protocol):
+    """Anything that can make the alert decision for one article."""
+
+    def classify(self, article: Article) -> TradeVerdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One cue found in the story: where, and the span of text it matched."""
+
+    cue: str
+    weight: float
+    tag: str | None
+    where: Where
+    paragraph: int  # -1 for the headline
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Everything the rule classifier read in one story."""
+
+    title: str
+    body: str
+    hits: tuple[Hit, ...]
+    paragraphs: int
+
+    def positive(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if h.weight > 0)
+
+    def counter(self) -> tuple[Hit, ...]:
+        return tuple(h for h in self.hits if h.weight < 0)
+
+    def phrase(self, hit: Hit) -> str:
+        """The cue with the words that say what it is about, as a person would quote it."""
+        return quote(self.title if hit.where == "title" else self.body, hit.start, hit.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The evidence reduced to the few numbers the score is made of."""
+
+    headline: float  # weighted evidence in the headline
+    text: float  # weighted evidence in the paragraphs
+    headline_counter: float  # counter-evidence in the headline
+    counter: float  # counter-evidence in the text
+    tags: tuple[tuple[str, float], ...]  # tag strengths, strongest first
+
+    @property
+    def evidence(self) -> float:
+        raw = (self.headline + self.text) * math.exp(-HEADLINE_DISCOUNT * self.headline_counter)
+        return SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
+
+    @property
+    def score(self) -> float:
+        return 1.0 / (1.0 + math.exp(-SLOPE * (self.evidence - MIDPOINT)))
+
+
+class RuleClassifier:
+    """The shipped default: written knowledge of trade-policy news, no training."""
+
+    def __init__(self, threshold: float = 0.5, cues: Iterable[Cue] = CUES) -> None:
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within [0, 1], got {threshold}")
+        self.threshold = threshold
+        self._cues = {cue.name: cue for cue in cues}
+        self._scanner = CueScanner([(c.name, c.pattern) for c in self._cues.values()])
+
+    def classify(self, article: Article) -> TradeVerdict:
+        evidence = self.read(article)
+        return self.verdict(evidence, summarise(evidence))
+
+    def verdict(self, evidence: Evidence, summary: Summary) -> TradeVerdict:
+        score = round(summary.score, 4)
+        if score >= self.threshold:
+            tags = tuple(name for name, _ in summary.tags)
+            return TradeVerdict(True, score, tags, reasons_for(evidence))
+        return TradeVerdict(False, score, (), reasons_against(evidence, score, self.threshold))
+
+    def read(self, article: Article) -> Evidence:
+        """Find every cue in the headline and the body."""
+        title = article.title or ""
+        body = article.body or ""
+        hits = [self._hit(m, "title", -1) for m in self._scanner.finditer(title)]
+        starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(body)]
+        for m in self._scanner.finditer(body):
+            hits.append(self._hit(m, "body", bisect_right(starts, m.start()) - 1))
+        return Evidence(title, body, tuple(hits), paragraphs=len(starts))
+
+    def _hit(self, m: re.Match[str], where: Where, paragraph: int) -> Hit:
+        cue = self._cues[m.lastgroup or ""]
+        return Hit(cue.name, cue.weight, cue.tag, where, paragraph, m.start(), m.end())
+
+
+def position_weight(hit: Hit) -> float:
+    """How much a cue counts where it stands: headline, opening paragraphs, the rest."""
+    if hit.where == "title":
+        return HEADLINE_STRONG if hit.weight >= STRONG_CUE else HEADLINE_WEAK
+    if hit.paragraph < len(PARAGRAPH_WEIGHTS):
+        return PARAGRAPH_WEIGHTS[hit.paragraph]
+    return LATER_WEIGHT
+
+
+def summarise(evidence: Evidence) -> Summary:
+    """Reduce the hits to headline and text evidence, counter-evidence and tag strengths."""
+    headline = text = headline_counter = counter = 0.0
+    seen: dict[tuple[str, bool], int] = {}
+    counter_seen: dict[str, int] = {}
+    tags: dict[str, float] = {}
+    for hit in evidence.hits:
+        if hit.weight < 0:
+            if hit.where == "title":
+                headline_counter -= hit.weight
+                continue
+            n = counter_seen.get(hit.cue, 0)
+            counter_seen[hit.cue] = n + 1
+            if n < COUNTER_REPEATS:
+                counter -= hit.weight
+            continue
+        if hit.weight == 0:
+            continue
+        key = (hit.cue, hit.where == "title")
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        value = hit.weight * position_weight(hit)
+        if hit.where == "title":
+            headline += value * REPEAT_DECAY**n
+        else:
+            text += value * REPEAT_DECAY**n
+        if hit.tag:
+            tags[hit.tag] = tags.get(hit.tag, 0.0) + value
+    ranked = sorted(tags.items(), key=lambda item: (-item[1], TAG_NAMES.index(item[0])))
+    kept = [(t, round(s, 3)) for t, s in ranked if s >= TAG_MIN] or [
+        (t, round(s, 3)) for t, s in ranked[:1]
+    ]
+    return Summary(
+        headline=headline,
+        text=text,
+        headline_counter=headline_counter,
+        counter=min(counter, COUNTER_CAP),
+        tags=tuple(kept),
+    )
+
+
+# What may follow a cue inside its reason phrase: "tariffs on US$300 billion of Chinese goods"
+_TAIL = re.compile(
+    r"[ \t\n]+(?:on|against|of|with|between|over|for|from|to|by|into)[ \t\n]+"
+    r"(?:(?!(?:which|that|and|but|said|says|who|because|after|while|if|when|as|is|was"
+    r"|were|are|would|will)\b)[\w$%&'’./-]+[ \t\n]*){1,7}",
+    re.IGNORECASE,
+)
+_STOP = re.compile(r"[,;:()\"“”]|\.(?:\s|$)")
+
+
+def quote(text: str, start: int, end: int) -> str:
+    """The matched cue, extended over the words that say what it is about."""
+    if text[start:end][:1].isalpha():
+        tail = _TAIL.match(text, end)
+        if tail:
+            stop = _STOP.search(text, end, tail.end())
+            end = stop.start() if stop else tail.end()
+    return " ".join(text[start:end].split()).strip(" -")
+
+
+def _ranked_phrases(evidence: Evidence, hits: Iterable[Hit]) -> list[str]:
+    best: dict[str, tuple[float, int, str]] = {}
+    for i, hit in enumerate(hits):
+        phrase = evidence.phrase(hit)
+        key = phrase.lower()
+        rank = (-hit.weight * position_weight(hit), i, phrase)
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    return [phrase for _, _, phrase in sorted(best.values())]
+
+
+def reasons_for(evidence: Evidence) -> tuple[str, ...]:
+    """The phrases that made the story a trade story, strongest first.
+
+    Phrases are quoted from the body where it has them (the headline is in capitals on
+    the wire); a cue found only in the headline is quoted from the headline.
+    """
+    positive = evidence.positive()
+    in_body = {h.cue for h in positive if h.where == "body"}
+    hits = [h for h in positive if h.where == "body" or h.cue not in in_body]
+    return tuple(_ranked_phrases(evidence, hits)[:MAX_REASONS])
+
+
+_COUNTER_LABELS = {
+    "traders_said": "a commodity market report",
+    "commodity_units": "a commodity market report",
+    "commodity": "a commodity market report",
+    "market_trade": "a commodity market report",
+    "eep": "a commodity market report",
+    "company_news": "company news",
+    "bond_market": "bond market news",
+    "currency_market": "currency market news",
+}
+
+
+def reasons_against(evidence: Evidence, score: float, threshold: float) -> tuple[str, ...]:
+    """Why the story was not posted: what evidence there was, and why it fell short."""
+    positive = evidence.positive()
+    if not positive:
+        return ("no trade-policy terms",)
+    phrases = _ranked_phrases(evidence, positive)[:3]
+    reasons = [
+        "best evidence: " + ", ".join(f'"{p}"' for p in phrases),
+        f"too weak or too incidental to the story (score {score:.2f} < {threshold:.2f})",
+    ]
+    counters: dict[str, int] = {}
+    for hit in evidence.counter():
+        label = _COUNTER_LABELS.get(hit.cue)
+        if label:
+            counters[label] = counters.get(label, 0) + (3 if hit.where == "title" else 1)
+    if counters:
+        label = max(counters, key=lambda k: counters[k])
+        if counters[label] >= 3:
+            reasons.append(f"reads as {label}")
+    return tuple(reasons)

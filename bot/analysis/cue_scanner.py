@@ -1,0 +1,201 @@
+"""Find many named regular expressions in a text quickly.
+
+One big alternation of all cues is slow in Python's `re`: every branch is tried at every
+word. `CueScanner` groups the cues by the characters they can start with (read from the
+patterns themselves) and tries, at each word start, only the few cues that can begin with
+that word's first character. The result is the same as `finditer` over the alternation
+`(?<![\\w])(?:(?P<a>...)|(?P<b>...)|...)(?![\\w])` with `re.IGNORECASE`: leftmost match
+first, earlier cue first at the same position, matches never overlap.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator, Sequence
+
+_CANDIDATE = re.compile(r"(?<!\w)[^\W_]|(?<![\w-])-")
+_ANY = None
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The lower-case characters a match of `pattern` can start with; None when unknown.
+
+    Understands the subset of regex syntax the lexicon uses (literals, escapes, classes,
+    groups, alternation, lookarounds, quantifiers); anything else gives None, which is
+    always safe (the cue is then tried at every word).
+    """
+    try:
+        chars, _ = _alternation(pattern, 0)
+    except _Unknown:
+        return _ANY
+    return frozenset(c.lower() for c in chars) if chars is not None else _ANY
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
+    """First chars of `a|b|...` from p[i] up to the closing bracket or the end."""
+    total: set[str] | None = set()
+    while True:
+        chars, i, _ = _sequence(p, i)
+        total = None if total is None or chars is None else total | chars
+        if i < len(p) and p[i] == "|":
+            i += 1
+            continue
+        return total, i
+
+
+def _sequence(p: str, i: int) -> tuple[set[str] | None, int, bool]:
+    """First chars of a concatenation; also whether it can match the empty string."""
+    chars: set[str] | None = set()
+    nullable = True
+    while i < len(p) and p[i] not in "|)":
+        item, i, zero_width = _item(p, i)
+        optional = zero_width
+        if i < len(p) and p[i] in "?*":
+            optional = True
+            i += 1
+        elif i < len(p) and p[i] == "+":
+            i += 1
+        elif i < len(p) and p[i] == "{":
+            end = p.index("}", i)
+            optional = optional or p[i + 1 : end].split(",")[0].strip() in ("", "0")
+            i = end + 1
+        if i < len(p) and p[i] == "?":  # lazy quantifier
+            i += 1
+        if nullable and not zero_width:
+            chars = None if chars is None or item is None else chars | item
+        if not optional:
+            nullable = False
+    return chars, i, nullable
+
+
+def _item(p: str, i: int) -> tuple[set[str] | None, int, bool]:
+    """One atom: (its first chars, index after it, whether it is zero-width)."""
+    c = p[i]
+    if c == "(":
+        if p.startswith(("(?=", "(?!"), i) or p.startswith(("(?<=", "(?<!"), i):
+            return set(), _skip_group(p, i), True
+        if p.startswith("(?P<", i):
+            start = p.index(">", i) + 1
+        elif p.startswith("(?:", i):
+            start = i + 3
+        elif p.startswith("(?", i):
+            raise _Unknown(p[i : i + 3])
+        else:
+            start = i + 1
+        chars, end = _alternation(p, start)
+        if end >= len(p) or p[end] != ")":
+            raise _Unknown("unbalanced group")
+        return chars, end + 1, False
+    if c == "[":
+        return _char_class(p, i)
+    if c == "\\":
+        return _escape(p[i + 1]), i + 2, p[i + 1] in "bB"
+    if c in "^$":
+        return set(), i + 1, True
+    if c == ".":
+        return None, i + 1, False
+    return {c, c.lower(), c.upper()}, i + 1, False
+
+
+def _escape(c: str) -> set[str] | None:
+    if c == "s":
+        return set(" \t\n\r\f\v")
+    if c == "d":
+        return set(string.digits)
+    if c in "bB":
+        return set()
+    if c in "wWSD":
+        return None
+    return {c}
+
+
+def _char_class(p: str, i: int) -> tuple[set[str] | None, int, bool]:
+    j = i + 1
+    if j < len(p) and p[j] == "^":
+        raise _Unknown("negated class")
+    chars: set[str] | None = set()
+    first = True
+    while j < len(p) and (p[j] != "]" or first):
+        first = False
+        if p[j] == "\\":
+            esc = _escape(p[j + 1])
+            chars = None if chars is None or esc is None else chars | esc
+            j += 2
+        elif j + 2 < len(p) and p[j + 1] == "-" and p[j + 2] != "]":
+            if chars is not None:
+                chars |= {chr(k) for k in range(ord(p[j]), ord(p[j + 2]) + 1)}
+            j += 3
+        else:
+            if chars is not None:
+                chars.add(p[j])
+            j += 1
+    if chars is not None:
+        chars |= {c.lower() for c in chars} | {c.upper() for c in chars}
+    return chars, j + 1, False
+
+
+def _skip_group(p: str, i: int) -> int:
+    depth = 0
+    j = i
+    while j < len(p):
+        if p[j] == "\\":
+            j += 2
+            continue
+        if p[j] == "[":
+            j = p.index("]", j + 2) + 1
+            continue
+        if p[j] == "(":
+            depth += 1
+        elif p[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise _Unknown("unbalanced lookaround")
+
+
+class CueScanner:
+    """Finds named patterns at word starts, trying only those that can start there."""
+
+    def __init__(self, named: Sequence[tuple[str, str]]) -> None:
+        self.names = tuple(name for name, _ in named)
+        wildcard: list[int] = []
+        by_char: dict[str, list[int]] = {}
+        for k, (_, pattern) in enumerate(named):
+            chars = first_chars(pattern)
+            if chars is None:
+                wildcard.append(k)
+                continue
+            for c in chars:
+                by_char.setdefault(c, []).append(k)
+        self._table: dict[str, re.Pattern[str]] = {}
+        for c, ks in by_char.items():
+            self._table[c] = self._compile(named, sorted({*ks, *wildcard}))
+        self._fallback = self._compile(named, wildcard) if wildcard else None
+
+    @staticmethod
+    def _compile(named: Sequence[tuple[str, str]], ks: Sequence[int]) -> re.Pattern[str]:
+        alternatives = "|".join(f"(?P<{named[k][0]}>{named[k][1]})" for k in ks)
+        return re.compile(r"(?:" + alternatives + r")(?!\w)", re.IGNORECASE)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Non-overlapping matches, left to right."""
+        table = self._table
+        fallback = self._fallback
+        after = 0
+        for candidate in _CANDIDATE.finditer(text):
+            pos = candidate.start()
+            if pos < after:
+                continue
+            pattern = table.get(text[pos].lower(), fallback)
+            if pattern is None:
+                continue
+            m = pattern.match(text, pos)
+            if m and m.end() > pos:
+                after = m.end()
+                yield m

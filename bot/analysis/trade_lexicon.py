@@ -1,0 +1,209 @@
+"""What trade-policy news says, written down: the cues the rule classifier looks for.
+
+Each cue is a regular expression (matched case-insensitively, words may be split across
+lines) with a hand-set evidence weight and, where it speaks for one, a tag of the taxonomy
+(`bot.analysis.taxonomy`). Positive weights speak for a trade story; negative ones for the
+neighbouring kinds of news that borrow trade words: commodity market reports ("traders
+said", tonnes, tenders), company results and deals, and bond markets.
+
+Order matters where cues overlap: at one position the earlier cue in the list wins, so the
+specific phrases come before the single words they contain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    pattern: str
+    weight: float
+    tag: str | None = None
+
+
+_S = r"[\s-]+"  # between the words of a phrase: spaces, a line break or a hyphen
+
+_TRADE_NEGOTIATION = (
+    r"talks|negotiations?|negotiators?|agreements?|accords?|pacts?|deals?|treat(?:y|ies)"
+    r"|missions?|delegations?|round|liberali[sz]ation|cooperation|co-operation|relations"
+    r"|ties|links|partners?|partnership|commission|protocols?|concessions?|package"
+)
+_TRADE_DISPUTE = (
+    r"disputes?|wars?|rows?|frictions?|conflicts?|tensions?|retaliation|sanctions|reprisals?"
+    r"|complaints?|grievances?|confrontation|battles?|fights?|threats?|hostilities|strains?"
+    r"|problems?|difficulties|irritants?|quarrels?|spat"
+)
+_TRADE_POLICY = (
+    r"bills?|legislation|laws?|acts?|polic(?:y|ies)|rules|measures|restrictions|curbs"
+    r"|controls|reforms?|protection|remed(?:y|ies)|strategy|barriers?|practices|issues?"
+    r"|matters|imbalances?|preferences|privileges|status|agenda|stance|pressures?"
+    r"|concerns?|interests|system"
+)
+_TRADE_OFFICE = (
+    r"ministers?|ministry|representatives?|secretary|officials?|envoys?|chiefs?|department"
+    r"|council|commissioner|body|experts?|committee|subcommittee|panel|spokes(?:man|woman)"
+    r"|advisers?|advisors?|director|undersecretary|under\s+secretary|specialists?|team"
+)
+_TRADE_DATA = (
+    r"deficits?|surplus(?:es)?|gap|balances?|figures|data|statistics|shortfall|account"
+    r"|performance|volumes?|flows?|results|returns|position|imbalance"
+)
+
+CUES: tuple[Cue, ...] = (
+    # --- institutions and named regimes
+    Cue("gatt", r"General" + _S + r"Agreement" + _S + r"on" + _S + r"Tariffs" + _S
+        + r"and" + _S + r"Trade|GATT|Uruguay" + _S + r"Round|World" + _S + r"Trade" + _S
+        + r"Organi[sz]ation|WTO", 3.5, "negotiations"),
+    Cue("trade_commission", r"International" + _S + r"Trade" + _S + r"(?:Commission|Court)"
+        r"|(?<!\w)ITC(?!\w)", 3.0, "disputes"),
+    Cue("ministry_trade", r"Ministry" + _S + r"of" + _S + r"International" + _S + r"Trade"
+        + _S + r"and" + _S + r"Industry|(?<!\w)MITI(?!\w)|Trade" + _S + r"and" + _S
+        + r"Industry" + _S + r"(?:Ministry|Minister|Secretary|Department)", 1.5),
+    Cue("section_301", r"Section" + _S + r"301|super" + _S + r"301|unfair" + _S
+        + r"trad(?:e|ing)(?:" + _S + r"practices?)?", 3.0, "disputes"),
+    Cue("dispute_panel", r"dispute" + _S + r"(?:settlement|panel)s?", 3.0, "disputes"),
+    Cue("free_trade", r"free" + _S + r"trade|fair" + _S + r"trade|customs" + _S
+        + r"union|common" + _S + r"market", 3.0, "negotiations"),
+    Cue("mfn", r"most" + _S + r"favou?red" + _S + r"nation|(?<!\w)MFN(?!\w)|generali[sz]ed"
+        + _S + r"system" + _S + r"of" + _S + r"preferences|(?<!\w)GSP(?!\w)", 3.0, "tariffs"),
+    Cue("restraint_deal", r"voluntary" + _S + r"(?:export" + _S + r")?restraints?|orderly"
+        + _S + r"marketing|(?<!\w)VRAs?(?!\w)", 3.0, "market-access"),
+    Cue("chip_pact", r"(?:semiconductor|micro" + r"-?chip|chip)s?" + _S
+        + r"(?:pact|accord|agreement|dispute|row|trade|war|dumping)", 3.0, "disputes"),
+    Cue("cap", r"Common" + _S + r"Agricultural" + _S + r"Policy", 2.5, "agriculture"),
+    # subsidised export sales of one commodity are commodity-desk news
+    Cue("eep", r"export" + _S + r"enhancement(?:" + _S + r"program(?:me)?)?|(?<!\w)EEP(?!\w)"
+        r"|export" + _S + r"bonus(?:es)?|bonus" + _S + r"(?:bids?|offers?)|(?<!\w)CCC(?!\w)"
+        r"|credit" + _S + r"guarantees?", -0.5),
+    # --- "trade" compounds
+    Cue("trade_data", r"(?:balance" + _S + r"of" + _S + r"trade|visible" + _S + r"trade"
+        r"|trade" + _S + r"(?:" + _TRADE_DATA + r")|trade" + _S + r"(?:swings?|swung|moves?"
+        r"|moved|turns?|turned|slips?|slipped|falls?|fell|goes|went)" + _S + r"(?:back" + _S
+        + r")?into" + _S + r"(?:deficit|surplus|the" + _S + r"red|the" + _S + r"black)"
+        r"|trade" + _S + r"(?:fully" + _S + r")?in" + _S + r"balance)(?!\w)", 4.0,
+        "trade-data"),
+    Cue("trade_negotiation", r"trade" + _S + r"(?:" + _TRADE_NEGOTIATION + r")(?!\w)", 3.5,
+        "negotiations"),
+    Cue("trade_dispute", r"trade" + _S + r"(?:" + _TRADE_DISPUTE + r")(?!\w)", 3.5,
+        "disputes"),
+    Cue("trade_policy", r"trade" + _S + r"(?:" + _TRADE_POLICY + r")(?!\w)", 3.5),
+    Cue("trade_office", r"trade" + _S + r"(?:" + _TRADE_OFFICE + r")(?!\w)", 2.5),
+    Cue("trade_between", r"(?:foreign|international|world|bilateral|two-way|global|overseas"
+        r"|external|east-west|mutual|reciprocal)" + _S + r"trade(?!\w)|trade" + _S
+        + r"(?:between|with)(?!\w)|trading" + _S + r"(?:partners?|nations?|blocs?)", 2.0),
+    Cue("terms_of_trade", r"terms" + _S + r"of" + _S + r"trade", 1.0, "trade-data"),
+    # commodity houses speaking as "the trade" are market reports, not trade policy
+    Cue("market_trade", r"(?:the|paris|london|dutch|rio|hamburg|grain|sugar|coffee|cocoa"
+        r"|rubber|tea|cotton|wool|oil|metal|meat)" + _S + r"trade" + _S + r"(?:sources|houses?"
+        r"|circles|estimates?|reports?|said|says|expects?|sees?|believes?|thinks?|members"
+        r"|buying|selling|demand|interest)|trade" + _S + r"(?:sources|houses|circles"
+        r"|estimates)|-+\s*trade\s*$", -1.5),
+    Cue("not_policy_trade", r"Federal" + _S + r"Trade" + _S + r"Commission|(?<!\w)FTC(?!\w)"
+        r"|in" + _S + r"(?:early|late|midday|morning|afternoon|active|thin|light|quiet|heavy"
+        r"|nervous|volatile|busy|moderate|slow|brisk|dull|steady|hectic)" + _S + r"trade(?!\w)"
+        r"|trade" + _S + r"(?:was|is|remained)" + _S + r"(?:very" + _S + r")?(?:quiet|thin"
+        r"|active|light|slow|brisk|dull|steady|moderate|busy)"
+        r"|trade" + _S + r"(?:unions?|unionists?|marks?|names?|fairs?|shows?"
+        r"|press|journals?|publications?|weighted)|trading" + _S + r"(?:compan(?:y|ies)|houses?"
+        r"|firms?)", 0.0),
+    Cue("trade_word", r"trade(?![\w-])", 1.0),
+    # --- tariffs
+    Cue("duties", r"(?:import|export|customs|anti" + _S + r"dumping|countervailing|punitive"
+        r"|retaliatory|penalty|compensatory|excise|tariff)" + _S + r"dut(?:y|ies)"
+        r"|dut(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|dut(?:y|ies)" + _S + r"free", 3.0,
+        "tariffs"),
+    Cue("dumping", r"(?:anti" + _S + r")?dumping|countervailing", 3.0, "tariffs"),
+    Cue("tariff", r"tariffs?", 3.0, "tariffs"),
+    Cue("levy", r"(?:import|export|variable|special|oil|oils|fats)" + _S + r"lev(?:y|ies)",
+        2.0, "tariffs"),
+    Cue("surcharge", r"(?:import" + _S + r")?surcharges?", 1.5, "tariffs"),
+    # --- market access
+    Cue("import_curbs", r"import" + _S + r"(?:curbs|restrictions|controls|barriers|quotas?"
+        r"|bans?|licen[cs]es?|licensing|restraints?|liberali[sz]ation|polic(?:y|ies)|regime"
+        r"|substitution|penetration|deposits?|limits?|ceilings?|permits?|rules|procedures"
+        r"|regulations|requirements|protection|relief|surges?|competition)(?!\w)", 3.0,
+        "market-access"),
+    Cue("market_access", r"market" + _S + r"access|access" + _S + r"to" + _S
+        + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:\w+" + _S + r")?markets?"
+        r"|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)" + _S
+        + r"(?:\w+" + _S + r")?markets?|closed" + _S + r"markets?|market" + _S
+        + r"opening|open" + _S + r"markets", 3.0, "market-access"),
+    Cue("protectionism", r"protectionis(?:m|t|ts)", 3.5),
+    Cue("trade_barriers", r"(?:non-?tariff|trade)" + _S + r"barriers?|barriers" + _S
+        + r"to" + _S + r"(?:trade|imports)", 3.0, "market-access"),
+    # --- export controls
+    Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
+        r"|licen[cs]es?|licensing|embargo|permits?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
+        + _S + r"transfers?", 3.0, "export-controls"),
+    Cue("ban_trade", r"ban(?:s|ned)?" + _S + r"(?:on" + _S + r")?(?:the" + _S + r")?"
+        r"(?:\w+" + _S + r"){0,2}(?:imports|exports)", 3.0, "export-controls"),
+    Cue("embargo", r"embargo(?:es|ed)?|boycotts?", 2.0, "export-controls"),
+    Cue("sanctions", r"(?:economic" + _S + r")?sanctions", 2.5, "export-controls"),
+    # --- disputes
+    Cue("retaliation", r"retaliat(?:e|es|ed|ing|ion|ory)|reprisals?|counter" + _S
+        + r"measures", 3.0, "disputes"),
+    Cue("dispute", r"disputes?", 1.0, "disputes"),
+    # --- subsidies, farm trade, promotion
+    Cue("farm_trade", r"(?:farm|agricultur(?:e|al))" + _S + r"(?:trade|subsid\w+|exports?"
+        r"|imports?|polic(?:y|ies)|reforms?|support|protection|talks|negotiations|issues?"
+        r"|disputes?|markets?|products|goods|surplus(?:es)?)", 2.5, "agriculture"),
+    Cue("export_subsidy", r"export" + _S + r"(?:subsid\w+|restitutions?|refunds?)", 2.0,
+        "agriculture"),
+    Cue("export_credit", r"export" + _S + r"(?:credits?|financing|guarantees?)|tied" + _S
+        + r"aid|mixed" + _S + r"credits?", 1.5),
+    Cue("subsidy", r"subsid(?:y|ies|i[sz]ed|i[sz]es|i[sz]ing|i[sz]ation)", 1.5),
+    Cue("export_drive", r"export" + _S + r"(?:promotion|drive|incentives?|targets?|markets?"
+        r"|performance|growth|earnings|orders|cartel|industr(?:y|ies)|sector|competitiveness"
+        r"|-?led)", 1.5, "trade-data"),
+    Cue("countertrade", r"counter" + r"-?trade|barter", 2.5, "negotiations"),
+    # --- trade flows
+    Cue("surplus_with", r"(?:deficits?|surplus(?:es)?)" + _S + r"with", 2.5, "trade-data"),
+    Cue("payments", r"current" + _S + r"account|balance" + _S + r"of" + _S + r"payments"
+        r"|payments" + _S + r"(?:deficit|surplus|gap|balance)", 1.0, "trade-data"),
+    Cue("foreign_goods", r"(?:foreign|imported|american|u\.s\.|japanese|chinese|european"
+        r"|overseas|domestic)" + _S + r"(?:goods|products|manufactures|cars|manufacturers"
+        r"|markets?)", 1.0),
+    Cue("exports", r"exports?|imports?|exported|imported|exporting|importing", 0.8,
+        "trade-data"),
+    Cue("exporters", r"exporters?|importers?|exporting" + _S + r"countries", 0.6),
+    Cue("about_trade", r"(?:on|over|about|of)" + _S + r"(?:world" + _S + r"|international"
+        + _S + r"|bilateral" + _S + r"|foreign" + _S + r")?trade(?=\s*[,.;:)]|\s+(?:and|or"
+        r"|with|between|in|issues?|is|was|has|had|would|will|could|may|might|must|should)\b)",
+        2.0),
+    Cue("bilateral", r"bilateral|two" + _S + r"countries", 0.8),
+    Cue("friction", r"frictions?", 1.5, "disputes"),
+    Cue("textiles", r"textiles?|apparel|garments|footwear|clothing", 1.0),
+    Cue("competitiveness", r"competitiveness|uncompetitive", 0.5),
+    Cue("goods", r"goods|merchandise", 1.0),
+    Cue("chips", r"semiconductors?|micro" + r"-?chips?|chips", 1.0),
+    Cue("impose", r"impos(?:e|es|ed|ing|ition)", 1.0),
+    Cue("unfair", r"unfair(?:ly)?", 1.5, "disputes"),
+    Cue("budget_deficit", r"budget" + _S + r"(?:deficits?|surplus(?:es)?)", 0.0),
+    Cue("balance_word", r"surplus(?:es)?|deficits?|imbalances?", 0.5, "trade-data"),
+    Cue("barriers", r"barriers?|quotas?|curbs|restrictions", 1.0, "market-access"),
+    Cue("policy_actor", r"congress(?:ional)?|senate|senators?|lawmakers|legislators|white"
+        + _S + r"house|administration|government|ministers?|negotiators?|president", 0.3),
+    Cue("domestic_demand", r"domestic" + _S + r"demand", 1.0),
+    # --- counter-evidence: commodity markets, company news, bond markets
+    Cue("traders_said", r"(?:traders?|dealers?|brokers?)" + _S + r"(?:said|say|says"
+        r"|reported|added|noted|expect)", -1.0),
+    Cue("commodity_units", r"tonnes?|bushels?|bales|bags|cargo(?:es)?|tenders?|futures"
+        r"|harvest|crops?|per" + _S + r"(?:tonne|lb|pound|bushel|ounce|barrel)|(?<!\w)fob"
+        r"(?!\w)|shipments?|bpd|barrels", -0.5),
+    Cue("company_news", r"net" + _S + r"(?:income|profit|loss)|(?<!\w)shr(?!\w)|revs"
+        r"|dividend|per" + _S + r"share|shareholders?|merger|acqui(?:re|red|res|sition)"
+        r"|takeover|tender" + _S + r"offer|stake", -1.0),
+    Cue("bond_market", r"bonds?|eurobonds?|coupon|underwrit\w+|lead" + _S + r"manager",
+        -0.7),
+    # a story about one commodity's market belongs to the commodity desk, even when it
+    # turns on a levy or an export subsidy for that commodity
+    Cue("commodity", r"wheat|corn|maize|grains?|soybeans?|soya?|oilseeds?|rapeseed|sunflower"
+        r"|sorghum|barley|oats|rice|sugar|coffee|cocoa|tea|rubber|cotton|wool|tin|copper|zinc"
+        r"|nickel|aluminium|aluminum|gold|silver|crude|oil|oils|fats|petroleum|gasoline|gas"
+        r"|lumber|timber|plywood|beef|pork|hogs?|cattle|meat|orange" + _S + r"juice|fcoj"
+        r"|palm" + _S + r"oil|tapioca|feedgrains?|durum|flour|potatoes", -0.5),
+    Cue("currency_market", r"dollar|dlr|yen|marks?|currenc(?:y|ies)|exchange" + _S
+        + r"rates?|intervention|monetary", -0.2),
+)  # fmt: skip
