@@ -78,6 +78,7 @@ _PAST = frozenset(
     """was were had did ago last earlier previously ended began since said told reiterated
     added announced reported stated met""".split()
 )
+_RANGE_ON = re.compile(r"\s*(?:to|until|till|through|-|–)\s*(?:" + _MON_PLAIN + r"|\d)")
 _COORDINATED = frozenset(
     """or and to the of early late mid end""".split()
 ) | frozenset(MONTHS) | frozenset(_WEEKDAYS)
@@ -193,7 +194,8 @@ def _bare_month(text: str, anchor: date | None) -> Iterator[Hit]:
         word = m["mon"].rstrip(".")
         if not _month_in_context(text, m, word):
             continue
-        if _QUARTER_AFTER.match(text, m.end()):
+        closes_range = re.search(r"(?:\bto|-|–|\bthrough)\s*$", text[max(0, m.start() - 9) : m.start()])
+        if _QUARTER_AFTER.match(text, m.end()) and not closes_range:
             continue  # "the March quarter", "the June and September quarters" are quarters
         if anchor is None:
             yield m.start(), m.end(), None
@@ -281,7 +283,7 @@ def _resolve_day(month: int, day: int, anchor: date | None, direction: int) -> s
     if not candidates:
         return None
     nearest = min(candidates, key=lambda d: abs((d - anchor).days))
-    if abs((nearest - anchor).days) > 120 and direction:
+    if abs((nearest - anchor).days) > 60 and direction:
         side = [d for d in candidates if (d >= anchor if direction > 0 else d <= anchor)]
         if side:
             return min(side, key=lambda d: abs((d - anchor).days)).isoformat()
@@ -307,11 +309,16 @@ def _direction(text: str, start: int, end: int) -> int:
     near = 0  # telling words passed so far: "by late September or early October" keeps "by" close
     for i in range(len(words) - 1, max(-1, len(words) - 26), -1):
         w = words[i]
+        if w == "from" and _RANGE_ON.match(text, end):
+            near += 1  # "from January 1 to March 23" is a span, not a start
+            continue
         if w in _FUTURE or (w in _FUTURE_LEADS and near <= 1):
             return 1
         if w not in _COORDINATED:
             near += 1
         if w == "to" and i > 0 and words[i - 1] in ("is", "are", "am", "was", "were"):
+            return 1
+        if w == "set" and i + 1 < len(words) and words[i + 1] in ("for", "to"):
             return 1
         if w == "be" and i > 0 and words[i - 1] == "to":
             return 1
@@ -349,6 +356,10 @@ def _tariff_event(span: DateSpan, measures: tuple[Any, ...]) -> str | None:
     for t in measures:
         if t.effective == span.value:
             kind = "tariffs"
+            if t.change_text and re.search(r"\b(?:cut|reduc|lower)", t.evidence, re.IGNORECASE):
+                kind = "tariff cut"
+            elif t.change_text and re.search(r"\b(?:rais|increas|hik)", t.evidence, re.IGNORECASE):
+                kind = "tariff increase"
             if t.status == "removed":
                 kind = "tariff removal"
             elif t.old_rate_pct is not None and t.new_rate_pct is not None:
@@ -383,13 +394,15 @@ def _event(text: str, span: DateSpan, doc: Any) -> str | None:
     subject = _subject(verb)
     if subject is None:
         return None
-    proper = subject.pos_ == "PROPN"
     if verb.text.lower() in _SET:
         phrase = text[subject.left_edge.idx : subject.right_edge.idx + len(subject.right_edge)]
-        return _short(phrase, proper)
+        return _short(phrase, subject.left_edge.pos_ == "PROPN")
+    if verb.pos_ == "AUX" or verb.text.lower() in ("be", "is", "are", "was", "were", "been"):
+        return None
     mods = [t for t in subject.lefts if t.dep_ in ("compound", "amod")]
+    first = mods[0] if mods else subject
     head = " ".join([*(t.text for t in mods), subject.text])
-    return _short(f"{head} {verb.text}", proper)
+    return _short(f"{head} {verb.text}", first.pos_ == "PROPN")
 
 
 def _subject(verb: Any) -> Any:

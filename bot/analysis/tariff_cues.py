@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from bot.domain import Status
 
 MEASURE = re.compile(
-    r"\b(?:tariff[- ]rates?|tariffs?|duties|duty|levies|levy|surcharges?|(?:export|import)\s+tax(?:es)?)\b",
+    r"\b(?:tariff[- ]rates?|tariffs?|duties|duty|levies|levy|surcharges?|surtax(?:es)?"
+    r"|(?:export|import)\s+tax(?:es)?)\b",
     re.IGNORECASE,
 )
 

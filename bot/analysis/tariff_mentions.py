@@ -84,7 +84,7 @@ _NOUN_TAIL = re.compile(
 )
 _PRODUCT_END = re.compile(
     r"\s+(?:to|from|by|at|of)\s+(?:" + _QUALIFIER + r"\s+)?[\w.]+\s*(?:%|per\s*cent|pct|percent)"
-    r"|\s*[,;:(]|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
+    r"|\s*(?:,(?!\d)|[;:(])|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
     r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|one|two|three|four|five|six|several)\s+"
     r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"
     r"|on\s+(?:grounds|the\s+grounds)|until|unless|because|after|before|when|if|and\s+(?:the|a|an|to|is)"
@@ -336,9 +336,10 @@ def _rates(
             continue
         lead = text[noun.end : p.start]
         tail = lead[-40:]
-        if p.points or _BY_LEAD.search(tail):
+        by = _BY_LEAD.search(tail)
+        if p.points or by:
             if change is None and _BY_OWN.match(lead):
-                change = ("by " if _BY_LEAD.search(tail) else "") + p.text
+                change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
                 used.add(i)
         elif _FROM_LEAD.search(tail):
             if old is None:

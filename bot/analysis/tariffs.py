@@ -206,7 +206,8 @@ def _story_countries(prepared: Prepared) -> list[str]:
         text = text[: money.start] + "_" * (money.end - money.start) + text[money.end :]
     counts = Counter(c[2] for c in find_countries(text))
     home = country_of(prepared.dateline.place) if prepared.dateline else None
-    return sorted(counts, key=lambda c: (-counts[c], c != home))
+    ranked = sorted(counts, key=lambda c: (-counts[c], c != home))
+    return [*ranked, home] if home and home not in counts else ranked
 
 
 def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:

@@ -1,0 +1,232 @@
+"""Tariff changes: one case per rule, on sentences written here, and the seed article."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.numbers import find_money, find_percents
+from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.text import prepare
+from bot.domain import TariffChange
+from bot.io.readers import parse_story
+
+DAY = date(2024, 6, 12)
+
+
+def changes(body: str, published: date | None = DAY) -> tuple[TariffChange, ...]:
+    return extract_tariffs(prepare(body, published))
+
+
+def one(body: str, published: date | None = DAY) -> TariffChange:
+    [change] = changes(body, published)
+    return change
+
+
+# --- amounts and rates as written -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "usd", "amount"),
+    [
+        ("US$250 billion", True, 250e9),
+        ("$250bn", True, 250e9),
+        ("300 mln dlrs", True, 300e6),
+        ("270 million U.S. dlrs", True, 270e6),
+        ("one billion dollars", True, 1e9),
+        ("S$413.66 billion", False, 413.66e9),
+        ("50 billion yen", False, 50e9),
+        ("200 mln stg", False, 200e6),
+        ("C$12 billion", False, 12e9),
+        ("€3.5bn", False, 3.5e9),
+    ],
+)
+def test_money(text: str, usd: bool, amount: float) -> None:
+    [m] = find_money(f"tariffs on {text} of goods")
+    assert (m.text, m.usd, m.amount) == (text, usd, pytest.approx(amount))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("15 per cent", 15), ("15%", 15), ("15 pct", 15), ("five per cent", 5),
+     ("twenty-five percent", 25), ("31.9 pct", 31.9)],
+)
+def test_percent(text: str, value: float) -> None:
+    [p] = find_percents(f"a duty of {text} on cars")
+    assert (p.text, p.value) == (text, value)
+
+
+# --- what a measure is --------------------------------------------------------------------
+
+
+def test_modern_style_value_and_rates() -> None:
+    c = one("WASHINGTON - The US said it would raise tariffs on $250bn of Chinese goods to 30% "
+            "from 25% on October 1.")
+    assert (c.imposer, c.target, c.products) == ("US", "China", "Chinese goods")
+    assert (c.value_usd, c.old_rate_pct, c.new_rate_pct) == (250_000_000_000, 25, 30)
+    assert (c.effective, c.status) == ("2024-10-01", "announced")
+
+
+def test_a_levy_with_its_rate_before_the_noun() -> None:
+    c = one("Ottawa imposed a 25% levy on steel from China.")
+    assert (c.imposer, c.target, c.products, c.new_rate_pct) == ("Canada", "China", "steel from China", 25)
+    assert c.value_usd is None and c.status == "in_effect"
+
+
+def test_anti_dumping_duties_with_their_start_date() -> None:
+    c = one("BRUSSELS - The EU imposed anti-dumping duties of 35.6% on Chinese e-bikes from July 18.")
+    assert (c.imposer, c.target, c.products) == ("EU", "China", "Chinese e-bikes")
+    assert (c.new_rate_pct, c.effective, c.status) == (35.6, "2024-07-18", "in_effect")
+
+
+def test_wire_style_mentions_of_one_measure_are_merged() -> None:
+    body = (
+        "WASHINGTON, April 2 - Officials meet today over the 200 mln dlr penalty tariffs the "
+        "President ordered imposed on Japanese television sets.\n"
+        "Few expect a deal before the tariffs of 100 pct - up from about four pct - are to take "
+        "effect on April 20."
+    )
+    c = one(body, date(1987, 4, 2))
+    assert (c.imposer, c.target, c.value_usd) == ("US", "Japan", 200_000_000)
+    assert (c.old_rate_pct, c.new_rate_pct, c.effective, c.status) == (4, 100, "1987-04-20", "announced")
+    assert c.value_text == "200 mln dlr"
+
+
+def test_amounts_in_other_currencies_are_kept_as_written() -> None:
+    c = one("SINGAPORE - Jakarta will put a 10 per cent duty on S$2 billion of Singapore goods.")
+    assert c.value_usd is None and c.value_text == "S$2 billion"
+    assert (c.imposer, c.target, c.new_rate_pct) == ("Indonesia", "Singapore", 10)
+
+
+def test_dollars_of_a_conversion_in_brackets_are_not_a_second_value() -> None:
+    c = one("The US put tariffs on US$100 billion (S$137 billion) of Chinese goods.")
+    assert (c.value_usd, c.value_text) == (100_000_000_000, "US$100 billion")
+
+
+def test_trade_flow_figures_in_the_sentence_are_not_the_value_covered() -> None:
+    c = one("WASHINGTON - Timber imports from Canada fell 300 mln dlrs or 30 pct because of a "
+            "15 pct duty on imports from Canada.")
+    assert (c.imposer, c.target, c.value_usd, c.new_rate_pct) == ("US", "Canada", None, 15)
+
+
+def test_a_value_given_elsewhere_for_the_same_goods() -> None:
+    body = ("OTTAWA - A U.S. panel found that Canadian zinc shipments valued at 90 mln U.S. dlrs "
+            "last year hurt American mines. The mines are seeking a 30 pct tariff on Canada's "
+            "zinc shipments.")
+    c = one(body)
+    assert (c.imposer, c.target, c.value_usd, c.new_rate_pct, c.status) == (
+        "US", "Canada", 90_000_000, 30, "proposed")
+
+
+def test_a_change_given_only_by_its_size_keeps_both_rates_null() -> None:
+    c = one("TAIPEI - Taiwan cut import tariffs by up to 40 pct on 900 farm goods.")
+    assert (c.old_rate_pct, c.new_rate_pct) == (None, None)
+    assert c.change_text == "by up to 40 pct"
+
+
+def test_number_words() -> None:
+    c = one("Seoul imposed a duty of twenty-five per cent on Japanese bearings.")
+    assert (c.imposer, c.target, c.new_rate_pct) == ("South Korea", "Japan", 25)
+
+
+def test_an_export_tax_on_the_imposer_s_own_goods() -> None:
+    c = one("Argentina agreed to impose a 12 pct export tax on its soybean exports last month.")
+    assert (c.imposer, c.target, c.products, c.status) == ("Argentina", "Argentina", "soybean exports", "in_effect")
+
+
+def test_a_demanded_cut_starts_from_the_rate_in_force() -> None:
+    body = ("TOKYO - Japan's duties on cocoa butter were cut to 12 pct from 18 pct in May 1984.\n"
+            "Washington has been demanding a cut to five pct.")
+    first, second = changes(body)
+    assert (first.imposer, first.target, first.old_rate_pct, first.new_rate_pct) == ("Japan", "all", 18, 12)
+    assert (first.effective, first.status) == ("1984-05", "in_effect")
+    assert (second.imposer, second.target, second.old_rate_pct, second.new_rate_pct) == ("Japan", "all", 12, 5)
+    assert (second.effective, second.status) == (None, "proposed")
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("The US threatened to impose 20 pct tariffs on French wine.", "proposed"),
+        ("A panel recommended a 9 pct duty on Korean washers.", "proposed"),
+        ("Canada will impose a 10% surtax on US whiskey from July 1.", "announced"),
+        ("Brazil imposed a 35% tariff on imported cars.", "in_effect"),
+        ("India began imposing a 20% duty on Chinese toys on Monday.", "in_effect"),
+        ("Mexico postponed its 15% tariff on US pork.", "delayed"),
+        ("The EU suspended its 25% duties on US motorcycles.", "removed"),
+    ],
+)
+def test_status(sentence: str, status: str) -> None:
+    assert one(sentence).status == status
+
+
+def test_lifting_duties_is_a_removal_to_zero() -> None:
+    c = one("Washington will lift duties on Canadian aluminium next month.")
+    assert (c.imposer, c.target, c.new_rate_pct, c.status) == ("US", "Canada", 0, "removed")
+
+
+def test_a_delay_of_an_existing_measure_is_not_a_new_measure() -> None:
+    body = ("The US imposed tariffs of 25% on $16bn of Chinese chips.\n"
+            "On Friday the tariffs were delayed until March 1.")
+    c = one(body)
+    assert (c.value_usd, c.new_rate_pct, c.status, c.effective) == (16_000_000_000, 25, "delayed", "2025-03-01")
+
+
+def test_a_suspension_of_an_existing_measure_is_not_a_new_measure() -> None:
+    body = ("The EU imposed duties of 20 pct on imported bicycles last year.\n"
+            "The duties were suspended on Monday.")
+    c = one(body)
+    assert (c.new_rate_pct, c.status) == (20, "removed")
+
+
+def test_a_partial_delay_leaves_the_measure_in_effect() -> None:
+    body = ("The US began imposing 15% tariffs on $110bn of Chinese goods on Sept 1.\n"
+            "Tariffs on some goods were delayed to Dec 15.")
+    c = one(body, date(2019, 9, 20))
+    assert (c.status, c.effective) == ("in_effect", "2019-09-01")
+
+
+# --- what is not a measure -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The General Agreement on Tariffs and Trade said world trade grew 3 pct last year.",
+        "The government's electricity tariffs will rise 10 pct next year.",
+        "Deregulation of service sector tariffs added 0.5 pct to prices.",
+        "The trade deficit widened to $50bn, up 5% from May.",
+        "Import quotas cut car shipments by 20 pct.",
+        "The pact would permit subsidies of up to 2.5 pct without imposing countervailing duties.",
+        "The island's import tariffs, still ranging up to 60 pct, were called unfair.",
+        "The central bank cut interest rates to 5 pct.",
+    ],
+)
+def test_not_a_tariff_change(sentence: str) -> None:
+    assert changes(sentence) == ()
+
+
+def test_evidence_is_the_sentence_read() -> None:
+    c = one("Prices rose. Chile imposed a 24.9% duty on Chinese steel balls. Markets fell.")
+    assert c.evidence == "Chile imposed a 24.9% duty on Chinese steel balls."
+
+
+def test_seed_article_has_both_us_increases_with_every_field(shared: Path) -> None:
+    path = shared / "articles" / "000_93b695e3e3035885.txt"
+    article = parse_story(path.read_text(encoding="utf-8"), path.stem, str(path))
+    got = [c for c in extract_tariffs(prepare(article.body, article.published))
+           if c.new_rate_pct is not None or c.value_usd is not None]
+    fields = [(c.imposer, c.target, c.value_usd, c.old_rate_pct, c.new_rate_pct, c.effective, c.status)
+              for c in got]
+    assert fields == [
+        ("US", "China", 300_000_000_000, 10, 15, "2019-09-01", "in_effect"),
+        ("US", "China", 250_000_000_000, 25, 30, "2019-10-15", "delayed"),
+    ]
+    assert all(c.products == "Chinese goods" for c in got)
+    assert got[0].evidence.startswith("Frustrated by the lack of progress")
+    assert got[1].evidence.startswith("Mr Trump later announced a two-week delay")
