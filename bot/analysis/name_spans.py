@@ -30,6 +30,7 @@ _TAIL = "\"'”’)]}>,;:!?*+"
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^(?:[A-Za-z]\.){2,}[A-Za-z]?\.?$|^(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|St|Jr|Sr|Prof|Messrs|Mme|Gen|Lt|Col|Mt)\.$")
 _NAME_WORD = re.compile(r"^[A-Z][a-z'’]*(?:[A-Z][a-z'’]+)*(?:-[A-Za-z][a-z'’]*)*$|^(?:[A-Z]\.){1,3}$")
+_ARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|ash|ar|az)-[A-Z][a-z'’]+$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _INSERTION = re.compile(r"\((?=[A-Z])([^()\n]{1,60}?[a-z])\)(?= [A-Z][a-z])")
 _NAME_SUFFIX = re.compile(r"-(?:based|owned|led|made|run|controlled|style|type|born|backed|bound)$", re.I)
@@ -103,7 +104,8 @@ def country_words(text: str, words: tuple[Word, ...]) -> frozenset[int]:
 
 
 def is_capitalised(word: Word) -> bool:
-    return word.text[:1].isupper()
+    """Capitalised, or an Arabic-style name with its article ("al-Rifa'i")."""
+    return word.text[:1].isupper() or bool(_ARTICLE_NAME.match(word.text))
 
 
 def runs(words: tuple[Word, ...]) -> Iterator[tuple[int, int]]:
@@ -116,13 +118,19 @@ def runs(words: tuple[Word, ...]) -> Iterator[tuple[int, int]]:
         j = i + 1
         while j < len(words) and not words[j - 1].cut_after and not words[j].cut_before:
             w = words[j]
-            if is_capitalised(w) or (w.low in PARTICLES and j + 1 < len(words)
-                                     and is_capitalised(words[j + 1])):
+            if is_capitalised(w) or (w.low in PARTICLES and _particles_then_name(words, j)):
                 j += 1
             else:
                 break
         yield i, j
         i = j
+
+
+def _particles_then_name(words: tuple[Word, ...], j: int) -> bool:
+    """Do words[j:] run through particles to a capitalised word ("de la Garza")?"""
+    while j < len(words) and words[j].low in PARTICLES and not cut_between(words, j):
+        j += 1
+    return j < len(words) and is_capitalised(words[j])
 
 
 def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
@@ -131,6 +139,8 @@ def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
     if low in PARTICLES or (inner and low in INNER_NAME_WORDS and not word.sentence_start):
         return True
     if inner and text == "St.":  # "Fernand St. Germain"
+        return True
+    if _ARTICLE_NAME.match(text):
         return True
     if not _NAME_WORD.match(text) or in_country or _NAME_SUFFIX.search(text):
         return False

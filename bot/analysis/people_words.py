@@ -59,12 +59,13 @@ ORG_WORDS = frozenset(
     state states republic kingdom city province county region island islands river
     sea ocean street avenue square palace airport port station railway railroad
     exchequer oil petroleum gas energy steel chemical chemicals mining mines foods products brothers
-    bros associates consortium unit division banco banque banca
+    bros associates consortium unit division banco banque banca bankasi gruppo groupe grupo
+    telecommunications communications systems electronics technologies pharmaceuticals
     compagnie cie societe plc ag sa nv spa gmbh bhd pty kk limited enterprises
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile
     textiles motor auto automobile standard general national federal central world global
-    dollar dollars dlr dlrs stg cts pct yen franc sterling pound lira won peso rupee""".split()
+    dollar dollars dlr dlrs stg cts pct yen franc lira won peso rupee""".split()
 )
 
 # Capitalised words that are never (part of) a person's name in news copy.
@@ -87,7 +88,7 @@ NOT_NAMES = frozenset(
 )
 
 # Short words that are common English at the head of a name but may close one ("Liu He").
-INNER_NAME_WORDS = frozenset("he an so do".split())
+INNER_NAME_WORDS = frozenset("he an so do may".split())
 
 # Verbs that follow a speaker's name ("Tran Van Thinh told reporters").
 SPEECH_VERBS = frozenset(
