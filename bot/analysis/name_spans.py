@@ -31,6 +31,8 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^(?:[A-Za-z]\.){2,}[A-Za-z]?\.?$|^(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|St|Jr|Sr|Prof|Messrs|Mme|Gen|Lt|Col|Mt)\.$")
 _NAME_WORD = re.compile(r"^[A-Z][a-z'’]*(?:[A-Z][a-z'’]+)*(?:-[A-Za-z][a-z'’]*)*$|^(?:[A-Z]\.){1,3}$")
 _ARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|ash|ar|az)-[A-Z][a-z'’]+$")
+_CITY = re.compile(r"\b(?:" + "|".join(
+    re.escape(c.title()) for c in sorted(DATELINE_CITIES, key=len, reverse=True)) + r")\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _INSERTION = re.compile(r"\((?=[A-Z])([^()\n]{1,60}?[a-z])\)(?= [A-Z][a-z])")
 _NAME_SUFFIX = re.compile(r"-(?:based|owned|led|made|run|controlled|style|type|born|backed|bound)$", re.I)
@@ -98,8 +100,10 @@ def split_words(text: str, sentence_starts: frozenset[int]) -> tuple[Word, ...]:
 
 
 def country_words(text: str, words: tuple[Word, ...]) -> frozenset[int]:
-    """Indexes of words that belong to a country mention ("Hong Kong", "European Community")."""
+    """Indexes of words that belong to a country or city mention ("Hong Kong", "European
+    Community", "New York")."""
     spans = [(s, e) for s, e, _ in find_countries(text)]
+    spans += [(m.start(), m.end()) for m in _CITY.finditer(text)]
     return frozenset(i for i, w in enumerate(words) if any(s <= w.start < e for s, e in spans))
 
 

@@ -144,7 +144,8 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
     if modifier:
         return None  # "the Reagan administration", "Kansai airport"
     ner = any(label == "PERSON" and s < end and start < e for s, e, label in ctx.entities)
-    other = any(label in _NOT_PERSON_LABELS and s <= start and end <= e for s, e, label in ctx.entities)
+    other = any(label in _NOT_PERSON_LABELS and s <= start and end <= e and (s >= start - 4 or e > end)
+                for s, e, label in ctx.entities)  # not an organisation glued before the name
     if titled == _BODY and len(names) > 1:
         # the model often glues such a title to the name as one ORG; the name alone must not be one
         own = any(label in _NOT_PERSON_LABELS and start - 4 <= s <= start and end <= e

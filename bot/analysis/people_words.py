@@ -108,7 +108,8 @@ GOVERNMENT_WORDS = frozenset(
     """minister ministry treasurer secretary governor president premier chancellor
     government parliament senator congressman congresswoman council commission cabinet
     ambassador official spokesman spokeswoman member mp representative rep sen deputy
-    undersecretary vice-minister vice-premier prime central commissioner delegate""".split()
+    undersecretary vice-minister vice-premier prime central commissioner delegate envoy
+    negotiator diplomat consul""".split()
 )
 
 # Institutions and titles that belong to one country ("" for international bodies).

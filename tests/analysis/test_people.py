@@ -1,0 +1,150 @@
+"""People extraction: who is named, once each, with the fullest name, role and country.
+
+The stories here are written for the tests (fictional people and events); the seed article
+is read from ../shared, never copied.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.analysis.nlp import load_nlp
+from bot.analysis.people import extract_people, same_person
+from bot.analysis.text import prepare
+from bot.domain import Person
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+def people(nlp: Any, body: str, published: date | None = date(1987, 3, 10)) -> tuple[Person, ...]:
+    prepared = prepare(body, published)
+    return extract_people(prepared, nlp(prepared.text))
+
+
+def names(found: tuple[Person, ...]) -> list[str]:
+    return [p.name for p in found]
+
+
+def test_title_before_the_name_gives_role_and_country(nlp: Any) -> None:
+    found = people(nlp, "Trade Minister Anna Kovacs of Hungary said on Tuesday that her government "
+                        "would cut import duties on farm machinery by half.")
+    assert found == (Person("Anna Kovacs", "Trade Minister", "Hungary"),)
+
+
+def test_multi_word_title_with_country_inside(nlp: Any) -> None:
+    found = people(nlp, "Deputy U.S. Commerce Secretary Laura Benning will lead the talks, "
+                        "officials said. Benning arrives in Geneva on Monday.")
+    assert found == (Person("Laura Benning", "Deputy U.S. Commerce Secretary", "US"),)
+
+
+def test_apposition_after_the_name_gives_the_role(nlp: Any) -> None:
+    found = people(nlp, "A Brazilian delegation led by Mr Carlos Mendes, a deputy minister for industry, "
+                        "arrived in Ottawa for two days of talks on steel quotas.")
+    assert found == (Person("Carlos Mendes", "deputy minister for industry", "Brazil"),)
+
+
+def test_honorific_is_dropped_and_later_mentions_merge(nlp: Any) -> None:
+    found = people(nlp, "Commerce Secretary Daniel Whitby said the tariff would stand. "
+                        "Mr Whitby told reporters the decision was final. "
+                        "Whitby added that talks could resume in May.")
+    assert names(found) == ["Daniel Whitby"]
+    assert found[0].role == "Commerce Secretary"
+
+
+def test_surname_alone_after_a_title_is_kept(nlp: Any) -> None:
+    found = people(nlp, "President Delgado signed the decree raising duties on imported cars to "
+                        "40 pct from 25 pct, the government said.")
+    assert names(found) == ["Delgado"]
+    assert found[0].role == "President"
+
+
+def test_people_come_in_order_of_first_mention(nlp: Any) -> None:
+    found = people(nlp, "Talks between Foreign Minister Henrik Dahl and Finance Minister Olga "
+                        "Petrova ended without agreement. Petrova later met Dahl again.")
+    assert names(found) == ["Henrik Dahl", "Olga Petrova"]
+
+
+def test_name_inside_a_company_name_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "Shares of Harrison Whitfield Securities Inc rose after the ruling. "
+                        "Harrison Whitfield said its exports to Canada would double. "
+                        "Analyst Rachel Moore of Harrison Whitfield Securities Inc said the duty was too low.")
+    assert found == (Person("Rachel Moore", "Analyst", None),)
+
+
+def test_organisations_and_places_are_not_people(nlp: Any) -> None:
+    found = people(nlp, "The Ministry of International Trade and Industry said the European "
+                        "Community Council would meet in Brussels. The Bank of Japan declined comment.")
+    assert found == ()
+
+
+def test_hyphenated_asian_names_and_family_name_mentions(nlp: Any) -> None:
+    found = people(nlp, "Vice Finance Minister Park Jin-ho told parliament the won would stay stable. "
+                        "Lin Wen-chang, vice chairman of the planning council, said exports rose. "
+                        "Park said further tariff cuts were planned.")
+    assert names(found) == ["Park Jin-ho", "Lin Wen-chang"]
+    assert found[1].role == "vice chairman of the planning council"
+
+
+def test_name_after_an_organisation_before_a_speech_verb(nlp: Any) -> None:
+    found = people(nlp, '"The dispute is over," the chief trade envoy of the European Community '
+                        "Nguyen Van Long told reporters in Geneva.")
+    assert names(found) == ["Nguyen Van Long"]
+    assert found[0].country == "EC"
+
+
+def test_organisation_after_the_name_becomes_the_role(nlp: Any) -> None:
+    found = people(nlp, "Peter Lang of the Northern Savings Bank Ltd said the rise in exports "
+                        "would not last.")
+    assert found == (Person("Peter Lang", "Northern Savings Bank Ltd", None),)
+
+
+def test_possessive_organisation_before_the_name(nlp: Any) -> None:
+    found = people(nlp, "He spoke in an interview with Harbour Radio Network's Jane Fowler "
+                        "about the steel quotas.")
+    assert found == (Person("Jane Fowler", "Harbour Radio Network", None),)
+
+
+def test_dateline_gives_the_country_of_a_national_official(nlp: Any) -> None:
+    found = people(nlp, "SYDNEY, March 3 - Treasurer Tom Walsh said the current account deficit "
+                        "would narrow as exports of wool and wheat recovered.")
+    assert found == (Person("Tom Walsh", "Treasurer", "Australia"),)
+
+
+def test_a_name_modifying_a_noun_is_not_a_mention(nlp: Any) -> None:
+    found = people(nlp, "Officials said the Kessler debt initiative had moved debtor nations "
+                        "in the right direction.")
+    assert found == ()
+
+
+def test_same_person_matches_surnames_and_family_names() -> None:
+    assert same_person(("Wilbur", "Ross"), ("Ross",))
+    assert same_person(("Kim", "Mahn-Je"), ("Kim",))
+    assert same_person(("Apolonio", "Ruiz", "Ligero"), ("Ruiz", "Ligero"))
+    assert not same_person(("Wang", "Chao-ming"), ("Wang", "Chien-shien"))
+    assert not same_person(("Joe", "Clark"), ("Lloyd", "Axworthy"))
+
+
+SEED = "000_93b695e3e3035885"
+
+
+def test_seed_article_names_exactly_its_nine_people(nlp: Any, shared: Path) -> None:
+    text = (shared / "articles" / f"{SEED}.txt").read_text()
+    header = re.match(r"\s*date (\d{4}-\d{2}-\d{2})\s*", text)
+    assert header is not None
+    found = people(nlp, text[header.end() :], date.fromisoformat(header.group(1)))
+    assert names(found) == [
+        "Liao Min", "Jeffrey Gerrish", "Robert Lighthizer", "Steven Mnuchin", "Liu He",
+        "Donald Trump", "Sonny Perdue", "Wilbur Ross", "Maria Bartiromo",
+    ]
+    by_name = {p.name: p for p in found}
+    assert by_name["Liao Min"] == Person("Liao Min", "vice-minister for finance", "China")
+    assert by_name["Robert Lighthizer"] == Person("Robert Lighthizer", "US Trade Representative", "US")
+    assert by_name["Maria Bartiromo"].role == "Fox Business Network"
