@@ -34,8 +34,9 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?!s\b)"
 
 _ISO = re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d-])")
-_MDY = re.compile(r"\b" + _MON + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?")
-_DMY = re.compile(r"(?<![\d.,])" + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?:,?\s+" + _YEAR + r")?")
+_REL_YEAR = r"(?:,?\s+" + _YEAR + r"|\s+(?P<rel>this|last|next)\s+year\b)?"
+_MDY = re.compile(r"\b" + _MON + r"\s+" + _DAY + _REL_YEAR)
+_DMY = re.compile(r"(?<![\d.,])" + _DAY + r"\s+(?:of\s+)?" + _MON + _REL_YEAR)
 _RANGE_TAIL = re.compile(
     r"\s*(?:-|–|to|and|through|until|till)\s*(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?(?![\d.,]\d|\d)"
     r"(?=\s*(?:[,.;)]|$)|\s+(?:he|she|they|it|the|and|in|at|to|of|when|while|but|said|with)\b)"
@@ -76,7 +77,7 @@ _FUTURE = frozenset(
 _FUTURE_LEADS = frozenset("by until till from".split())
 _PAST = frozenset(
     """was were had did ago last earlier previously ended began since said told reiterated
-    added announced reported stated met""".split()
+    added announced reported stated met took""".split()
 )
 _RANGE_ON = re.compile(r"\s*(?:to|until|till|through|-|–)\s*(?:" + _MON_PLAIN + r"|\d)")
 _COORDINATED = frozenset(
@@ -140,6 +141,9 @@ def _day_month(text: str, anchor: date | None) -> Iterator[Hit]:
             day = int(m["day"])
             if m["year"]:
                 value = _day_value(int(m["year"]), month, day)
+            elif m["rel"] and anchor is not None:
+                shift = {"this": 0, "last": -1, "next": 1}[m["rel"]]
+                value = _day_value(anchor.year + shift, month, day)
             else:
                 value = _resolve_day(month, day, anchor, _direction(text, m.start(), m.end()))
             yield m.start(), m.end(), value

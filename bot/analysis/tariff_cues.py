@@ -28,6 +28,8 @@ _NOT_MEASURES = [
         r"utilities|freight|rail|railway|transport|roaming|mobile|feed-in|hotel|insurance|"
         r"telecommunications?|airline|air|cargo|shipping|port|toll|energy|tax)\s+tariffs?\b",
         r"\bnon-?tariff\b",
+        r"\btariffs?\s+(?:for|on)\s+(?:special\s+)?(?:advances|loans|credits?|deposits|lending)\b",
+        r"\b(?:credit|interest|loan)\s+surcharges?\b",
         r"\bduty[- ]free\b",
         r"\b(?:on|off|heavy|light)[- ]duty\b",
         r"\bduty\s+(?:to|of\s+care|officer|roster|station|cycle|manager|of\s+the)\b",

@@ -48,8 +48,11 @@ _FROM_LEAD = re.compile(
     re.IGNORECASE,
 )
 _BY_LEAD = re.compile(r"\bby\s+(?:" + _QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$", re.IGNORECASE)
+_OTHER_VERB = re.compile(r"\b(?:and|but)\s+(?:\w+\s+)?(?:\w+ed|cut|set|raise|lower|reduce)\s+to\s+", re.IGNORECASE)
+_VERB_FIRST = re.compile(r"\b(?:cut|raised|lowered|reduced|increased|set|lifted)\s+to\s+(?:" + _QUALIFIER + r"\s+)?$",
+                         re.IGNORECASE)
 _BY_OWN = re.compile(
-    r"^\s*(?:(?:on|for)\s+[^,;]{0,60}?\s+)?(?:(?:will|would|could|should|to|was|were|are|is|be|been|"
+    r"^\s*,?\s*(?:(?:on|for)\s+[^;]{0,80}?\s+)?(?:(?:will|would|could|should|to|was|were|are|is|be|been|"
     r"being|have|has|had|also|further)\s+)*(?:[a-z]+ed|cut|raise|lower|reduce|increase|rise|fall|"
     r"go\s+up|come\s+down|slash|trim)?\s*\bby\s+(?:" + _QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$",
     re.IGNORECASE,
@@ -62,7 +65,7 @@ _OF_LEAD = re.compile(
 _RATE_PHRASE = r"(?:(?:of|at|to)\s+[^,;]{0,40}?(?:%|pct|per\s*cent|percent)\s+)?"
 _AMOUNT_QUALIFIER = r"(?:as\s+much\s+as\s+|up\s+to\s+|about\s+|some\s+|nearly\s+|almost\s+|around\s+|an\s+estimated\s+)?"
 _VALUE_LEAD = re.compile(
-    r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w'-]+\s+){0,6}?"
+    r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w'-]+,?\s+){0,10}?"
     r"(?:worth\s+|valued\s+at\s+)?|(?:worth|of|totall?ing|covering)\s+|on\s+[^,;]{0,60}?\s+by\s+"
     r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+)" + _AMOUNT_QUALIFIER + r"$",
     re.IGNORECASE,
@@ -79,6 +82,7 @@ _ON_PHRASE = re.compile(
     r"Friday|Saturday|Sunday)\b)(?P<p>[^;:]+)",
     re.IGNORECASE,
 )
+_CHANGE_TAIL = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 _NOUN_TAIL = re.compile(
     r"\s+(?:rates?|increases?|hikes?|cuts?|reductions?|rises?|levels?)\b", re.IGNORECASE
 )
@@ -91,7 +95,9 @@ _PRODUCT_END = re.compile(
     r"|by\s+(?:as\s+much\s+as|up\s+to|about|some|\d)|for\s+(?:its|their|[A-Z]\w+'s)|set\s+to|due\s+to"
     r"|scheduled|slated|expected|alleging|claiming|saying"
     r"|earlier|later|last|next|this\s+(?:year|month|week)|in\s+(?:an?\s+)?(?:effort|bid|move|attempt|"
-    r"response|retaliation)|to\s+(?:end|help|protect|counter|offset|punish|retaliate|force|pressure|curb))\b",
+    r"response|retaliation)|to\s+(?:end|help|protect|counter|offset|punish|retaliate|force|pressure|curb"
+    r"|encourage|promote|boost|support|reduce|raise|stem|discourage|limit|prevent|ease|narrow|cut|"
+    r"compensate|give|allow|make|stop|keep|shield|defend))\b",
     re.IGNORECASE,
 )
 _GOODS_OF = re.compile(
@@ -153,6 +159,32 @@ _INSTITUTIONS = re.compile(
 )
 _TARGET_HIT = re.compile(r"\b(?:hit|hitting|hits|slap|slapping|target|targeting|punish|punishing)\s+(?:the\s+)?$",
                          re.IGNORECASE)
+_TARGET_LEADS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(?:imports?|exports?|goods|products|shipments)\s+(?:of\s+[^;]{0,40}?\s+)?from\s+(?:the\s+)?$",
+        r"\bimports\s+of\s+[^;]{0,40}?$",
+        r"\bagainst\s+(?:the\s+)?$",
+        r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
+    )
+]
+_GOODS_AFTER = re.compile(r"(?:'s)?\s+(?:[a-z][a-z-]*\s+){0,2}?(?P<w>[a-z][a-z-]+)\b")
+_ADJECTIVE_ENDING = re.compile(r"(?:ese|ian|ean|an|ish|ch|i|ic)$")
+_NAMES_LIKE_ADJECTIVES = frozenset("Japan Iran Oman Taiwan Sudan Jordan Bhutan Pakistan Mali".split())
+_NOT_GOODS = frozenset(
+    """officials official government governments authorities authority minister ministers ministry
+    negotiators negotiator firms firm companies company industry industries producers makers
+    manufacturers side sides delegation trade president prime economy economic market markets
+    policy policies pressure demands demand surplus deficit currency yen dollar dollars
+    counterpart counterparts sources source spokesman spokesmen farmers workers banks bank state
+    states envoy envoys team leaders leader parliament congress lawmakers and or to of in on
+    for with by at from as is are was were has have had will would said says told the a an
+    its their that which who whose than but if not also largest biggest main chief top
+    relations ties talks dispute row practices failure alleged efforts move moves action
+    retaliation counterpart consumers interests interest tariff tariffs duty duties levy levies
+    surcharge surcharges surtax tax taxes import export customs anti-dumping countervailing
+    penalty retaliatory""".split()
+)
 _CUT_WORDS = re.compile(r"\b(?:cut|cuts|reduc\w*|lower\w*|slash\w*|trim\w*)\b", re.IGNORECASE)
 _LEVY_VERB = re.compile(r"\b(?:to|will|would|may|could|can|not)\s+$", re.IGNORECASE)
 
@@ -172,6 +204,8 @@ class Mention:
     imposer: str | None = None
     target: str | None = None
     effective: str | None = None
+    effective_stated: bool = False
+    """The effective date was read after "effective", "take effect", "from", "set for"."""
     status: Status = "in_effect"
     strength: int = 0
     cue_near: bool = False
@@ -265,23 +299,29 @@ def _read_noun(s: _Sentence, noun: _Noun, limit: int, used: set[int]) -> Mention
     new, old, change, upto = _rates(s, noun, lo, hi_rates, used)
     cues = list(status_cues(text[lo:hi]))
     cut_clause = bool(_CUT_WORDS.search(text[lo:hi]))
+    if new is not None and old is None and change is None and _CHANGE_TAIL.search(text[noun.start : noun.end]) \
+            and not re.match(r"\s*(?:of|to)\b", text[noun.end :]):
+        change, new = f"{_fmt(new)} pct", None  # "a 30 pct tariff increase"
     if upto and new is not None and cut_clause and old is None:
         change, new = f"up to {_fmt(new)} pct", None
     value = _value(s, noun, hi_rates)
     products, prod_span = _products(s, noun, lo, hi)
     target = _target(s, noun, lo, hi, prod_span)
     imposer = _imposer(s, noun, lo, hi, target)
-    status, strength, best = _status(cues, lo, noun)
+    status, strength, best = _status(text, cues, lo, noun)
     near = best is not None and _governs(text, lo + best.start, lo + best.end, noun)
     if status == "removed" and any(c.status == "proposed" for c in cues):
         status, strength = "proposed", 3
-    if best is not None and best.status == "removed" and near and new is None and change is None \
-            and (products or target):
-        new = 0.0
+    if best is not None and best.status == "removed" and near and change is None:
+        if new is not None and old is None:
+            old, new = new, 0.0  # "the abolition of the five pct export tax"
+        elif new is None and (products or target):
+            new = 0.0
     if best is not None and status == "announced" and PAST_TIME.search(text[lo:hi]) \
             and re.match(r"(?i)agree|decid|approv", text[lo + best.start : lo + best.end]):
         status = "in_effect"
     before = text[max(0, noun.start - 40) : noun.start]
+    effective, stated = _effective(s, lo, hi, noun)
     return Mention(
         sentence=s.index,
         evidence=s.text,
@@ -293,7 +333,8 @@ def _read_noun(s: _Sentence, noun: _Noun, limit: int, used: set[int]) -> Mention
         products=products,
         imposer=imposer,
         target=target,
-        effective=_effective(s, lo, hi, noun.start),
+        effective=effective,
+        effective_stated=stated,
         status=status,
         strength=strength,
         cue_near=near,
@@ -324,8 +365,9 @@ def _rates(
             continue
         gap = text[p.end : noun.start]
         words = gap.split()
-        if len(words) <= 3 and not any(w.lower().strip(",") in _FUNCTION_WORDS for w in words) \
-                and "," not in gap:
+        verb_first = re.fullmatch(r"\s+the\s+(?:[\w-]+\s+){0,2}", gap) and _VERB_FIRST.search(text[lo : p.start])
+        if verb_first or (len(words) <= 3 and not any(w.lower().strip(",") in _FUNCTION_WORDS for w in words)
+                          and "," not in gap):
             if p.points:
                 change = p.text
             else:
@@ -350,6 +392,8 @@ def _rates(
                 new, upto = _top(p), True
                 used.add(i)
         elif _TO_LEAD.search(tail):
+            if _OTHER_VERB.search(lead):
+                continue  # "eliminated the duties on X and cut to 2 pct the duty on Y"
             if new is None:
                 new = p.value
                 used.add(i)
@@ -433,32 +477,45 @@ def _tidy(phrase: str) -> str | None:
 
 
 def _target(s: _Sentence, noun: _Noun, lo: int, hi: int, prod: tuple[int, int]) -> str | None:
+    """Whose goods the measure hits: a country in the goods' phrase, "imports from X",
+    "against X", "hit X with", "Italian pasta"; failing the clause, the whole sentence."""
     text = s.masked
-    if _OWN_GOODS.match(text[prod[0] : prod[1]]) or re.match(r"\s*on\s+(?:its|their)\s", text[noun.end:]):
+    if _OWN_GOODS.match(text[prod[0] : prod[1]]) or re.match(r"\s*on\s+(?:its|their)\s", text[noun.end :]):
         return SELF
     inside = [c for c in s.countries if prod[0] <= c[0] < prod[1]]
     if inside:
         return inside[0][2]
-    for c in s.countries:
-        if lo <= c[0] < hi and _TARGET_HIT.search(text[max(lo, c[0] - 20) : c[0]]):
-            return c[2]
-    for pattern in (
-        r"\b(?:imports?|exports?|goods|products|shipments)\s+(?:of\s+[^,;]{0,40}?\s+)?from\s+(?:the\s+)?$",
-        r"\bimports\s+of\s+[^,;]{0,40}?$",
-        r"\bagainst\s+(?:the\s+)?$",
-        r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
-    ):
-        for c in s.countries:
-            if lo <= c[0] < hi and re.search(pattern, text[max(lo, c[0] - 60) : c[0]], re.IGNORECASE):
-                return c[2]
-    for c in s.countries:
-        after = text[c[1] : c[1] + 40]
-        if lo <= c[0] < hi and re.match(
-            r"(?:'s)?\s+(?:[a-z-]+\s+){0,2}?(?:goods|imports|exports|products|shipments|steel|cars|"
-            r"semiconductors|chips|vehicles|lumber|textiles)\b", after
-        ) and c[0] > noun.end:
-            return c[2]
+    if re.match(r"(?i)export", text[noun.start : noun.end]):
+        return SELF  # an export tax falls on the imposer's own goods
+    for a, b in ((lo, hi), (0, len(text))):
+        found = _target_in(text, [c for c in s.countries if a <= c[0] < b], a, noun)
+        if found:
+            return found
     return None
+
+
+def _target_in(text: str, countries: list[tuple[int, int, str]], lo: int, noun: _Noun) -> str | None:
+    for start, _, short in countries:
+        before = text[max(lo, start - 60) : start]
+        if _TARGET_HIT.search(before[-20:]) or any(p.search(before) for p in _TARGET_LEADS):
+            return short
+    goods = [c for c in countries if _modifies_goods(text, c)]
+    after = [c for c in goods if c[0] > noun.end]
+    return (after or goods)[0][2] if goods else None
+
+
+def _modifies_goods(text: str, country: tuple[int, int, str]) -> bool:
+    """"Italian pasta", "Canada's shipments", "EC brandy": a country's adjective, possessive or
+    abbreviation in front of a word for goods (not "Japanese officials", not "Japan imposed")."""
+    start, end, _ = country
+    word = text[start:end]
+    m = _GOODS_AFTER.match(text, end)
+    if m is None or m.group("w").lower() in _NOT_GOODS:
+        return False
+    if word.endswith("'s") and m.group("w").lower() == "imports":
+        return False  # "Japan's imports" are what Japan buys
+    return word.endswith("'s") or word.isupper() or "." in word or (
+        _ADJECTIVE_ENDING.search(word) is not None and word not in _NAMES_LIKE_ADJECTIVES)
 
 
 def _imposer(s: _Sentence, noun: _Noun, lo: int, hi: int, target: str | None) -> str | None:
@@ -486,14 +543,19 @@ def _imposer(s: _Sentence, noun: _Noun, lo: int, hi: int, target: str | None) ->
     return best[1] if best else None
 
 
-def _status(cues: list[Cue], lo: int, noun: _Noun) -> tuple[Status, int, Cue | None]:
-    """The strongest cue of the clause (the nearest of equals) decides the state."""
+def _status(text: str, cues: list[Cue], lo: int, noun: _Noun) -> tuple[Status, int, Cue | None]:
+    """The strongest cue of the clause (the nearest of equals) decides the state; a delay or
+    a removal counts only where it governs the noun ("eliminated the duties on X and cut to
+    2 pct the duty on Y": the second duty was cut, not eliminated)."""
     if not cues:
         return "in_effect", 0, None
     pos = noun.start - lo
 
     def rank(c: Cue) -> tuple[int, int]:
-        return c.strength, -min(abs(c.start - pos), abs(c.end - (noun.end - lo)))
+        strength = c.strength
+        if strength >= 5 and not _governs(text, lo + c.start, lo + c.end, noun):
+            strength = 0
+        return strength, -min(abs(c.start - pos), abs(c.end - (noun.end - lo)))
 
     best = max(cues, key=rank)
     return best.status, best.strength, best
@@ -503,16 +565,21 @@ def _governs(text: str, start: int, end: int, noun: _Noun) -> bool:
     """A cue word right before the noun ("lifted the duties") or right after it ("tariffs
     were delayed")."""
     if end <= noun.start:
-        return re.fullmatch(r"\s+(?:(?:the|its|their|all|these|those|such|remaining|existing|"
-                            r"[\w-]+)\s+){0,3}", text[end : noun.start] + " ") is not None \
-            and not re.search(r"\b(?:to|of|right|power|ability|threat)\b", text[end : noun.start])
+        gap = text[end : noun.start] + " "
+        if re.search(r"(?:ion|al|ment)$", text[start:end]):  # "abolition of the duties"
+            return re.fullmatch(r"\s+of\s+(?:[\w.%$-]+\s+){0,5}", gap) is not None
+        return re.fullmatch(r"\s+(?:[\w.%$-]+\s+){0,4}", gap) is not None \
+            and not re.search(r"\b(?:to|of|right|power|ability|threat)\b", gap)
     return start >= noun.end and re.fullmatch(
         r"(?:\s+on\s+[^,;]{0,60}?)?\s+(?:(?:will|would|could|was|were|is|are|be|been|being|has|have|"
         r"had|to|now|also)\s+){0,3}", text[noun.end : start] + " "
     ) is not None
 
 
-def _effective(s: _Sentence, lo: int, hi: int, noun_start: int) -> str | None:
+def _effective(s: _Sentence, lo: int, hi: int, noun: _Noun) -> tuple[str | None, bool]:
+    """The date the measure takes effect, and whether the text says so outright ("from",
+    "effective", "take effect on", "set for", "delayed to") rather than by a bare "on" or "in"
+    next to the measure; never the day something was said or announced."""
     text = s.masked
     strong: str | None = None
     weak: str | None = None
@@ -520,24 +587,29 @@ def _effective(s: _Sentence, lo: int, hi: int, noun_start: int) -> str | None:
         if d.start < lo or d.end > hi:
             continue
         before = text[max(0, d.start - 50) : d.start]
-        if not _EFFECT_LEAD.search(before) or _SPEECH_BEFORE.search(before):
-            continue
-        if _ANNOUNCING.search(text[d.end : noun_start]):
-            continue  # "On Friday, Washington announced plans for tariffs ..."
+        wide = text[max(lo, d.start - 160) : d.start]
         lead = _EFFECT_LEAD.search(before)
-        word = lead.group("lead").lower() if lead else ""
-        if word.startswith("for") and not _SET_FOR.search(before):
+        if lead is None or _SPEECH_BEFORE.search(before) or _ANNOUNCING.search(text[d.end : noun.start]):
+            continue  # "said on Friday", "On Friday, Washington announced plans for tariffs"
+        word = lead.group("lead").lower()
+        delay = _DELAY_TO.search(wide) is not None
+        if (word.startswith("for") and not _SET_FOR.search(before)) or word.startswith("retroactive") \
+                or (word.startswith(("to", "until")) and not delay):
             continue
-        if word.startswith(("to", "until")) and not _DELAY_TO.search(before):
-            continue
-        if word.startswith("retroactive"):
-            continue
-        if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or _DELAY_TO.search(before) \
+        if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or delay \
                 or re.search(r"(?:imposing|effect|force)\s+on\s+$", before):
             strong = strong or d.value
-        else:
+        elif _close(text, d, noun):
             weak = weak or d.value
-    return strong or weak
+    return strong or weak, strong is not None
+
+
+def _close(text: str, d: DateSpan, noun: _Noun) -> bool:
+    """A date that only "on" or "in" ties to the measure must stand next to it: after it in
+    the same stretch of the clause, or opening the clause a few words before it."""
+    if d.start >= noun.end:
+        return "," not in text[noun.end : d.start] and d.start - noun.end <= 120
+    return len(text[d.end : noun.start].split()) <= 8
 
 
 def _change_only(s: _Sentence, used: set[int]) -> list[Mention]:
@@ -569,6 +641,6 @@ def _change_only(s: _Sentence, used: set[int]) -> list[Mention]:
         out.append(Mention(
             sentence=s.index, evidence=s.text, new_rate=new, change_text=change,
             imposer=imposers[0][2] if imposers else None, status=status, strength=strength,
-            effective=_effective(s, lo, hi, p.start), change_only=True,
+            effective=_effective(s, lo, hi, _Noun(p.start, p.end))[0], change_only=True,
         ))
     return out

@@ -178,7 +178,7 @@ def _apply_state(measures: list[_Measure], m: Mention) -> None:
     mention = e.mention
     if m.cue_near and m.strength >= 5 and m.status != mention.status:
         mention = replace(mention, status=m.status, strength=m.strength)
-    if m.effective and mention.effective is None:
+    if m.effective and m.effective_stated and mention.effective is None:
         mention = replace(mention, effective=m.effective)
     measures[k] = _Measure(e.first, e.last, mention)
 
@@ -212,7 +212,7 @@ def _story_countries(prepared: Prepared) -> list[str]:
 
 def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:
     own = m.target == SELF
-    target = None if own else m.target
+    target = None if own else m.target or _context_target(m, mentions)
     imposer = m.imposer
     if imposer is None or (imposer == target and not own):
         imposer = _context_imposer(m, mentions, target) or next(
@@ -233,6 +233,15 @@ def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffC
         value_text=m.value_text,
         change_text=m.change_text,
     )
+
+
+def _context_target(m: Mention, mentions: list[Mention]) -> str | None:
+    """Whose goods the story's nearby mentions of a measure name ("duties on frozen orange
+    juice from Brazil" ... "a preliminary duty of 8.54 pct was set on the imports")."""
+    near = [o for o in mentions if o.target not in (None, SELF) and abs(o.sentence - m.sentence) <= 2
+            and (o.imposer is None or m.imposer is None or o.imposer == m.imposer)]
+    near.sort(key=lambda o: (abs(o.sentence - m.sentence), o.sentence > m.sentence))
+    return near[0].target if near else None
 
 
 def _context_imposer(m: Mention, mentions: list[Mention], target: str | None) -> str | None:

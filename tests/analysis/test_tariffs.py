@@ -165,6 +165,11 @@ def test_status(sentence: str, status: str) -> None:
     assert one(sentence).status == status
 
 
+def test_suspending_a_rate_in_force_takes_it_to_zero() -> None:
+    c = one("The EU suspended its 25% duties on US motorcycles.")
+    assert (c.imposer, c.target, c.old_rate_pct, c.new_rate_pct, c.status) == ("EU", "US", 25, 0, "removed")
+
+
 def test_lifting_duties_is_a_removal_to_zero() -> None:
     c = one("Washington will lift duties on Canadian aluminium next month.")
     assert (c.imposer, c.target, c.new_rate_pct, c.status) == ("US", "Canada", 0, "removed")
