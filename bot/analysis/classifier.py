@@ -36,11 +36,12 @@ PARAGRAPH_WEIGHTS = (0.8, 0.6, 0.45)  # the opening paragraphs, in order
 LATER_WEIGHT = 0.3  # every later paragraph
 REPEAT_DECAY = 0.5  # each further mention of a cue counts half the one before
 SATURATION = 8.0  # evidence beyond this adds little
-HEADLINE_DISCOUNT = 2.5  # how strongly counter-evidence in the headline discounts evidence
+HEADLINE_DISCOUNT = 2.5  # how strongly another desk's headline discounts the evidence
+DESK_CUE = -0.5  # counter cues this strong in a headline say the story is another desk's
 COUNTER_WEIGHT = 0.5
 COUNTER_CAP = 12.0
 COUNTER_REPEATS = 5  # mentions of one counter cue counted at most
-MIDPOINT = 2.8  # evidence at which the score is 0.5
+MIDPOINT = 2.7  # evidence at which the score is 0.5
 SLOPE = 1.2
 TAG_MIN = 2.0  # position-weighted cue weight a tag needs
 MAX_REASONS = 4
@@ -158,7 +159,7 @@ def summarise(evidence: Evidence) -> Summary:
     tags: dict[str, float] = {}
     for hit in evidence.hits:
         if hit.weight < 0:
-            if hit.where == "title":
+            if hit.where == "title" and hit.weight <= DESK_CUE:
                 headline_counter -= hit.weight
                 continue
             n = counter_seen.get(hit.cue, 0)
@@ -191,35 +192,79 @@ def summarise(evidence: Evidence) -> Summary:
     )
 
 
-# What may follow a cue inside its reason phrase: "tariffs on US$300 billion of Chinese goods"
-_TAIL = re.compile(
-    r"[ \t\n]+(?:on|against|of|with|between|over|for|from|to|by|into)[ \t\n]+"
-    r"(?:(?!(?:which|that|and|but|said|says|who|because|after|while|if|when|as|is|was"
-    r"|were|are|would|will)\b)[\w$%&'’./-]+[ \t\n]*){1,7}",
-    re.IGNORECASE,
+# A reason phrase is the cue plus what it is about: "tariffs on US$300 billion of Chinese
+# goods", "trade barriers between the two countries". The tail opens with a preposition and
+# runs over at most TAIL_WORDS words, up to punctuation, a verb or a second preposition.
+TAIL_WORDS = 6
+_OPENERS = frozenset("on against of with between over for from into".split())
+_ENDERS = frozenset(
+    """to in at by on for from into over against after before since until during as than
+    which that who whose where when while because if and but or nor so said says say told
+    is are was were be been being has have had do does did will would shall should can
+    could may might must rose fell grew broke went came began ended hit reached stood
+    totalled totaled widened narrowed increased decreased declined jumped dropped climbed
+    slipped remained expected agreed plans plan""".split()
 )
-_STOP = re.compile(r"[,;:()\"“”]|\.(?:\s|$)")
+_WORD_AHEAD = re.compile(r"\s+([^\s]+)")
 
 
 def quote(text: str, start: int, end: int) -> str:
     """The matched cue, extended over the words that say what it is about."""
-    if text[start:end][:1].isalpha():
-        tail = _TAIL.match(text, end)
-        if tail:
-            stop = _STOP.search(text, end, tail.end())
-            end = stop.start() if stop else tail.end()
+    if text[start:end][-1:].isalpha():
+        end = _tail_end(text, end)
     return " ".join(text[start:end].split()).strip(" -")
 
 
+def _tail_end(text: str, end: int) -> int:
+    m = _WORD_AHEAD.match(text, end)
+    if not m or m.group(1).lower() not in _OPENERS:
+        return end
+    tail_end = end
+    pos = m.end()
+    previous = ""
+    for _ in range(TAIL_WORDS):
+        m = _WORD_AHEAD.match(text, pos)
+        if not m:
+            break
+        word = m.group(1)
+        bare = word.rstrip(",;:.)\"”’'")
+        if not bare or word[0] in "(\"“‘'" or (bare.lower() in _ENDERS and not (bare == "to" and previous == "up")):
+            break
+        if "." in bare and word[len(bare) : len(bare) + 1] == ".":  # an abbreviation: "the U.S."
+            tail_end = m.start(1) + len(bare) + 1
+            break
+        if bare != word:  # punctuation ends the phrase after this word
+            if word.startswith(bare):
+                tail_end = m.start(1) + len(bare)
+            break
+        previous = bare.lower()
+        tail_end = pos = m.end()
+    return tail_end
+
+
 def _ranked_phrases(evidence: Evidence, hits: Iterable[Hit]) -> list[str]:
-    best: dict[str, tuple[float, int, str]] = {}
-    for i, hit in enumerate(hits):
-        phrase = evidence.phrase(hit)
-        key = phrase.lower()
-        rank = (-hit.weight * position_weight(hit), i, phrase)
-        if key not in best or rank < best[key]:
-            best[key] = rank
-    return [phrase for _, _, phrase in sorted(best.values())]
+    """One phrase per cue, the cues that weighed most first.
+
+    A cue's phrase is its most prominent mention (headline, then the earliest paragraph),
+    the longer quote winning a tie; the same wording is never given twice.
+    """
+    weight: dict[str, float] = {}
+    mentions: dict[str, int] = {}
+    best: dict[str, tuple[float, int, Hit]] = {}
+    for hit in hits:
+        value = hit.weight * position_weight(hit)
+        n = mentions.get(hit.cue, 0)
+        mentions[hit.cue] = n + 1
+        weight[hit.cue] = weight.get(hit.cue, 0.0) + value * REPEAT_DECAY**n
+        rank = (-value, -(hit.end - hit.start), hit)
+        if hit.cue not in best or rank[:2] < best[hit.cue][:2]:
+            best[hit.cue] = rank
+    phrases: list[str] = []
+    for cue in sorted(weight, key=lambda c: -weight[c]):
+        phrase = evidence.phrase(best[cue][2])
+        if phrase.lower() not in (p.lower() for p in phrases):
+            phrases.append(phrase)
+    return phrases
 
 
 def reasons_for(evidence: Evidence) -> tuple[str, ...]:

@@ -139,7 +139,8 @@ CUES: tuple[Cue, ...] = (
         + _S + r"transfers?", 3.0, "export-controls"),
     Cue("ban_trade", r"ban(?:s|ned)?" + _S + r"(?:on" + _S + r")?(?:the" + _S + r")?"
         r"(?:\w+" + _S + r"){0,2}(?:imports|exports)", 3.0, "export-controls"),
-    Cue("embargo", r"embargo(?:es|ed)?|boycotts?", 2.0, "export-controls"),
+    Cue("embargo", r"embargo(?:es|ed)?", 2.0, "export-controls"),
+    Cue("boycott", r"boycott(?:s|ed|ing)?", 1.0, "export-controls"),
     Cue("sanctions", r"(?:economic" + _S + r")?sanctions", 2.5, "export-controls"),
     # --- disputes
     Cue("retaliation", r"retaliat(?:e|es|ed|ing|ion|ory)|reprisals?|counter" + _S
@@ -159,6 +160,18 @@ CUES: tuple[Cue, ...] = (
         r"|-?led)", 1.5, "trade-data"),
     Cue("countertrade", r"counter" + r"-?trade|barter", 2.5, "negotiations"),
     # --- trade flows
+    Cue("balance_cut", r"(?:cut|cuts|cutting|reduc(?:e|es|ed|ing|tion" + _S + r"(?:in|of))"
+        r"|narrow(?:s|ed|ing)?|trim(?:s|med|ming)?|shrink(?:s|ing)?|correct(?:s|ed|ing)?"
+        r"|redress(?:es|ed|ing)?|lower(?:s|ed|ing)?)" + _S + r"(?:its|their|the|our|this)" + _S
+        + r"(?:\w+" + _S + r")?(?:trade" + _S + r")?(?:surplus(?:es)?|deficits?|imbalances?"
+        r"|gap)", 2.5, "trade-data"),
+    Cue("imports_of", r"imports?" + _S + r"of" + _S + r"(?:foreign|american|u\.s\.|japanese"
+        r"|european|manufactured|consumer)|(?:buy|buys|buying|bought|purchas(?:e|es|ed|ing))"
+        + _S + r"(?:more" + _S + r")?(?:foreign|american|u\.s\.|imported|overseas)" + _S
+        + r"(?:goods|products|manufactures)", 1.5, "market-access"),
+    Cue("pressure_to_open", r"pressure" + _S + r"(?:on" + _S + r"\w+" + _S + r")?(?:to|for)"
+        + _S + r"(?:open|liberali[sz]\w*|cut|reduce|boost|increase|import|buy|curb|restrict"
+        r"|stimulate|expand)", 1.5),
     Cue("surplus_with", r"(?:deficits?|surplus(?:es)?)" + _S + r"with", 2.5, "trade-data"),
     Cue("payments", r"current" + _S + r"account|balance" + _S + r"of" + _S + r"payments"
         r"|payments" + _S + r"(?:deficit|surplus|gap|balance)", 1.0, "trade-data"),
