@@ -31,7 +31,7 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + _WORD + r")"
 """A number written in figures ("1,700", "31.9") or in words ("five", "twenty-five")."""
 
 _PERCENT = re.compile(
-    r"(?<![\w.$])(?P<num>" + NUMBER + r")(?:\s*(?:-|to)\s*(?P<num2>" + NUMBER + r"))?"
+    r"(?<![\w.$])(?P<num>" + NUMBER + r")(?:\s*(?:-|–|to|and)\s*(?P<num2>" + NUMBER + r"))?"
     r"(?P<unit>\s*%|\s+per\s*cent\b|\s+percent\b|\s+pct\b|\s+pc\b"
     r"|\s+percentage\s+points?\b)",
     re.IGNORECASE,

@@ -40,7 +40,8 @@ _CLAUSE_BREAK = re.compile(
     r";|\s(?:but|while|whereas|although|though|because|after|before|since|unless|if)\s|,\s+(?:and|but)\s",
     re.IGNORECASE,
 )
-_QUALIFIER = r"(?:about|around|some|nearly|almost|roughly|approximately|just|only|over|under|an?\s+average\s+of)"
+_QUALIFIER = (r"(?:about|around|some|nearly|almost|roughly|approximately|just|only|over|under|between"
+              r"|an?\s+average\s+of)")
 _TO_LEAD = re.compile(r"\bto\s+(?:" + _QUALIFIER + r"\s+)?$", re.IGNORECASE)
 _UPTO_LEAD = re.compile(r"\b(?:up\s+to|as\s+much\s+as|as\s+high\s+as|of\s+up\s+to)\s+$", re.IGNORECASE)
 _FROM_LEAD = re.compile(
@@ -71,7 +72,7 @@ _VALUE_LEAD = re.compile(
     re.IGNORECASE,
 )
 _VALUE_BEFORE = re.compile(
-    r"^(?:\s+(?:[\w-]+\s+){0,2}|\s+(?:worth\s+|of\s+)?in\s+(?:(?:U\.S\.|US|[A-Z][a-z]+)\s+)?"
+    r"^(?:\s+(?:[\w-]+\s+){0,2}|\s+(?:worth\s+of|in)\s+(?:(?:U\.S\.|US|[A-Z][a-z]+)\s+)?"
     r"(?:(?:new|penalty|retaliatory|punitive|additional|higher|import|proposed)\s+)*)$"
 )
 _REVENUE = re.compile(r"\b(?:collect\w*|paid|pay\w*|rais\w*|generat\w*|brought\s+in|revenue\w*|earn\w*)\s+"
@@ -87,13 +88,15 @@ _NOUN_TAIL = re.compile(
     r"\s+(?:rates?|increases?|hikes?|cuts?|reductions?|rises?|levels?)\b", re.IGNORECASE
 )
 _PRODUCT_END = re.compile(
-    r"\s+(?:to|from|by|at|of)\s+(?:" + _QUALIFIER + r"\s+)?[\w.]+\s*(?:%|per\s*cent|pct|percent)"
+    r"\s+(?:to|from|by|at|of)\s+(?:" + _QUALIFIER + r"\s+)?(?:[\w.]+\s*(?:and|to|-|–)\s*)?[\w.]+\s*"
+    r"(?:%|per\s*cent|pct|percent)"
     r"|\s*(?:,(?!\d)|[;:(])|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
     r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|one|two|three|four|five|six|several)\s+"
     r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"
     r"|on\s+(?:grounds|the\s+grounds)|until|unless|because|after|before|when|if|and\s+(?:the|a|an|to|is)"
     r"|by\s+(?:as\s+much\s+as|up\s+to|about|some|\d)|for\s+(?:its|their|[A-Z]\w+'s)|set\s+to|due\s+to"
-    r"|scheduled|slated|expected|alleging|claiming|saying"
+    r"|scheduled|slated|expected|alleging|claiming|saying|took|take|takes|went|came|come|rose|fell|rise"
+    r"|fall|remain|remained|hurt|hurts|affect|affects|affected|cover|covers|covered|double|doubled"
     r"|earlier|later|last|next|this\s+(?:year|month|week)|in\s+(?:an?\s+)?(?:effort|bid|move|attempt|"
     r"response|retaliation)|to\s+(?:end|help|protect|counter|offset|punish|retaliate|force|pressure|curb"
     r"|encourage|promote|boost|support|reduce|raise|stem|discourage|limit|prevent|ease|narrow|cut|"
@@ -183,7 +186,8 @@ _NOT_GOODS = frozenset(
     relations ties talks dispute row practices failure alleged efforts move moves action
     retaliation counterpart consumers interests interest tariff tariffs duty duties levy levies
     surcharge surcharges surtax tax taxes import export customs anti-dumping countervailing
-    penalty retaliatory""".split()
+    penalty retaliatory reports report press newspapers newspaper media analysts economists
+    published said sources""".split()
 )
 _CUT_WORDS = re.compile(r"\b(?:cut|cuts|reduc\w*|lower\w*|slash\w*|trim\w*)\b", re.IGNORECASE)
 _LEVY_VERB = re.compile(r"\b(?:to|will|would|may|could|can|not)\s+$", re.IGNORECASE)
@@ -315,7 +319,7 @@ def _read_noun(s: _Sentence, noun: _Noun, limit: int, used: set[int]) -> Mention
     if best is not None and best.status == "removed" and near and change is None:
         if new is not None and old is None:
             old, new = new, 0.0  # "the abolition of the five pct export tax"
-        elif new is None and (products or target):
+        elif new is None and products:
             new = 0.0
     if best is not None and status == "announced" and PAST_TIME.search(text[lo:hi]) \
             and re.match(r"(?i)agree|decid|approv", text[lo + best.start : lo + best.end]):
@@ -395,7 +399,7 @@ def _rates(
             if _OTHER_VERB.search(lead):
                 continue  # "eliminated the duties on X and cut to 2 pct the duty on Y"
             if new is None:
-                new = p.value
+                new = _top(p)
                 used.add(i)
             elif i - 1 in used and re.fullmatch(r"\s*(?:to|-|–)\s*", text[s.percents[i - 1].end : p.start]):
                 new = _top(p)  # "tariffs of 5% to 25%": the top of the range

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from bot.analysis.countries import country_of, find_countries
@@ -47,7 +48,7 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     fallback = _story_countries(prepared)
     out: list[TariffChange] = []
     for m in measures:
-        mention = _with_value_from_story(m.mention, prepared)
+        mention = _not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
         out.append(_finish(mention, mentions, fallback))
     return tuple(out)
 
@@ -197,6 +198,15 @@ def _with_value_from_story(m: Mention, prepared: Prepared) -> Mention:
         if m.target in countries and _words(near) & _words(m.products):
             return replace(m, value_usd=int(money.amount), value_text=money.text)
     return m
+
+
+def _not_yet_in_force(m: Mention, anchor: date | None) -> Mention:
+    """A measure the story only calls in force by default, or by a bare past tense, but
+    whose start date is still to come, is announced."""
+    if anchor is None or m.effective is None or m.status != "in_effect" or m.strength > 1:
+        return m
+    today = anchor.isoformat()[: len(m.effective)]
+    return replace(m, status="announced") if m.effective > today else m
 
 
 def _story_countries(prepared: Prepared) -> list[str]:

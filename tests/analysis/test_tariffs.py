@@ -76,9 +76,15 @@ def test_a_levy_with_its_rate_before_the_noun() -> None:
 
 
 def test_anti_dumping_duties_with_their_start_date() -> None:
-    c = one("BRUSSELS - The EU imposed anti-dumping duties of 35.6% on Chinese e-bikes from July 18.")
+    body = "BRUSSELS - The EU imposed anti-dumping duties of 35.6% on Chinese e-bikes from July 18."
+    c = one(body, date(2024, 7, 30))
     assert (c.imposer, c.target, c.products) == ("EU", "China", "Chinese e-bikes")
     assert (c.new_rate_pct, c.effective, c.status) == (35.6, "2024-07-18", "in_effect")
+
+
+def test_a_measure_that_starts_after_the_story_is_not_yet_in_force() -> None:
+    body = "BRUSSELS - The EU imposed anti-dumping duties of 35.6% on Chinese e-bikes from July 18."
+    assert (one(body, date(2024, 6, 12)).status) == "announced"
 
 
 def test_wire_style_mentions_of_one_measure_are_merged() -> None:
