@@ -19,6 +19,7 @@ from bot.analysis.people_words import (
     INNER_NAME_WORDS,
     NOT_NAMES,
     ORG_WORDS,
+    OTHER_PLACES,
     PARTICLES,
     TITLE_HEADS,
     TITLE_MODIFIERS,
@@ -156,13 +157,16 @@ def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
     vocab = HONORIFICS | TITLE_HEADS | ORG_WORDS | NOT_NAMES
     if low in vocab or low.rstrip(".") in vocab or any(p in TITLE_HEADS or p in ORG_WORDS for p in parts):
         return False
-    if low in DATELINE_CITIES or any(misspelt(low, head) for head in _LONG_HEADS):
-        return False  # "Rotterdam"; "Prime Minsiter"
+    if low in DATELINE_CITIES or low in OTHER_PLACES or any(misspelt(low, h) for h in _LONG_HEADS):
+        return False  # "Rotterdam", "Madagascar"; "Prime Minsiter"
     return country_of(text) is None
 
 
 _SURNAME_MODIFIERS = frozenset({"white", "young", "house", "home"})
-_LONG_HEADS = tuple(h for h in TITLE_HEADS if len(h) >= 6 and "-" not in h)
+_PATRONYMIC = frozenset({"bin", "ibn", "ben", "bint"})
+# Titles common enough in wire copy to be checked for typing errors ("Prime Minsiter").
+_LONG_HEADS = ("minister", "secretary", "president", "governor", "chairman", "director",
+               "representative", "commissioner", "ambassador", "spokesman", "treasurer")
 
 
 def _plural_of_head(low: str) -> bool:
@@ -203,7 +207,9 @@ def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozense
             i += 1
             continue
         j = i + 1
-        while j < end and is_name_word(words[j], j in in_country, inner=True):
+        while j < end and (is_name_word(words[j], j in in_country, inner=True) or (
+            words[j - 1].low in _PATRONYMIC and is_capitalised(words[j])  # "Zaid bin Sultan"
+        )):
             j += 1
         while j - 1 > i and (words[j - 1].low in PARTICLES or _INITIALS.match(words[j - 1].text)):
             j -= 1  # a name ends with a surname

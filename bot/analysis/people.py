@@ -23,11 +23,12 @@ from bot.analysis.name_spans import (
     Word,
     country_words,
     cut_between,
+    is_capitalised,
     is_honorific,
+    misspelt,
     runs,
     segments,
     split_words,
-    transposed,
 )
 from bot.analysis.people_words import ORG_WORDS, PARTICLES, SPEECH_VERBS
 from bot.analysis.roles import (
@@ -53,6 +54,8 @@ _MODIFIED = frozenset(
     """administration government cabinet plan bill amendment doctrine era camp proposal
     package initiative legislation act airport bond bonds plant project""".split()
 )
+_SHORT_NAME = re.compile(r"\b([A-Za-z]+)\.?\s+\(([A-Z][A-Za-z&-]+)\)")
+_NUMBER = re.compile(r"^\d")
 _ASIAN_GIVEN = re.compile(r"^[A-Z][a-z]{1,6}-[A-Za-z][a-z]{1,6}$")
 _ASIAN_FAMILY = re.compile(r"^[A-Z][a-z]{1,5}$")
 
@@ -103,6 +106,9 @@ def find_mentions(ctx: _Context) -> tuple[list[Mention], frozenset[tuple[str, ..
     in_country = country_words(ctx.text, ctx.words)
     mentions: list[Mention] = []
     org_names: set[tuple[str, ...]] = set()
+    for m in _SHORT_NAME.finditer(ctx.text):  # "Amsterdam-Rotterdam Bank NV (Amro)"
+        if m.group(1).lower() in ORG_WORDS:
+            org_names.add(_key((m.group(2),)))
     for start, end in runs(ctx.words):
         for seg in segments(ctx.words, start, end, in_country):
             name = tuple(w.text for w in ctx.words[seg.first : seg.last])
@@ -141,11 +147,11 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
     modifier = (joined and nxt is not None and nxt.low in _MODIFIED) or _modifier(ctx, start, end)
     if titled == _POST and not (modifier and words[seg.first - 1].text.islower()):
         return True  # (but not "the official Antara news agency")
-    if modifier:
-        return None  # "the Reagan administration", "Kansai airport"
+    if modifier or (joined and nxt is not None and _NUMBER.match(nxt.text)):
+        return None  # "the Reagan administration", "Kansai airport", "the ship Sismik 1"
     ner = any(label == "PERSON" and s < end and start < e for s, e, label in ctx.entities)
-    other = any(label in _NOT_PERSON_LABELS and s <= start and end <= e and (s >= start - 4 or e > end)
-                for s, e, label in ctx.entities)  # not an organisation glued before the name
+    other = any(_names_a_thing(ctx.text, start, end, s, e) for s, e, label in ctx.entities
+                if label in _NOT_PERSON_LABELS)
     if titled == _BODY and len(names) > 1:
         # the model often glues such a title to the name as one ORG; the name alone must not be one
         own = any(label in _NOT_PERSON_LABELS and start - 4 <= s <= start and end <= e
@@ -157,9 +163,39 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
         return False if ner and not other and not lower_elsewhere else None
     if _asian_name(names):
         return False
-    speech = joined and nxt is not None and seg.last == seg.run_end and nxt.low in SPEECH_VERBS
+    speech = (joined and nxt is not None and seg.last == seg.run_end and nxt.low in SPEECH_VERBS) or (
+        _speaks_after_organisation(words, seg.last))
     appos = apposition_after(ctx.text, end, ctx.sentence(start)[1]) is not None
     return False if appos or ((ner or speech) and not other) else None
+
+
+def _names_a_thing(text: str, start: int, end: int, s: int, e: int) -> bool:
+    """Does the model's non-person entity (s, e) make the name (start, end) a thing?
+
+    Not when it only glues an organisation before the name ("the European Community
+    Tran Van Thinh") or a stray "of" after it ("Marshall Goldman of").
+    """
+    if not (s <= start and end <= e):
+        return False
+    tail = text[end:e].strip()
+    if not tail:
+        return s >= start - 4
+    return tail not in ("of", "and", "'s")
+
+
+def _speaks_after_organisation(words: tuple[Word, ...], last: int) -> bool:
+    """"Marshall Goldman of Harvard University told ...": "of", an organisation, a speech verb."""
+    if last >= len(words) or words[last].low != "of" or cut_between(words, last - 1):
+        return False
+    k = last + 1
+    if k < len(words) and words[k].low == "the":
+        k += 1
+    start = k
+    while k < len(words) and (is_capitalised(words[k]) or (k > start and words[k].low in ("and", "of", "&"))):
+        if cut_between(words, k):
+            return False
+        k += 1
+    return k > start and k < len(words) and words[k].low in SPEECH_VERBS
 
 
 def _modifier(ctx: _Context, start: int, end: int) -> bool:
@@ -206,6 +242,8 @@ def _acts(m: Mention, ctx: _Context) -> bool:
     tok = span[-1]
     while tok.dep_ == "conj" and tok.head.i < tok.i:
         tok = tok.head
+    if tok.dep_ == "appos" and tok.head.text.lower() in ORG_WORDS:
+        return False  # "the employers' association, Gesamtmetall,"
     return bool(tok.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "appos", "dative"))
 
 
@@ -242,9 +280,9 @@ def same_person(a: Sequence[str], b: Sequence[str]) -> bool:
     if ka == kb:
         return True
     if len(kb) == 1:
-        return kb[0] in (ka[0], ka[-1]) or transposed(kb[0], ka[-1])
+        return kb[0] in (ka[0], ka[-1]) or misspelt(kb[0], ka[-1])
     if len(ka) == 1:
-        return ka[0] in (kb[0], kb[-1]) or transposed(ka[0], kb[-1])
+        return ka[0] in (kb[0], kb[-1]) or misspelt(ka[0], kb[-1])
     if len(ka) > len(kb):
         ka, kb = kb, ka
     if kb[-len(ka) :] == ka:  # "Ruiz Ligero" in "Apolonio Ruiz Ligero"

@@ -61,6 +61,8 @@ ORG_WORDS = frozenset(
     exchequer oil petroleum gas energy steel chemical chemicals mining mines foods products brothers
     bros associates consortium unit division banco banque banca bankasi gruppo groupe grupo
     telecommunications communications systems electronics technologies pharmaceuticals
+    countries nations workers producers exporters importers manufacturers growers farmers
+    employers
     compagnie cie societe plc ag sa nv spa gmbh bhd pty kk limited enterprises
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile
@@ -101,7 +103,7 @@ SPEECH_VERBS = frozenset(
 )
 
 # Lower-case particles that may stand inside a name ("Willy de Clercq", "Abu al Rahman").
-PARTICLES = frozenset("de van von der den da di do du del della la le al el bin ibn dos das y".split())
+PARTICLES = frozenset("de van von der den da di do du del della la le al el bin ibn ben dos das y".split())
 
 # Speakers' jobs that make a national official: the story's setting gives their country.
 GOVERNMENT_WORDS = frozenset(
@@ -145,3 +147,13 @@ DATELINE_CITIES: dict[str, str] = {
     "rotterdam": "Netherlands", "amsterdam": "Netherlands", "johannesburg": "South Africa",
     "auckland": "New Zealand", "zurich": "Switzerland", "geneva": "", "brussels": "",
 }  # fmt: skip
+
+# Countries and territories missing from the country table, never part of a person's name.
+OTHER_PLACES = frozenset(
+    """madagascar jordan chad libya syria lebanon ghana senegal zaire zambia tanzania uganda
+    ethiopia sudan angola mozambique cameroon gabon mali bolivia paraguay panama honduras
+    guatemala nicaragua jamaica haiti burma nepal afghanistan qatar bahrain oman yemen
+    tunisia cyprus malta albania mongolia laos cambodia fiji brunei macao guyana suriname
+    trinidad barbados bermuda bahamas jersey guernsey gibraltar liechtenstein monaco
+    saskatchewan alberta ontario quebec manitoba""".split()
+)

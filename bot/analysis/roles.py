@@ -84,6 +84,10 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
             phrase.pop(0)
         else:
             break
+    for k in range(len(phrase) - 2, -1, -1):  # "spokesman for Chancellor X": the title is the last post
+        if phrase[k].low in _CONNECTORS and is_head(phrase[k + 1]):
+            phrase = phrase[k + 1 :]
+            break
     if not phrase or not _ends_title(phrase):
         return None, None
     return " ".join(w.text for w in phrase), demonym
