@@ -23,6 +23,8 @@ from bot.config import Settings
 from bot.domain import Analysis, Article, Subscription
 from bot.render.alert import alert_message
 from bot.service.commands import Commands
+from bot.service.connector import Connector, Runtime
+from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
 from bot.service.ingest import Ingest
 from bot.service.worker import BULK, LIVE, AnalysisWorker
@@ -38,9 +40,10 @@ class Service:
     """`tradewatch run`: start(), then run until stop() (or the stop event) ."""
 
     def __init__(self, settings: Settings, *, sinks: Mapping[str, ChatSink] | None = None,
-                 checkpoint: Checkpoint | None = None) -> None:
+                 connectors: list[Connector] | None = None, checkpoint: Checkpoint | None = None) -> None:
         self.settings = settings
         self._extra_sinks = dict(sinks or {})
+        self.connectors = build_connectors(settings) if connectors is None else connectors
         self._checkpoint = checkpoint
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: set[tuple[Path, str]] = set()
@@ -51,6 +54,7 @@ class Service:
         self.dispatcher: Dispatcher | None = None
         self.commands: Commands | None = None
         self._scheduler: AsyncIOScheduler | None = None
+        self._started_connectors: list[Connector] = []
 
     # ------------------------------------------------------------ start-up
 
@@ -62,6 +66,8 @@ class Service:
         sinks: dict[str, ChatSink] = {}
         if s.console.enabled:
             sinks["console"] = ConsoleSink(s.store.data_dir)
+        for c in self.connectors:
+            sinks.update(c.sinks())
         sinks.update(self._extra_sinks)
         self.worker = worker = AnalysisWorker(s.analysis.model, s.analysis.threshold, s.analysis.batch_size)
         log.info("loading the language model in the analysis worker ...")
@@ -70,15 +76,20 @@ class Service:
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
                                                   checkpoint=self._checkpoint)
-        settled = await dispatcher.reconcile()
-        if settled:
-            log.info("settled %d delivery(ies) left half-done by the last run", settled)
         self.commands = Commands(store, self._analyse_on_demand)
         self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake)
         self._source = FolderSource([f.path for f in s.folders], store, progress=self._progress)
+        self._scheduler = AsyncIOScheduler()
+        runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake)
+        for c in self.connectors:
+            log.info("starting %s", c.name)
+            await c.start(runtime)
+            self._started_connectors.append(c)
+        settled = await dispatcher.reconcile()
+        if settled:
+            log.info("settled %d delivery(ies) left half-done by the last run", settled)
         self._spawn(dispatcher.run(), "dispatcher")
         dispatcher.wake()
-        self._scheduler = AsyncIOScheduler()
         rescan = min((f.rescan_seconds for f in s.folders), default=60.0)
         self._scheduler.add_job(self.rescan, "interval", seconds=rescan, id="rescan",
                                 max_instances=1, coalesce=True)
@@ -115,6 +126,12 @@ class Service:
         self._stop.set()
         if self._scheduler and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        for c in reversed(self._started_connectors):
+            try:
+                await c.stop()
+            except Exception:
+                log.exception("stopping %s failed", c.name)
+        self._started_connectors.clear()
         for t in list(self._tasks):
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

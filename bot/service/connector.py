@@ -1,0 +1,49 @@
+"""The seam for what plugs into the running bot: chat services and article sources.
+
+A `Connector` brings chat sinks (for alerts) and/or starts its own work (a Slack app
+answering slash commands, a Discord gateway client, feed polling jobs) given the
+`Runtime` of the service. `bot/service/connectors.py` is the one visible list of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from bot.chat.base import ChatSink
+from bot.domain import Analysis, Article
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.config import Settings
+    from bot.service.commands import Commands
+    from bot.store import SqlStore
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What a connector may use once the service is up."""
+
+    settings: Settings
+    store: SqlStore
+    commands: Commands
+    scheduler: AsyncIOScheduler
+    ingest: Callable[[Article, int], Awaitable[Analysis | None]]
+    """Store, analyse and route one article (priority LIVE=0 or BULK=1)."""
+    wake_dispatcher: Callable[[], None]
+
+
+class Connector(Protocol):
+    name: str
+
+    def sinks(self) -> Mapping[str, ChatSink]:
+        """The chat sinks this connector serves, by channel prefix ("slack")."""
+        ...
+
+    async def start(self, runtime: Runtime) -> None:
+        """Connect and start serving; raise with a clear message if it cannot."""
+        ...
+
+    async def stop(self) -> None: ...

@@ -1,0 +1,15 @@
+"""The one visible list of what plugs into `tradewatch run`, chosen by the configuration.
+
+Each entry is imported only when configured, so a bot without Slack never imports
+slack-bolt. Add a chat service or a source here.
+"""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.service.connector import Connector
+
+
+def build_connectors(settings: Settings) -> list[Connector]:
+    connectors: list[Connector] = []
+    return connectors
