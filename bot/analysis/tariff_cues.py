@@ -71,7 +71,7 @@ _CUE_TABLE: tuple[tuple[str, Status, int], ...] = (
     (r"\b(?:threat(?:en|ened|ens|ening)?|recommend(?:ed|s|ing|ation)?|consider(?:ed|s|ing|ation)?"
      r"|propos(?:e|ed|es|ing|al)|seek(?:s|ing)?|sought|demand(?:ed|s|ing)?|urg(?:e|ed|es|ing)"
      r"|call(?:ed|s|ing)?\s+for|ask(?:ed|s|ing)?\s+for|request(?:ed|s)?|petition(?:ed|s)?"
-     r"|mull(?:ed|s|ing)?|weigh(?:ed|s|ing)?|possible|possibly"
+     r"|mull(?:ed|s|ing)?|weigh(?:ed|s|ing)?|possible|possibly|want(?:s|ed)?|press(?:ed|es|ing)?\s+for"
      r"|(?:could|might|may)\s+(?:\w+\s+)?(?:impose|levy|raise|slap|introduce|hit|put|place|increase|"
      r"cut|set|face|be\s+(?:imposed|raised|hit|levied)))\b",
      "proposed", 3),

@@ -28,7 +28,7 @@ _CONTEXT_SENTENCES = 2
 
 _STOP = frozenset("the a an of on and or in from to its their goods products imports exports".split())
 _VALUED = re.compile(
-    r"\b(?:exports|imports|shipments|sales|goods|products)\s+(?:valued\s+at|worth)\s+"
+    r"\b(?:exports|imports|shipments|sales|goods|products),?\s+(?:valued\s+at|worth)\s+"
     r"(?:about\s+|some\s+|nearly\s+|almost\s+|around\s+)?$",
     re.IGNORECASE,
 )

@@ -1,0 +1,131 @@
+"""The rates and the value of goods a measure noun carries, by the constructions of news copy.
+
+"a 15 pct duty", "tariffs of 100 per cent - up from about five per cent", "tariffs on
+US$250 billion of Chinese goods to 30 per cent from 25 per cent", "300 mln dlr penalty
+tariffs", "duties cut by up to 50 pct": a number belongs to the measure only through one of
+these, so trade-flow figures in the same sentence stay out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.numbers import Money, Percent
+from bot.analysis.tariff_sentence import FUNCTION_WORDS, QUALIFIER, Noun, SentenceFacts
+
+_TO_LEAD = re.compile(r"\bto\s+(?:" + QUALIFIER + r"\s+)?$", re.IGNORECASE)
+_UPTO_LEAD = re.compile(r"\b(?:up\s+to|as\s+much\s+as|as\s+high\s+as|of\s+up\s+to)\s+$", re.IGNORECASE)
+_FROM_LEAD = re.compile(
+    r"(?:\bfrom|\bcompared\s+with|\bagainst|\bversus|\bvs\.?)\s+(?:" + QUALIFIER + r"\s+)?$",
+    re.IGNORECASE,
+)
+_BY_LEAD = re.compile(r"\bby\s+(?:" + QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$", re.IGNORECASE)
+_OTHER_VERB = re.compile(r"\b(?:and|but)\s+(?:\w+\s+)?(?:\w+ed|cut|set|raise|lower|reduce)\s+to\s+", re.IGNORECASE)
+_VERB_FIRST = re.compile(r"\b(?:cut|raised|lowered|reduced|increased|set|lifted)\s+to\s+(?:" + QUALIFIER + r"\s+)?$",
+                         re.IGNORECASE)
+_BY_OWN = re.compile(
+    r"^\s*,?\s*(?:(?:on|for)\s+[^;]{0,80}?\s+)?(?:(?:will|would|could|should|to|was|were|are|is|be|been|"
+    r"being|have|has|had|also|further)\s+)*(?:[a-z]+ed|cut|raise|lower|reduce|increase|rise|fall|"
+    r"go\s+up|come\s+down|slash|trim)?\s*\bby\s+(?:" + QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$",
+    re.IGNORECASE,
+)
+_OF_LEAD = re.compile(
+    r"^\s*,?\s*(?:(?:on|against|for)\s+[^,;]{1,80}?\s+)?(?:of|at)\s+(?:" + QUALIFIER
+    + r"\s+|up\s+to\s+|between\s+|as\s+much\s+as\s+|as\s+high\s+as\s+)?$",
+    re.IGNORECASE,
+)
+_RATE_PHRASE = r"(?:(?:of|at|to)\s+[^,;]{0,40}?(?:%|pct|per\s*cent|percent)\s+)?"
+_AMOUNT_QUALIFIER = r"(?:as\s+much\s+as\s+|up\s+to\s+|about\s+|some\s+|nearly\s+|almost\s+|around\s+|an\s+estimated\s+)?"
+_VALUE_LEAD = re.compile(
+    r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w'-]+,?\s+){0,10}?"
+    r"(?:worth\s+|valued\s+at\s+)?|(?:worth|of|totall?ing|covering)\s+|on\s+[^,;]{0,60}?\s+by\s+"
+    r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+)" + _AMOUNT_QUALIFIER + r"$",
+    re.IGNORECASE,
+)
+_VALUE_BEFORE = re.compile(
+    r"^(?:\s+(?:[\w-]+\s+){0,2}|\s+(?:worth\s+of|in)\s+(?:(?:U\.S\.|US|[A-Z][a-z]+)\s+)?"
+    r"(?:(?:new|penalty|retaliatory|punitive|additional|higher|import|proposed)\s+)*)$"
+)
+_REVENUE = re.compile(r"\b(?:collect\w*|paid|pay\w*|rais\w*|generat\w*|brought\s+in|revenue\w*|earn\w*)\s+"
+                      r"(?:\w+\s+){0,3}$", re.IGNORECASE)
+
+
+def top(p: Percent) -> float:
+    """The top of a range ("5 to 25 pct"), or the number."""
+    return p.high if p.high is not None else p.value
+
+
+def rates(
+    s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
+) -> tuple[float | None, float | None, str | None, bool]:
+    """new rate, old rate, change given by size, and whether the new rate is a ceiling."""
+    text = s.masked
+    new: float | None = None
+    old: float | None = None
+    change: str | None = None
+    upto = False
+    for i, p in enumerate(s.percents):
+        if i in used or p.end > noun.start or p.start < lo:
+            continue
+        gap = text[p.end : noun.start]
+        words = gap.split()
+        verb_first = re.fullmatch(r"\s+the\s+(?:[\w-]+\s+){0,2}", gap) and _VERB_FIRST.search(text[lo : p.start])
+        if verb_first or (len(words) <= 3 and not any(w.lower().strip(",") in FUNCTION_WORDS for w in words)
+                          and "," not in gap):
+            if p.points:
+                change = p.text
+            else:
+                new = p.high if p.high is not None else p.value
+            used.add(i)
+    for i, p in enumerate(s.percents):
+        if i in used or p.start < noun.end or p.end > hi:
+            continue
+        lead = text[noun.end : p.start]
+        tail = lead[-40:]
+        by = _BY_LEAD.search(tail)
+        if p.points or by:
+            if change is None and _BY_OWN.match(lead):
+                change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
+                used.add(i)
+        elif _FROM_LEAD.search(tail):
+            if old is None:
+                old = p.value
+                used.add(i)
+        elif _UPTO_LEAD.search(tail):
+            if new is None and (_OF_LEAD.search(lead) or re.search(r"^\W*(?:of\s+|to\s+)?up\s+to\s+$", lead)):
+                new, upto = top(p), True
+                used.add(i)
+        elif _TO_LEAD.search(tail):
+            if _OTHER_VERB.search(lead):
+                continue  # "eliminated the duties on X and cut to 2 pct the duty on Y"
+            if new is None:
+                new = top(p)
+                used.add(i)
+            elif i - 1 in used and re.fullmatch(r"\s*(?:to|-|–)\s*", text[s.percents[i - 1].end : p.start]):
+                new = top(p)  # "tariffs of 5% to 25%": the top of the range
+                used.add(i)
+        elif _OF_LEAD.search(lead) and new is None:
+            new = top(p)
+            used.add(i)
+    return new, old, change, upto
+
+
+def value(s: SentenceFacts, noun: Noun, hi: int) -> Money | None:
+    text = s.masked
+    found: list[Money] = []
+    for m in s.money:
+        if m.start >= noun.end and m.end <= hi:
+            if _VALUE_LEAD.match(text[noun.end : m.start]) and not _in_parens(text, m):
+                found.append(m)
+        elif m.end <= noun.start:
+            gap = text[m.end : noun.start]
+            words = [w for w in gap.split() if w not in ("in", "worth", "of")]
+            if _VALUE_BEFORE.match(gap) and not any(w.lower() in FUNCTION_WORDS for w in words) \
+                    and not _REVENUE.search(text[max(0, m.start - 40) : m.start]):
+                found.append(m)
+    usd = [m for m in found if m.usd]
+    return (usd or found)[0] if found else None
+
+
+def _in_parens(text: str, m: Money) -> bool:
+    return text[:m.start].rstrip().endswith("(")

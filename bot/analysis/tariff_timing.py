@@ -1,0 +1,107 @@
+"""When a measure starts and what state it is in, as one sentence says it.
+
+`status` takes the strongest cue of the clause (a delay or a removal only where it governs
+the noun); `effective` the date after "from", "effective", "take effect on", "set for",
+"delayed to", or a bare "on"/"in" right next to the measure, never the day something was
+said or announced.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.analysis.dates import DateSpan
+from bot.analysis.tariff_cues import Cue
+from bot.analysis.tariff_sentence import Noun, SentenceFacts
+from bot.domain import Status
+
+_EFFECT_LEAD = re.compile(
+    r"(?P<lead>\b(?:effective(?:\s+from)?|starting(?:\s+from)?|beginning|as\s+of|from|on|in|since|effect|force"
+    r"|for|to|until|retroactive\s+to)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told|announced|announces|ordered|ruled|reported|decided|agreed|met|added|"
+    r"stated|threatened|warned|proposed|recommended|voted|unveiled|confirmed|ordering|announcing|"
+    r"meeting|talks|statement|letter)\s+(?:\w+\s+){0,2}?(?:on|in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ANNOUNCING = re.compile(
+    r"\b(?:said|says|told|announc\w*|threaten\w*|propos\w*|unveil\w*|warn\w*|recommend\w*|decided|"
+    r"ordered|vowed|pledged)\b", re.IGNORECASE
+)
+_SET_FOR = re.compile(r"\b(?:set|scheduled|slated|planned|due)\s+(?:\w+\s+)?for\s+$", re.IGNORECASE)
+_DELAY_TO = re.compile(
+    r"\b(?:delay\w*|postpone\w*|defer\w*|pushed\s+back|moved|put\s+off|extended)\b[^,;]{0,100}?\s(?:to|until)\s+$",
+    re.IGNORECASE,
+)
+_STRONG_LEAD = re.compile(r"effective|starting|as\s+of|from|effect|force", re.IGNORECASE)
+
+
+def status(text: str, cues: list[Cue], lo: int, noun: Noun) -> tuple[Status, int, Cue | None]:
+    """The strongest cue of the clause (the nearest of equals) decides the state; a delay or
+    a removal counts only where it governs the noun ("eliminated the duties on X and cut to
+    2 pct the duty on Y": the second duty was cut, not eliminated)."""
+    if not cues:
+        return "in_effect", 0, None
+    pos = noun.start - lo
+
+    def rank(c: Cue) -> tuple[int, int]:
+        strength = c.strength
+        if strength >= 5 and not governs(text, lo + c.start, lo + c.end, noun):
+            strength = 0
+        return strength, -min(abs(c.start - pos), abs(c.end - (noun.end - lo)))
+
+    best = max(cues, key=rank)
+    return best.status, best.strength, best
+
+
+def governs(text: str, start: int, end: int, noun: Noun) -> bool:
+    """A cue word right before the noun ("lifted the duties") or right after it ("tariffs
+    were delayed")."""
+    if end <= noun.start:
+        gap = text[end : noun.start] + " "
+        if re.search(r"(?:ion|al|ment)$", text[start:end]):  # "abolition of the duties"
+            return re.fullmatch(r"\s+of\s+(?:[\w.%$-]+\s+){0,5}", gap) is not None
+        return re.fullmatch(r"\s+(?:[\w.%$-]+\s+){0,4}", gap) is not None \
+            and not re.search(r"\b(?:to|of|right|power|ability|threat)\b", gap)
+    return start >= noun.end and re.fullmatch(
+        r"(?:\s+on\s+[^,;]{0,60}?)?\s+(?:(?:will|would|could|was|were|is|are|be|been|being|has|have|"
+        r"had|to|now|also)\s+){0,3}", text[noun.end : start] + " "
+    ) is not None
+
+
+def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | None, bool]:
+    """The date the measure takes effect, and whether the text says so outright ("from",
+    "effective", "take effect on", "set for", "delayed to") rather than by a bare "on" or "in"
+    next to the measure; never the day something was said or announced."""
+    text = s.masked
+    strong: str | None = None
+    weak: str | None = None
+    for d in s.dates:
+        if d.start < lo or d.end > hi:
+            continue
+        before = text[max(0, d.start - 50) : d.start]
+        wide = text[max(lo, d.start - 160) : d.start]
+        lead = _EFFECT_LEAD.search(before)
+        if lead is None or _SPEECH_BEFORE.search(before) or _ANNOUNCING.search(text[d.end : noun.start]):
+            continue  # "said on Friday", "On Friday, Washington announced plans for tariffs"
+        word = lead.group("lead").lower()
+        delay = _DELAY_TO.search(wide) is not None
+        if (word.startswith("for") and not _SET_FOR.search(before)) or word.startswith("retroactive") \
+                or (word.startswith(("to", "until")) and not delay):
+            continue
+        if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or delay \
+                or re.search(r"(?:imposing|effect|force)\s+on\s+$", before):
+            strong = strong or d.value
+        elif _close(text, d, noun):
+            weak = weak or d.value
+    return strong or weak, strong is not None
+
+
+def _close(text: str, d: DateSpan, noun: Noun) -> bool:
+    """A date that only "on" or "in" ties to the measure must stand next to it: after it in
+    the same stretch of the clause, or opening the clause a few words before it."""
+    if d.start >= noun.end:
+        return "," not in text[noun.end : d.start] and d.start - noun.end <= 120
+    return len(text[d.end : noun.start].split()) <= 8
