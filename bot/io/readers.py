@@ -97,11 +97,13 @@ def _date_field(value: object) -> date | None:
 def article_from_record(record: dict[str, object], fallback_id: str, source: str) -> Article:
     """An article from one JSONL object; ValueError says what is wrong with it."""
     body = record.get("body")
-    if not isinstance(body, str) or not body.strip():
-        raise ValueError("missing or empty 'body'")
+    title = record.get("title")
+    if not isinstance(body, str):
+        raise ValueError("missing 'body'" if body is None else "'body' must be a string")
+    if not body.strip() and isinstance(title, str):
+        body = title  # a headline-only story: its headline is all there is to read
     raw_id = record.get("id")
     article_id = str(raw_id) if raw_id not in (None, "") else fallback_id
-    title = record.get("title")
     url = record.get("url")
     dateline = record.get("dateline")
     if isinstance(dateline, str) and dateline.strip() and not body.lstrip().startswith(dateline.strip()):

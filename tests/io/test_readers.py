@@ -45,7 +45,7 @@ def test_jsonl_bad_lines_are_reported_with_their_line_numbers() -> None:
         '{"id": "a1", "title": "T", "body": "Tariffs rose.", "published": "2020-01-02"}',
         "not json",
         "[1, 2]",
-        '{"id": "a4", "title": "T"}',
+        '{"id": "a4", "title": "no body key"}',
         '{"id": "a5", "body": "Duties fell.", "published": "yesterday"}',
         "",
         '{"body": "No id here.", "url": "https://example.org/x"}',
@@ -60,6 +60,13 @@ def test_jsonl_bad_lines_are_reported_with_their_line_numbers() -> None:
     assert "not valid JSON" in str(errs[0]) and str(errs[0]).startswith("in.jsonl:2:")
     assert "not an object" in errs[1].message
     assert "body" in errs[2].message
+
+
+def test_headline_only_and_empty_stories_are_still_analysed() -> None:
+    a, b = read_jsonl(['{"id": "h1", "title": "JAPAN TO CUT TARIFFS ON CHOCOLATE", "body": ""}',
+                       '{"id": "e1", "title": "", "body": ""}'], "c.jsonl")
+    assert isinstance(a, Article) and a.body == "JAPAN TO CUT TARIFFS ON CHOCOLATE"
+    assert isinstance(b, Article) and b.body == "" and b.id == "e1"
 
 
 def test_corpus_style_dateline_field_is_joined_to_the_body() -> None:
