@@ -141,7 +141,7 @@ def _particles_then_name(words: tuple[Word, ...], j: int) -> bool:
 def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
     """Could this word be part of a person's name? `inner`: it follows a name word."""
     text, low = word.text, word.low
-    if low in PARTICLES or (inner and low in INNER_NAME_WORDS and not word.sentence_start):
+    if low in PARTICLES or (low in INNER_NAME_WORDS and not word.sentence_start and (inner or low != "may")):
         return True
     if inner and text == "St.":  # "Fernand St. Germain"
         return True

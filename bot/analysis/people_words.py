@@ -73,7 +73,7 @@ ORG_WORDS = frozenset(
 # Capitalised words that are never (part of) a person's name in news copy.
 NOT_NAMES = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december jan feb mar apr jun jul aug
+    may june july august september october november december feb mar apr jun jul aug
     sep sept oct nov dec today yesterday tomorrow tonight christmas easter god
     the a an this that these those there it its he she they we i you his her their our my
     but and or nor so yet for in on at by of to from with as if when while since however
@@ -91,6 +91,7 @@ NOT_NAMES = frozenset(
 
 # Short words that are common English at the head of a name but may close one ("Liu He").
 INNER_NAME_WORDS = frozenset("he an so do may".split())
+"""("He" opens a name only in mid-sentence: "spokesman He Yadong"; "May" only closes one.)"""
 
 # Verbs that follow a speaker's name ("Tran Van Thinh told reporters").
 SPEECH_VERBS = frozenset(

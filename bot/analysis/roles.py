@@ -24,7 +24,6 @@ from bot.analysis.people_words import (
     DATELINE_CITIES,
     GOVERNMENT_WORDS,
     INSTITUTION_COUNTRY,
-    NOT_NAMES,
     ORG_WORDS,
     PARTICLES,
     SPEECH_VERBS,
@@ -37,6 +36,10 @@ _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ian|i|ch|ic)$")
 _CLAUSE_BREAK = re.compile(r"[,;:\"“”()]|\s-\s")
 _NOT_IN_ROLE = SPEECH_VERBS | {"who", "which", "that", "is", "was", "are", "were", "has",
                                "had", "have", "will", "would", "could", "should", "can"}
+_LEADING_JUNK = frozenset(
+    """the a an but and or so yet meanwhile also however then earlier later still thus while
+    when after before since as if in on at by with from to under""".split()
+)
 _DEPARTMENT_WORDS = ORG_WORDS | TITLE_MODIFIERS | _CONNECTORS | {"the", "defense", "labor"}
 _NOT_ROLE_START = frozenset(
     "as in at on for with to from by and but or who which when where while after before if because".split()
@@ -71,6 +74,8 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
         j -= 1
     phrase = list(words[j:end])
     demonym: str | None = None
+    if j > 0 and words[j - 1].possessive and phrase:  # "China's Commerce Ministry spokesman"
+        demonym = country_of(words[j - 1].text, capitals=False)
     while len(phrase) > 1:
         two = _demonym(f"{phrase[0].text} {phrase[1].text}") if len(phrase) > 2 else None
         one = _demonym(phrase[0].text)
@@ -80,8 +85,8 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
         elif one:
             demonym = one
             phrase.pop(0)
-        elif phrase[0].low in _CONNECTORS or phrase[0].low in NOT_NAMES:
-            phrase.pop(0)
+        elif phrase[0].low in _CONNECTORS or phrase[0].low in _LEADING_JUNK:
+            phrase.pop(0)  # "But Newfoundland Premier X"
         else:
             break
     for k in range(len(phrase) - 2, -1, -1):  # "spokesman for Chancellor X": the title is the last post
@@ -110,7 +115,7 @@ def _ends_title(phrase: list[Word]) -> bool:
     if phrase[-1].low in _CONNECTORS or phrase[-1].low == "the":
         return False
     for k in range(len(phrase) - 2):
-        if is_head(phrase[k]) and phrase[k + 1].low == "of":  # "of State", "of the Exchequer"
+        if is_head(phrase[k]) and phrase[k + 1].low in ("of", "for"):  # "of State", "for Trade"
             return all(w.low in _DEPARTMENT_WORDS for w in phrase[k + 2 :])
     return False
 
@@ -120,7 +125,7 @@ def names_a_post(title: str) -> bool:
     serves ("Secretary of State"), after which a company's or a place's name may follow?"""
     last = title.split()[-1].lower()
     return last.rstrip(".") in TITLE_HEADS or last.split("-")[-1] in TITLE_HEADS or last in (
-        "portfolio", "general") or not re.search(r"\bof\b", title)
+        "portfolio", "general") or not re.search(r"\b(?:of|for)\b", title)
 
 
 def apposition_after(text: str, end: int, sentence_end: int) -> str | None:
