@@ -39,7 +39,8 @@ _AMOUNT_QUALIFIER = r"(?:as\s+much\s+as\s+|up\s+to\s+|about\s+|some\s+|nearly\s+
 _VALUE_LEAD = re.compile(
     r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w'-]+,?\s+){0,10}?"
     r"(?:worth\s+|valued\s+at\s+)?|(?:worth|of|totall?ing|covering)\s+|on\s+[^,;]{0,60}?\s+by\s+"
-    r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+)" + _AMOUNT_QUALIFIER + r"$",
+    r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+|(?=(?:as\s+much\s+as|up\s+to)\s))"
+    + _AMOUNT_QUALIFIER + r"$",
     re.IGNORECASE,
 )
 _VALUE_BEFORE = re.compile(
