@@ -124,6 +124,23 @@ def test_a_name_modifying_a_noun_is_not_a_mention(nlp: Any) -> None:
     assert found == ()
 
 
+def test_minister_for_a_portfolio_and_a_later_honorific(nlp: Any) -> None:
+    found = people(nlp, "Singapore's Minister for Trade and Industry Tan Wei Ming said exports would "
+                        "slow this year. Mr Tan added that talks with Malaysia would continue.")
+    assert found == (Person("Tan Wei Ming", "Minister for Trade and Industry", "Singapore"),)
+
+
+def test_family_name_that_is_also_a_pronoun(nlp: Any) -> None:
+    found = people(nlp, "China's Commerce Ministry spokesman He Lanfang said Beijing would respond "
+                        "to the duties. He did not give details.")
+    assert found == (Person("He Lanfang", "Commerce Ministry spokesman", "China"),)
+
+
+def test_speaker_named_with_an_organisation_the_model_misreads(nlp: Any) -> None:
+    found = people(nlp, '"Quotas never work," Martin Crane of Westfield University told a Senate hearing.')
+    assert found == (Person("Martin Crane", "Westfield University", None),)
+
+
 def test_same_person_matches_surnames_and_family_names() -> None:
     assert same_person(("Wilbur", "Ross"), ("Ross",))
     assert same_person(("Kim", "Mahn-Je"), ("Kim",))
