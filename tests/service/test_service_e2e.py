@@ -20,23 +20,24 @@ from bot.config import FolderSettings, Settings, StoreSettings, SubscriptionSett
 from bot.service.app import Service
 from bot.service.commands import Context
 from tests.conftest import EXAMPLES
+from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 pytestmark = pytest.mark.slow
 SEED = "000_93b695e3e3035885.txt"
 
 
-def _settings(tmp: Path) -> Settings:
+def _settings(tmp: Path, db: tuple[str | None, str | None] = (None, None)) -> Settings:
     return Settings(
-        database_url=None,
-        store=StoreSettings(data_dir=tmp / "data"),
+        database_url=db[0],
+        store=StoreSettings(data_dir=tmp / "data", schema=db[1]),
         folders=(FolderSettings(path=tmp / "news"),),
         subscriptions=(SubscriptionSettings(channel="console:default", tags=("tariffs",)),),
     )
 
 
-async def _start(tmp: Path) -> tuple[Service, io.StringIO]:
+async def _start(tmp: Path, db: tuple[str | None, str | None] = (None, None)) -> tuple[Service, io.StringIO]:
     out = io.StringIO()
-    service = Service(_settings(tmp), sinks={"console": ConsoleSink(tmp / "data", stream=out)})
+    service = Service(_settings(tmp, db), sinks={"console": ConsoleSink(tmp / "data", stream=out)})
     await service.start()
     return service, out
 
@@ -56,8 +57,22 @@ async def folder(tmp_path: Path) -> AsyncIterator[Path]:
     yield tmp_path
 
 
-async def test_seed_article_alerts_once_and_not_again_after_restart(folder: Path, shared: Path) -> None:
-    service, out = await _start(folder)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str | None, str | None]]:
+    """The store: (TRADEWATCH_DATABASE_URL, schema); PostgreSQL in a fresh schema."""
+    if request.param == "sqlite":
+        yield (None, None)
+        return
+    schema = await postgres_schema()
+    try:
+        yield (POSTGRES_URL, schema)
+    finally:
+        await drop_schema(schema)
+
+
+async def test_seed_article_alerts_once_and_not_again_after_restart(
+        folder: Path, shared: Path, db: tuple[str | None, str | None]) -> None:
+    service, out = await _start(folder, db)
     try:
         shutil.copy(shared / "articles" / SEED, folder / "news" / SEED)
         await _wait_for(lambda: "■" in out.getvalue(), 2.0)  # the issue's promise: within 2 seconds
@@ -88,7 +103,7 @@ async def test_seed_article_alerts_once_and_not_again_after_restart(folder: Path
     finally:
         await service.close()
 
-    again, out2 = await _start(folder)
+    again, out2 = await _start(folder, db)
     try:
         await asyncio.sleep(1.0)
         assert out2.getvalue() == ""  # restarting posts nothing again

@@ -4,21 +4,15 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from bot.store import SqlStore, open_store
-
-POSTGRES_URL = os.environ.get(
-    "TRADEWATCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 
 class Clock:
@@ -46,44 +40,16 @@ class Backend:
         return open_store(self.url, self.data_dir, schema=self.schema, clock=self.clock)
 
 
-_unreachable: list[str] = []
-"""Why PostgreSQL could not be reached, once found out (the other tests skip at once)."""
-
-
-async def _postgres_schema() -> str:
-    if _unreachable:
-        pytest.skip(_unreachable[0])
-    try:
-        conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as e:
-        _unreachable.append(f"PostgreSQL is unreachable at {POSTGRES_URL}: {e}")
-        pytest.skip(_unreachable[0])
-    schema = f"tw_test_{uuid.uuid4().hex[:12]}"
-    try:
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await conn.close()
-    return schema
-
-
-async def _drop_schema(schema: str) -> None:
-    conn = await asyncpg.connect(POSTGRES_URL, timeout=5)
-    try:
-        await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     if request.param == "sqlite":
         yield Backend("sqlite", None, tmp_path, None, Clock())
         return
-    schema = await _postgres_schema()
+    schema = await postgres_schema()
     try:
         yield Backend("postgres", POSTGRES_URL, tmp_path, schema, Clock())
     finally:
-        await _drop_schema(schema)
+        await drop_schema(schema)
 
 
 @pytest.fixture
