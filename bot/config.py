@@ -29,7 +29,7 @@ class _Section(BaseModel):
 class StoreSettings(_Section):
     data_dir: Path = Path("data")
     """Where the SQLite database and the console channel's log live."""
-    schema: str | None = None
+    pg_schema: str | None = None
     """PostgreSQL only: keep the tables in this (existing) schema instead of the default."""
 
 

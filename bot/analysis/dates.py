@@ -393,7 +393,7 @@ def _event(text: str, span: DateSpan, doc: Any) -> str | None:
         if verb.head is verb:
             return None
         verb = verb.head
-    if verb.pos_ not in ("VERB", "AUX") or verb.text.lower() in _SAY:
+    if verb.pos_ not in ("VERB", "AUX") or verb.text.lower() in _SAY or any(c.dep_ == "neg" for c in verb.children):
         return None
     subject = _subject(verb)
     if subject is None:

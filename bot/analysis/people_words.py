@@ -62,7 +62,7 @@ ORG_WORDS = frozenset(
     bros associates consortium unit division banco banque banca bankasi gruppo groupe grupo
     telecommunications communications systems electronics technologies pharmaceuticals
     countries nations workers producers exporters importers manufacturers growers farmers
-    employers
+    employers kaisha kogyo denki denwa shoji sangyo ginko shimbun seiyaku zeitung
     compagnie cie societe plc ag sa nv spa gmbh bhd pty kk limited enterprises
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile

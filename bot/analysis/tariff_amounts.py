@@ -47,6 +47,12 @@ _VALUE_BEFORE = re.compile(
     r"^(?:\s+(?:[\w-]+\s+){0,2}|\s+(?:worth\s+of|in)\s+(?:(?:U\.S\.|US|[A-Z][a-z]+)\s+)?"
     r"(?:(?:new|penalty|retaliatory|punitive|additional|higher|import|proposed)\s+)*)$"
 )
+_FACING = re.compile(
+    r"^\s+(?:that|which)\s+(?:could|would|will|may|might|are\s+to|is\s+to)?\s*(?:face|be\s+(?:hit|subject(?:ed)?)"
+    r"\s+(?:by|with|to))\s+[^,;]{0,30}$",
+    re.IGNORECASE,
+)
+"""Goods named before the measure: "American goods worth C$12 billion that could face a 25% levy"."""
 _REVENUE = re.compile(r"\b(?:collect\w*|paid|pay\w*|rais\w*|generat\w*|brought\s+in|revenue\w*|earn\w*)\s+"
                       r"(?:\w+\s+){0,3}$", re.IGNORECASE)
 
@@ -121,8 +127,8 @@ def value(s: SentenceFacts, noun: Noun, hi: int) -> Money | None:
         elif m.end <= noun.start:
             gap = text[m.end : noun.start]
             words = [w for w in gap.split() if w not in ("in", "worth", "of")]
-            if _VALUE_BEFORE.match(gap) and not any(w.lower() in FUNCTION_WORDS for w in words) \
-                    and not _REVENUE.search(text[max(0, m.start - 40) : m.start]):
+            if (_VALUE_BEFORE.match(gap) and not any(w.lower() in FUNCTION_WORDS for w in words)
+                    and not _REVENUE.search(text[max(0, m.start - 40) : m.start])) or _FACING.match(gap):
                 found.append(m)
     usd = [m for m in found if m.usd]
     return (usd or found)[0] if found else None

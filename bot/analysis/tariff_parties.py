@@ -44,9 +44,13 @@ _GOODS_OF = re.compile(
     r"(?P<p>[\w' -]{2,60}?)(?=[,;.]|\s+(?:where|which|that|from|to|into|worth|valued)\b|$)",
     re.IGNORECASE,
 )
+_GOODS_WORTH = re.compile(
+    r"(?P<p>(?:[\w'-]+\s+){0,3}(?:goods|products|exports|imports|shipments))\s+(?:worth|valued\s+at)\s",
+    re.IGNORECASE,
+)
 _DETERMINERS = re.compile(
     r"^(?:the|a|an|some|all|any|those|these|such|its|their|an\s+additional\s+batch\s+of|additional|other"
-    r"|another|further|more)\s+",
+    r"|another|further|more|(?:list|range|batch|basket|number)\s+of)\s+",
     re.IGNORECASE,
 )
 _OWN_GOODS = re.compile(r"^(?:its|their)\s+(?:own\s+)?", re.IGNORECASE)
@@ -126,6 +130,9 @@ def products(s: SentenceFacts, noun: Noun, lo: int, hi: int) -> tuple[str | None
     g = _GOODS_OF.search(clean, lo, hi)
     if g:
         return _tidy(g.group("p")), (g.start("p"), g.end("p"))
+    w = _GOODS_WORTH.search(clean, lo, noun.start)
+    if w:
+        return _tidy(w.group("p")), (w.start("p"), w.end("p"))
     return None, (noun.end, noun.end)
 
 

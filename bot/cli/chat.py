@@ -45,7 +45,7 @@ async def execute(config: Path | None, channel: str | None, line: str) -> Messag
     from bot.training.model import load_classifier
 
     settings = load_settings(config)
-    store = open_store(settings.database_url, settings.store.data_dir, schema=settings.store.schema)
+    store = open_store(settings.database_url, settings.store.data_dir, schema=settings.store.pg_schema)
     try:
         await store.migrate()
         analyzer: Analyzer | None = None

@@ -60,7 +60,7 @@ class Service:
 
     async def start(self) -> None:
         s = self.settings
-        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.schema)
+        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema)
         await store.migrate()
         await self._default_subscriptions(store)
         sinks: dict[str, ChatSink] = {}

@@ -29,7 +29,7 @@ SEED = "000_93b695e3e3035885.txt"
 def _settings(tmp: Path, db: tuple[str | None, str | None] = (None, None)) -> Settings:
     return Settings(
         database_url=db[0],
-        store=StoreSettings(data_dir=tmp / "data", schema=db[1]),
+        store=StoreSettings(data_dir=tmp / "data", pg_schema=db[1]),
         folders=(FolderSettings(path=tmp / "news"),),
         subscriptions=(SubscriptionSettings(channel="console:default", tags=("tariffs",)),),
     )
