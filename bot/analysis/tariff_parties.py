@@ -45,8 +45,8 @@ _GOODS_OF = re.compile(
     re.IGNORECASE,
 )
 _GOODS_WORTH = re.compile(
-    r"(?P<p>(?:[\w'-]+\s+){0,3}(?:goods|products|exports|imports|shipments))\s+(?:worth|valued\s+at)\s",
-    re.IGNORECASE,
+    r"(?P<p>(?:[A-Z][\w.'-]+\s+)?(?:[a-z][\w'-]*\s+){0,2}(?:goods|products|exports|imports|shipments))"
+    r"\s+(?:worth|valued\s+at)\s"
 )
 _DETERMINERS = re.compile(
     r"^(?:the|a|an|some|all|any|those|these|such|its|their|an\s+additional\s+batch\s+of|additional|other"

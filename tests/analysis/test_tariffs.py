@@ -106,6 +106,12 @@ def test_amounts_in_other_currencies_are_kept_as_written() -> None:
     assert (c.imposer, c.target, c.new_rate_pct) == ("Indonesia", "Singapore", 10)
 
 
+def test_goods_named_before_the_measure_that_would_hit_them() -> None:
+    c = one("OTTAWA - Canada listed Mexican goods worth C$3 billion that could face a 20% levy.")
+    assert (c.imposer, c.target, c.products) == ("Canada", "Mexico", "Mexican goods")
+    assert (c.value_usd, c.value_text, c.new_rate_pct, c.status) == (None, "C$3 billion", 20, "proposed")
+
+
 def test_dollars_of_a_conversion_in_brackets_are_not_a_second_value() -> None:
     c = one("The US put tariffs on US$100 billion (S$137 billion) of Chinese goods.")
     assert (c.value_usd, c.value_text) == (100_000_000_000, "US$100 billion")
