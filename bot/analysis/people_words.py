@@ -27,7 +27,10 @@ TITLE_HEADS = frozenset(
     dealer trader consultant attorney lawyer sheikh emir sultan shah ayatollah comptroller
     auditor controller commander gen gen. colonel admiral marshal bishop cardinal publisher
     editor correspondent columnist founder owner partner professor lecturer researcher
-    fellow expert specialist deputy vice-governor premier-elect""".split()
+    fellow expert specialist deputy vice-governor premier-elect coach striker captain
+    player goalkeeper midfielder defender winger referee athlete singer actor actress
+    author writer novelist artist chef doctor nurse teacher student farmer pilot
+    scientist""".split()
 )
 
 # Lower-case words that may stand inside a title before a name ("Korean trade minister").

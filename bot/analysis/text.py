@@ -33,7 +33,7 @@ _DATELINE = re.compile(
     r"|(?P<place2>[A-Z][A-Za-z.'/&-]*(?:\s+[A-Z][A-Za-z.'/&-]*){0,3})" + _STATE +
     r"\s*,?\s*(?P<month2>(?i:" + _MONTH_RE + r"))\s+(?P<day2>\d{1,2}))"
     r"\s*(?:\((?P<agency>[^)]{1,40})\))?"
-    r"\s*(?:-+|–|—)\s+"
+    r"\s*,?\s*(?:-+|–|—)\s+"
 )
 _TRAILER = re.compile(r"\s*\b(?:REUTER|Reuter)S?\b[\s.&#;0-9]*$")
 
@@ -46,7 +46,7 @@ ABBREVIATIONS = frozenset(
 # Words that open a sentence; after "U.S." one of these marks a real sentence boundary.
 SENTENCE_STARTERS = frozenset(
     """The It He She They We I In But A An This That These Those There Its His Her Their
-    On At For As If When While Since However Meanwhile Also Officials Analysts Some Most
+    As If When While Since However Meanwhile Also Officials Analysts Some Most
     Under After Before Last Earlier Later Other Such Both Many One Two Three""".split()
 )
 
@@ -155,14 +155,21 @@ def repair_wire_case(text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(2)
-        if word in SENTENCE_STARTERS or word in mid_caps:
+        function_word = word.lower() in _FUNCTION_WORDS
+        if word in SENTENCE_STARTERS or word in mid_caps or (m.group(3) and not function_word):
+            # a title or a name goes on: "U.S. Trade Representative", "U.S. Commerce Department"
             return m.group(0)
         if word.lower() in lower_words or word.lower() in _COMMON_AFTER_US:
             return m.group(1) + word.lower()
         return m.group(0)
 
-    return re.sub(r"(\bU\.[SK]\.\s+)([A-Z][a-z'-]+)\b", fix, text)
+    return re.sub(r"(\bU\.[SK]\.\s+)([A-Z][a-z'-]+)\b(?=(\s+[A-Z][a-z]+)?)", fix, text)
 
+
+_FUNCTION_WORDS = frozenset(
+    """and or but was were is are has have had will would must may can could should did
+    does of to in on at for with by from as than""".split()
+)
 
 _COMMON_AFTER_US = frozenset(
     """and or was is are has have had will would must may can could should did does
