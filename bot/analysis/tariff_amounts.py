@@ -1,7 +1,7 @@
 """The rates and the value of goods a measure noun carries, by the constructions of news copy.
 
-"a 15 pct duty", "tariffs of 100 per cent - up from about five per cent", "tariffs on
-US$250 billion of Chinese goods to 30 per cent from 25 per cent", "300 mln dlr penalty
+"a 15 pct duty", "levies of 60 per cent - up from about eight per cent", "duties on
+US$40 billion of Korean goods to 35 per cent from 10 per cent", "200 mln dlr penalty
 tariffs", "duties cut by up to 50 pct": a number belongs to the measure only through one of
 these, so trade-flow figures in the same sentence stay out.
 """

@@ -1,8 +1,8 @@
 """The tariff changes an article reports: one entry per measure, not per mention.
 
 `extract_tariffs` reads every sentence (`tariff_mentions.read_sentence`), then merges the
-mentions of one measure across sentences ("penalty tariffs on 300 mln dlrs of Japanese
-exports" + "the tariffs of 100 per cent ... are to take effect on April 17"), applies a
+mentions of one measure across sentences ("penalty tariffs on 200 mln dlrs of Korean
+exports" + "the duties of 60 per cent ... start on May 3"), applies a
 delay or a removal to the measure it concerns instead of counting a new one, and fills in
 who levies it on whom from the story when the sentence does not say. Pure functions.
 """

@@ -114,11 +114,11 @@ def test_offsets_point_at_the_text() -> None:
 
 
 def test_the_effective_date_of_a_tariff_names_the_change() -> None:
-    p = prepare("WASHINGTON - The US will raise tariffs on US$250 billion of Chinese goods to "
-                "30 per cent from 25 per cent on Oct 15.", FRIDAY)
+    p = prepare("WASHINGTON - The US will raise tariffs on US$80 billion of Vietnamese goods to "
+                "40 per cent from 20 per cent on Oct 15.", FRIDAY)
     [mention] = extract_dates(p)
     assert mention.date == "2019-10-15"
-    assert mention.event == "tariff increase on US$250 billion of Chinese goods"
+    assert mention.event == "tariff increase on US$80 billion of Vietnamese goods"
 
 
 def test_seed_article_has_exactly_its_seven_dates(shared: Path) -> None:
