@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +72,24 @@ class DeliverySettings(_Section):
     retry_seconds: float = Field(5.0, gt=0)
 
 
+class SlackSettings(_Section):
+    """Slack (issue 5). Tokens come only from the environment: SLACK_BOT_TOKEN, and
+    SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)."""
+
+    enabled: bool = False
+    mode: Literal["auto", "http", "socket"] = "auto"
+    """auto: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    host: str = "127.0.0.1"
+    """HTTP mode: where Slack's requests are served (behind your public https URL)."""
+    port: int = Field(3000, ge=0, le=65535)
+    path: str = "/slack/events"
+    api_url: str = "https://slack.com/api/"
+    rate_limit_retries: int = Field(5, ge=0, le=20)
+    """How often one post waits out an HTTP 429 (Retry-After) before the dispatcher retries later."""
+    managers: tuple[str, ...] = ()
+    """Slack user ids allowed to subscribe/unsubscribe channels; empty: anyone."""
+
+
 def _default_folders() -> tuple[FolderSettings, ...]:
     return (FolderSettings(path=Path("examples/news")),)
 
@@ -93,6 +111,7 @@ class Settings(BaseSettings):
     subscriptions: tuple[SubscriptionSettings, ...] = Field(default_factory=_default_subscriptions)
     console: ConsoleSettings = ConsoleSettings()
     delivery: DeliverySettings = DeliverySettings()
+    slack: SlackSettings = SlackSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,
