@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.analysis.text import MONTHS, Prepared
-from bot.domain import DateMention
+from bot.domain import DateMention, TariffChange
 
 _MON = (
     r"(?P<mon>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June|Jun\.?|July"
@@ -340,23 +340,29 @@ def _direction(text: str, start: int, end: int) -> int:
     return 0
 
 
-def extract_dates(prepared: Prepared, doc: Any = None) -> tuple[DateMention, ...]:
-    """The distinct dates of an article, first mention each, with their events."""
-    from bot.analysis.tariffs import extract_tariffs  # the tariff reader uses find_dates
+def extract_dates(prepared: Prepared, doc: Any = None,
+                  measures: tuple[TariffChange, ...] | None = None) -> tuple[DateMention, ...]:
+    """The distinct dates of an article, first mention each, with their events.
 
+    `measures` are the article's tariff changes (their start dates name the event); the
+    pipeline passes the ones it already read, otherwise they are read here.
+    """
     spans = find_dates(prepared.text, prepared.anchor)
-    measures = extract_tariffs(prepared, doc) if spans else ()
+    if measures is None and spans:
+        from bot.analysis.tariffs import extract_tariffs  # the tariff reader uses find_dates
+
+        measures = extract_tariffs(prepared, doc)
     seen: dict[str, DateSpan] = {}
     for span in spans:
         seen.setdefault(span.value, span)
     out: list[DateMention] = []
     for span in seen.values():
-        event = _tariff_event(span, measures) or _event(prepared.text, span, doc)
+        event = _tariff_event(span, measures or ()) or _event(prepared.text, span, doc)
         out.append(DateMention(text=span.text, date=span.value, event=event))
     return tuple(out)
 
 
-def _tariff_event(span: DateSpan, measures: tuple[Any, ...]) -> str | None:
+def _tariff_event(span: DateSpan, measures: tuple[TariffChange, ...]) -> str | None:
     for t in measures:
         if t.effective == span.value:
             kind = "tariffs"

@@ -26,12 +26,13 @@ BATCH = 64
 
 def extract(article: Article, verdict: TradeVerdict, prepared: Prepared, doc: Any) -> Analysis:
     """The full analysis of a parsed article: people, dates, tariff changes, summary."""
+    tariffs = extract_tariffs(prepared, doc)
     return Analysis(
         article=article,
         trade_policy=verdict,
         people=extract_people(prepared, doc),
-        dates=extract_dates(prepared, doc),
-        tariff_changes=extract_tariffs(prepared, doc),
+        dates=extract_dates(prepared, doc, tariffs),
+        tariff_changes=tariffs,
         summary=summarize(article.title, prepared),
         full=True,
     )
