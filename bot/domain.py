@@ -7,7 +7,7 @@ They are plain data: no I/O, no behaviour beyond small derived properties.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 Status = Literal["proposed", "announced", "in_effect", "delayed", "removed"]
@@ -127,3 +127,32 @@ class Delivery:
     attempts: int = 0
     last_error: str | None = None
     message_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An RSS/Atom feed the bot polls, and what its polling has found so far.
+
+    `every_seconds`, `backfill`, `added_by` and `added_at` are the admin's choices; the rest
+    is polling state: the validators for conditional GET (`etag`, `last_modified`), when it
+    last worked, the last error, consecutive `failures` (backoff grows with them; at the
+    configured maximum the feed is `disabled`), and when it is polled next. A feed not yet
+    polled successfully has `last_success` None: its first poll records the entries it
+    finds without alerting (unless `backfill`).
+    """
+
+    id: int
+    url: str
+    every_seconds: float
+    added_at: datetime
+    backfill: bool = False
+    added_by: str | None = None
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    next_poll: datetime | None = None
+    disabled: bool = False
