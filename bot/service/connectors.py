@@ -12,4 +12,8 @@ from bot.service.connector import Connector
 
 def build_connectors(settings: Settings) -> list[Connector]:
     connectors: list[Connector] = []
+    if settings.slack.enabled:
+        from bot.chat.slack import SlackConnector
+
+        connectors.append(SlackConnector(settings.slack))
     return connectors

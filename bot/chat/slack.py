@@ -1,0 +1,192 @@
+"""Slack: alerts as Block Kit in channels (`SlackSink`), slash commands through slack-bolt
+(`SlackConnector`), in HTTP mode or Socket Mode.
+
+Tokens come only from the environment: SLACK_BOT_TOKEN always, SLACK_SIGNING_SECRET in HTTP
+mode, SLACK_APP_TOKEN in Socket Mode. Missing ones are named when the bot is built; a token
+Slack rejects is named when it starts ("SLACK_BOT_TOKEN was rejected by Slack: invalid_auth").
+
+Every alert carries message metadata (`tradewatch_alert`, with the alert key), so `find` can
+look it up in `conversations.history` after a crash. HTTP 429 answers are waited out
+(Retry-After) by the client's retry handler; a channel that is gone raises `ChannelGone`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from aiohttp import web
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.base import ChannelGone, ChatSink, TransientError
+from bot.chat.message import Message
+from bot.config import ConfigError, SlackSettings
+from bot.render.slack_blocks import render
+
+if TYPE_CHECKING:
+    from bot.service.connector import Runtime
+
+log = logging.getLogger(__name__)
+
+# the environment variables (names, not secrets)
+BOT_VAR = "SLACK_BOT_TOKEN"
+SIGNING_VAR = "SLACK_SIGNING_SECRET"
+APP_VAR = "SLACK_APP_TOKEN"
+ALERT_EVENT = "tradewatch_alert"
+GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+FIND_PAGES = 5
+"""`find` looks through this many pages of 200 messages for an alert."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlackTokens:
+    bot_token: str
+    mode: Literal["http", "socket"]
+    signing_secret: str = ""
+    app_token: str = ""
+
+
+def read_tokens(settings: SlackSettings, env: Mapping[str, str]) -> SlackTokens:
+    """The tokens for the configured mode, or a ConfigError naming what is missing."""
+    app_token = env.get(APP_VAR, "").strip()
+    mode: Literal["http", "socket"] = (
+        ("socket" if app_token else "http") if settings.mode == "auto" else settings.mode)
+    needed = [BOT_VAR, APP_VAR if mode == "socket" else SIGNING_VAR]
+    missing = [name for name in needed if not env.get(name, "").strip()]
+    if missing:
+        raise ConfigError(
+            f"Slack is enabled ({mode} mode) but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set in the environment "
+            "(README: Slack in five minutes)")
+    return SlackTokens(bot_token=env[BOT_VAR].strip(), mode=mode,
+                       signing_secret=env.get(SIGNING_VAR, "").strip(), app_token=app_token)
+
+
+def make_client(token: str, settings: SlackSettings) -> AsyncWebClient:
+    """A Web API client that waits out HTTP 429 (Retry-After) before giving up."""
+    client = AsyncWebClient(token=token, base_url=settings.api_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=settings.rate_limit_retries))
+    return client
+
+
+def slack_error(e: SlackApiError) -> str:
+    return str(e.response.get("error") or f"HTTP {e.response.status_code}")
+
+
+async def check_token(client: AsyncWebClient, variable: str = BOT_VAR) -> dict[str, Any]:
+    """`auth.test`: the bot's identity, or a ConfigError saying Slack rejected the token."""
+    try:
+        response = await client.auth_test()
+    except SlackApiError as e:
+        raise ConfigError(f"{variable} was rejected by Slack: {slack_error(e)}") from None
+    return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+class SlackSink:
+    """Posts alerts with `chat.postMessage`; finds them again by their metadata."""
+
+    service = "slack"
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        payload = render(message)
+        metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
+        try:
+            response = await self._client.chat_postMessage(
+                channel=channel_id, text=payload.text, blocks=list(payload.blocks), metadata=metadata,
+                unfurl_links=False, unfurl_media=False)
+        except SlackApiError as e:
+            error = slack_error(e)
+            if error in GONE:
+                raise ChannelGone(error) from None
+            raise TransientError(f"Slack answered {error}") from e
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        cursor: str | None = None
+        for _ in range(FIND_PAGES):
+            try:
+                response = await self._client.conversations_history(
+                    channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor)
+            except SlackApiError as e:
+                log.warning("cannot look for alert %s in slack:%s (%s): treating it as not posted",
+                            key, channel_id, slack_error(e))
+                return None
+            for m in response.get("messages") or ():
+                meta = m.get("metadata") or {}
+                if meta.get("event_type") == ALERT_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                    return str(m.get("ts"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return None
+
+
+class SlackConnector:
+    """The Slack app: the alert sink, and slash commands served over HTTP or Socket Mode."""
+
+    name = "slack"
+
+    def __init__(self, settings: SlackSettings, env: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self.tokens = read_tokens(settings, os.environ if env is None else env)
+        self.client = make_client(self.tokens.bot_token, settings)
+        self.sink = SlackSink(self.client)
+        self.app: Any = None
+        self.socket_handler: Any = None
+        self.address: tuple[str, int] | None = None
+        """HTTP mode: the host and port Slack's requests are served on, once started."""
+        self._runner: web.AppRunner | None = None
+
+    def sinks(self) -> Mapping[str, ChatSink]:
+        return {"slack": self.sink}
+
+    async def start(self, runtime: Runtime) -> None:
+        from bot.chat.slack_app import build_app
+
+        me = await check_token(self.client)
+        self.app = build_app(self.client, runtime.commands, signing_secret=self.tokens.signing_secret,
+                             managers=frozenset(self.settings.managers))
+        if self.tokens.mode == "socket":
+            await self._start_socket_mode()
+        else:
+            await self._start_http()
+        log.info("Slack: connected as %s in %s (%s mode)", me.get("user") or me.get("user_id"),
+                 me.get("team") or me.get("team_id"), self.tokens.mode)
+
+    async def _start_http(self) -> None:
+        runner = web.AppRunner(self.app.web_app(path=self.settings.path, port=self.settings.port))
+        await runner.setup()
+        self._runner = runner
+        await web.TCPSite(runner, self.settings.host, self.settings.port).start()
+        host, port = runner.addresses[0][:2]
+        self.address = (str(host), int(port))
+        log.info("Slack: serving slash commands on http://%s:%d%s", host, port, self.settings.path)
+
+    async def _start_socket_mode(self) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        handler: Any = AsyncSocketModeHandler(self.app, self.tokens.app_token)
+        try:  # ask for the WebSocket URL here, so a bad app token is an error, not a retry loop
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        except SlackApiError as e:
+            await handler.client.close()
+            raise ConfigError(f"{APP_VAR} was rejected by Slack: {slack_error(e)}") from None
+        self.socket_handler = handler
+        await handler.connect_async()
+
+    async def stop(self) -> None:
+        if self.socket_handler is not None:
+            await self.socket_handler.close_async()
+            self.socket_handler = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

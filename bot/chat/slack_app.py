@@ -1,0 +1,95 @@
+"""The slack-bolt app: slash commands answered from the command layer.
+
+`/tradewatch subscribe|unsubscribe|subscriptions|why|help ...`, `/tariffs X` ("tariffs X")
+and `/summary X` ("summary X"). Each is acknowledged at once (Slack allows 3 seconds), then
+the command runs and the answer goes to the command's `response_url`: in the channel for
+what the channel should see, only to the person who asked for errors and help. The same
+handlers serve HTTP mode and Socket Mode; only the transport differs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat.message import Message, Section
+from bot.render.slack_blocks import render
+from bot.service.commands import Commands, Context
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMANDS = {"/tradewatch": "", "/tariffs": "tariffs", "/summary": "summary"}
+"""Slash command -> the command-layer word put before its text."""
+
+INVITE_HINT = ("I am not in this channel yet, so I cannot post alerts here: invite me "
+               "(`/invite @TradeWatch`), or the first alert will unsubscribe the channel.")
+
+Handler = Callable[..., Awaitable[None]]
+
+
+def command_line(slash: str, text: str) -> str:
+    """The command-layer line for a slash command ("/tariffs", "china" -> "tariffs china").
+
+    Slack sends `&`, `<`, `>` escaped in the command text; they are unescaped here."""
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return f"{SLASH_COMMANDS.get(slash, '')} {text}".strip()
+
+
+def response_type(message: Message) -> str:
+    return "ephemeral" if message.ephemeral or message.kind == "error" else "in_channel"
+
+
+async def ensure_member(client: AsyncWebClient, channel_id: str) -> bool:
+    """Make sure the bot can read and post in the channel: join a public one; False when it
+    cannot (a private channel it was not invited to)."""
+    try:
+        await client.conversations_history(channel=channel_id, limit=1)
+        return True
+    except SlackApiError as e:
+        if e.response.get("error") != "not_in_channel":
+            return False
+    try:
+        await client.conversations_join(channel=channel_id)
+        return True
+    except SlackApiError as e:
+        log.info("Slack: cannot join %s: %s", channel_id, e.response.get("error"))
+        return False
+
+
+def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset[str]) -> Handler:
+    async def handle(ack: Any, command: dict[str, Any], respond: Any) -> None:
+        await ack()  # first: Slack shows an error after 3 seconds without it
+        channel_id = str(command.get("channel_id", ""))
+        user = command.get("user_id")
+        line = command_line(str(command.get("command", "")), str(command.get("text", "")))
+        ctx = Context(channel=f"slack:{channel_id}", user=user,
+                      can_manage=not managers or user in managers)
+        message = await commands.execute(ctx, line)
+        if (message.kind == "reply" and line.split()[:1] == ["subscribe"]
+                and not await ensure_member(client, channel_id)):
+            message = replace(message, sections=(*message.sections, Section("Note", text=INVITE_HINT)))
+        payload = render(message)
+        try:
+            await respond(text=payload.text, blocks=list(payload.blocks),
+                          response_type=response_type(message), replace_original=False)
+        except Exception:
+            log.exception("Slack: could not answer %r in %s", line, ctx.channel)
+
+    return handle
+
+
+def build_app(client: AsyncWebClient, commands: Commands, *, signing_secret: str = "",
+              managers: frozenset[str] = frozenset()) -> AsyncApp:
+    """The bolt app with the slash commands; requests are verified with the signing secret
+    (HTTP mode; Socket Mode requests come over the app's own authenticated WebSocket)."""
+    app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch")
+    handler = make_handler(client, commands, managers)
+    for slash in SLASH_COMMANDS:
+        app.command(slash)(handler)
+    return app
