@@ -90,6 +90,19 @@ class SlackSettings(_Section):
     """Slack user ids allowed to subscribe/unsubscribe channels; empty: anyone."""
 
 
+class DiscordSettings(_Section):
+    """Discord (issue 6). The bot token comes only from the environment: DISCORD_BOT_TOKEN.
+    Register the commands once with `tradewatch discord sync`."""
+
+    enabled: bool = False
+    defer_after_seconds: float = Field(2.0, gt=0, le=2.5)
+    """A command not answered within this is deferred ("thinking...") and answered as a follow-up."""
+    find_history: int = Field(100, ge=1, le=100)
+    """Latest messages of a channel searched for an alert after a crash (one request)."""
+    ready_timeout_seconds: float = Field(30.0, gt=0)
+    """How long start-up waits for the gateway's READY before going on (it keeps trying)."""
+
+
 def _default_folders() -> tuple[FolderSettings, ...]:
     return (FolderSettings(path=Path("examples/news")),)
 
@@ -112,6 +125,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = ConsoleSettings()
     delivery: DeliverySettings = DeliverySettings()
     slack: SlackSettings = SlackSettings()
+    discord: DiscordSettings = DiscordSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,
