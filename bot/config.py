@@ -103,6 +103,75 @@ class DiscordSettings(_Section):
     """How long start-up waits for the gateway's READY before going on (it keeps trying)."""
 
 
+def _duration(value: Any) -> Any:
+    from bot.durations import parse_duration
+
+    return parse_duration(value) if isinstance(value, str | int | float) else value
+
+
+class FeedSettings(_Section):
+    """One RSS/Atom feed listed in the configuration (admins add more from chat or the CLI)."""
+
+    url: str
+    every: float | None = Field(None, gt=0)
+    """Seconds between polls, or "10m", "2h"; default: feeds.every."""
+    backfill: bool = False
+    """Alert the entries already in the feed at its first poll (default: only record them)."""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"a feed URL must start with http:// or https://, not {url!r}")
+        return url
+
+    _every = field_validator("every", mode="before")(_duration)
+
+
+class FeedsSettings(_Section):
+    """RSS and Atom feeds (issue 7): polling, politeness limits, and the page fetcher that
+    `summary <url>` and teaser entries use. Durations are seconds or "10m", "1h", "1d"."""
+
+    enabled: bool = True
+    """Poll the feeds listed here and those added with `tradewatch feeds add` (none: no requests)."""
+    feed: tuple[FeedSettings, ...] = ()
+    every: float = Field(600.0, gt=0)
+    """Default time between two polls of a feed (each poll is jittered by `jitter`)."""
+    min_every: float = Field(60.0, gt=0)
+    """The shortest interval an admin may ask for."""
+    jitter: float = Field(0.1, ge=0, lt=1)
+    """Each wait is drawn within +/- this fraction, so feeds on one host spread out."""
+    max_failures: int = Field(8, ge=1)
+    """Consecutive failed polls after which a feed is disabled (`feeds add URL` enables it again)."""
+    backoff_max: float = Field(86400.0, gt=0)
+    """The longest wait after failures (the wait doubles with each failure, up to this)."""
+    per_host: int = Field(2, ge=1, le=64)
+    """Requests in flight at once to one host."""
+    max_connections: int = Field(64, ge=1)
+    """Requests in flight at once overall."""
+    connect_timeout: float = Field(10.0, gt=0)
+    read_timeout: float = Field(20.0, gt=0)
+    """The longest silence while reading a response."""
+    total_timeout: float = Field(60.0, gt=0)
+    """The longest a whole fetch (all redirects, the whole body) may take."""
+    max_bytes: int = Field(5_000_000, ge=1024)
+    """Responses larger than this (after decompression) are abandoned as an error."""
+    max_redirects: int = Field(5, ge=0, le=20)
+    allow_private_addresses: bool = False
+    """Fetch from private, loopback, link-local and other non-public addresses (checked after
+    DNS resolution and on every redirect). Leave off unless the bot reads an intranet."""
+    fetch_pages: bool = True
+    """When an entry carries only a teaser, fetch the linked page and extract its main text."""
+    teaser_words: int = Field(80, ge=0)
+    """An entry with fewer words than this (or ending in "...", "Read more") is a teaser."""
+    sync_seconds: float = Field(15.0, gt=0)
+    """How often the running bot looks for feeds added or removed from the CLI."""
+    contact: str = "https://github.com/tradewatch/tradewatch"
+    """Who runs this bot (a URL or an e-mail address), sent in the User-Agent to publishers."""
+
+    _durations = field_validator("every", "min_every", "backoff_max", "sync_seconds", mode="before")(_duration)
+
+
 def _default_folders() -> tuple[FolderSettings, ...]:
     return (FolderSettings(path=Path("examples/news")),)
 
@@ -126,6 +195,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = DeliverySettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
+    feeds: FeedsSettings = FeedsSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,
