@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "subscribe": ("bot.cli.chat", "subscribe a channel: subscribe [tags:T,..] [countries:C,..] [min-score:X] [tariffs-only]"),
     "unsubscribe": ("bot.cli.chat", "stop a channel's alerts"),
     "subscriptions": ("bot.cli.chat", "what a channel is subscribed to (subscriptions all: every channel)"),
+    "discord": ("bot.cli.discord", "Discord: sync [--guild ID] registers the slash commands; invite prints the invite URL"),
 }
 
 

@@ -16,4 +16,8 @@ def build_connectors(settings: Settings) -> list[Connector]:
         from bot.chat.slack import SlackConnector
 
         connectors.append(SlackConnector(settings.slack))
+    if settings.discord.enabled:
+        from bot.chat.discord_bot import DiscordConnector
+
+        connectors.append(DiscordConnector(settings.discord))
     return connectors

@@ -1,0 +1,223 @@
+"""TradeWatch on Discord: a discord.py client with an application command tree, and the
+sink the dispatcher posts alerts through.
+
+- The token comes only from the environment (`DISCORD_BOT_TOKEN`); intents are
+  `Intents.none()` plus `guilds` (no privileged intent: application commands arrive as
+  interactions, and the bot reads no one's messages).
+- Commands map to `Commands.execute` with `Context(channel="discord:<channel id>",
+  user=<user id>, can_manage=<Manage Channels in that channel>)`. An answer ready within
+  `defer_after_seconds` is the interaction's response; a slower one is deferred
+  (type 5, "thinking") and sent as a follow-up. Errors are ephemeral.
+- Every message goes out with `AllowedMentions.none()` (also the client's default), so
+  nothing an article writes can ping anyone.
+- Rate limits are left to discord.py. A 403 or 404 on posting raises `ChannelGone`: the
+  dispatcher unsubscribes that channel and logs it. Any other failure is retried.
+- Crash reconciliation (`find`): an alert is sent with a nonce derived from its key and
+  `enforce_nonce`, so a post retried within Discord's few-minute nonce window returns
+  the message already created instead of a second one; and `find` looks through the
+  channel's latest messages (`find_history`, at most 100: one request) for one from this
+  bot whose embed footer ends in `id: <key>` (the bot may always read its own messages'
+  embeds, no message-content intent needed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.chat.base import ChannelGone, ChatSink
+from bot.chat.discord_commands import build_tree
+from bot.chat.message import Message
+from bot.render.discord_embeds import KEY_PREFIX, SEP, render_embeds
+from bot.service.commands import Commands, Context
+
+if TYPE_CHECKING:
+    from bot.config import DiscordSettings
+    from bot.service.connector import Runtime
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "DISCORD_BOT_TOKEN"  # noqa: S105 (the name of the variable, not a token)
+NO_MENTIONS = discord.AllowedMentions.none()
+AUTH_FAILED = 4004  # gateway close code: the token was not accepted
+
+
+class DiscordStartError(ConnectionError):
+    """Discord cannot be used: no token, a rejected token, an unreachable gateway.
+
+    A `ConnectionError` (an `OSError`), so `tradewatch run` reports it in one line."""
+
+
+def bot_token(environ: Mapping[str, str] | None = None) -> str:
+    """The bot token from the environment, or a clear error naming the variable."""
+    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip()
+    if not token:
+        raise DiscordStartError(
+            f"{TOKEN_ENV} is not set: copy the bot token from the Discord developer portal "
+            "(your application -> Bot -> Reset Token) into the environment")
+    return token
+
+
+def rejected(e: Exception) -> DiscordStartError:
+    return DiscordStartError(f"{TOKEN_ENV} was rejected by Discord ({e}): check that it is the "
+                             "current token of the application's bot")
+
+
+def intents() -> discord.Intents:
+    """Only what the bot needs: guild events; no privileged intents."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+def make_client(*, ready_timeout: float = 2.0) -> discord.Client:
+    # the bot has no voice: no warning that voice libraries are missing
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    return discord.Client(intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=ready_timeout)
+
+
+async def login(client: discord.Client, token: str) -> None:
+    """Log in (REST only); a rejected token becomes a clear `DiscordStartError`."""
+    try:
+        await client.login(token)
+    except discord.LoginFailure as e:
+        await client.close()
+        raise rejected(e) from None
+    except (discord.HTTPException, OSError) as e:
+        await client.close()
+        raise DiscordStartError(f"cannot log in to Discord: {e}") from e
+
+
+def nonce_for(key: str) -> str:
+    """A nonce derived from the alert key: at most 25 characters, as Discord requires."""
+    return "tw" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:23]
+
+
+def has_key(message: discord.Message, key: str) -> bool:
+    token = f"{KEY_PREFIX}{key}"
+    return any(e.footer.text is not None and (e.footer.text == token or e.footer.text.endswith(SEP + token))
+               for e in message.embeds)
+
+
+class DiscordSink:
+    """Posts alerts as embeds to Discord channels ("discord:<channel id>")."""
+
+    service = "discord"
+
+    def __init__(self, client: discord.Client, *, history: int = 100) -> None:
+        self._client = client
+        self._history = history
+
+    def _channel(self, channel_id: str) -> discord.PartialMessageable:
+        try:
+            return self._client.get_partial_messageable(int(channel_id))
+        except ValueError:
+            raise ChannelGone(f"{channel_id!r} is not a Discord channel id") from None
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        channel = self._channel(channel_id)
+        options: dict[str, Any] = {}
+        if message.key:
+            options = {"nonce": nonce_for(message.key)}  # discord.py adds enforce_nonce
+        try:
+            sent = await channel.send(embeds=render_embeds(message), allowed_mentions=NO_MENTIONS, **options)
+        except (discord.Forbidden, discord.NotFound) as e:
+            raise ChannelGone(f"Discord answered {e.status}: {e.text or e}") from e
+        return str(sent.id)
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        me = self._client.user
+        if me is None:
+            return None
+        try:
+            async for m in self._channel(channel_id).history(limit=self._history):
+                if m.author.id == me.id and has_key(m, key):
+                    return str(m.id)
+        except (discord.Forbidden, discord.NotFound, ChannelGone):
+            return None  # posting will find the channel gone and unsubscribe it
+        return None
+
+
+class Answerer:
+    """Answers one command interaction through the command layer."""
+
+    def __init__(self, commands: Commands, *, defer_after: float = 2.0) -> None:
+        self._commands = commands
+        self._defer_after = defer_after
+
+    @staticmethod
+    def context(interaction: discord.Interaction[Any]) -> Context:
+        manage = interaction.guild_id is not None and interaction.permissions.manage_channels
+        return Context(channel=f"discord:{interaction.channel_id}", user=str(interaction.user.id),
+                       can_manage=manage)
+
+    async def __call__(self, interaction: discord.Interaction[Any], text: str) -> None:
+        ctx = self.context(interaction)
+        work = asyncio.ensure_future(self._commands.execute(ctx, text))
+        done, _ = await asyncio.wait({work}, timeout=self._defer_after)
+        if done:
+            message = work.result()
+            await interaction.response.send_message(embeds=render_embeds(message), ephemeral=message.ephemeral,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.defer(thinking=True)
+        message = await work
+        if message.ephemeral:
+            # the first follow-up would take the public "thinking" message's place: remove it,
+            # so the private answer is a message of its own
+            with contextlib.suppress(discord.NotFound):
+                await interaction.delete_original_response()
+        await interaction.followup.send(embeds=render_embeds(message), ephemeral=message.ephemeral,
+                                        allowed_mentions=NO_MENTIONS)
+
+
+class DiscordConnector:
+    """The Discord gateway client, its command tree and its alert sink."""
+
+    name = "discord"
+
+    def __init__(self, settings: DiscordSettings) -> None:
+        self._settings = settings
+        self.client = make_client()
+        self._sink = DiscordSink(self.client, history=settings.find_history)
+        self._task: asyncio.Task[None] | None = None
+
+    def sinks(self) -> Mapping[str, ChatSink]:
+        return {"discord": self._sink}
+
+    async def start(self, runtime: Runtime) -> None:
+        token = bot_token()
+        build_tree(self.client, Answerer(runtime.commands, defer_after=self._settings.defer_after_seconds))
+        await login(self.client, token)
+        ready = asyncio.ensure_future(self.client.wait_for("connect"))
+        self._task = task = asyncio.create_task(self.client.connect(reconnect=True), name="discord-gateway")
+        done, _ = await asyncio.wait({ready, task}, timeout=self._settings.ready_timeout_seconds,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            ready.cancel()
+            await self.client.close()
+            error = task.exception()
+            if isinstance(error, discord.ConnectionClosed) and error.code == AUTH_FAILED:
+                raise rejected(error)
+            raise DiscordStartError(f"the Discord gateway connection ended: {error}")
+        if not done:
+            ready.cancel()
+            log.warning("Discord's gateway has not answered within %.0f s; still trying (alerts are "
+                        "posted meanwhile, commands wait for the connection)", self._settings.ready_timeout_seconds)
+        else:
+            me = self.client.user
+            log.info("connected to Discord as %s (%s)", me, me.id if me else "?")
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(self._task, timeout=10)
+            self._task = None
