@@ -1,0 +1,197 @@
+"""A fake Slack on 127.0.0.1: the Web API, `response_url`s and a Socket Mode WebSocket.
+
+The real slack-sdk and slack-bolt talk to it over real sockets. It records every Web API
+call and every `response_url` answer, keeps the messages posted per channel (with their
+metadata, for `conversations.history`), and answers 429 or errors when told to:
+`fake.queue("chat.postMessage", status=429, retry_after=0)` (answers taken in order), or
+`fake.channel_errors["C1"] = "channel_not_found"`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+SIGNING_SECRET = "test-signing-secret"
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        """Every Web API call received: (method, arguments)."""
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        """Messages accepted by chat.postMessage, per channel."""
+        self.responses: list[dict[str, Any]] = []
+        """Bodies POSTed to response_urls."""
+        self.channel_errors: dict[str, str] = {}
+        self.history_errors: dict[str, str] = {}
+        self.auth_error: str | None = None
+        self.app_token_error: str | None = None
+        self._queued: dict[str, list[Answer]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.sockets: list[web.WebSocketResponse] = []
+        self.acks: list[dict[str, Any]] = []
+        self._socket_ready = asyncio.Event()
+
+    # ------------------------------------------------------------ control
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def queue(self, method: str, *, status: int = 200, error: str | None = None,
+              retry_after: int | None = None) -> None:
+        body: dict[str, Any] = {"ok": False, "error": error or "ratelimited"} if status == 429 or error else {"ok": True}
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        self._queued.setdefault(method, []).append(Answer(status, body, headers))
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """chat.postMessage calls that Slack accepted."""
+        return [m for ch, ms in self.messages.items() if channel in (None, ch) for m in ms]
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [args for m, args in self.calls if m == method]
+
+    async def wait_for(self, predicate: Callable[[], object], timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the fake Slack did not see it within {timeout} s; calls: "
+                                     f"{[m for m, _ in self.calls]}, responses: {len(self.responses)}")
+            await asyncio.sleep(0.02)
+
+    # ------------------------------------------------------------ server
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        return self
+
+    async def close(self) -> None:
+        for ws in self.sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _arguments(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)  # slack-sdk sends `params` in the URL
+        raw = await request.text()
+        if request.content_type == "application/json":
+            return {**args, **json.loads(raw or "{}")}
+        args.update(parse_qsl(raw))
+        for k in ("blocks", "metadata"):
+            if isinstance(args.get(k), str):
+                args[k] = json.loads(args[k])
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._arguments(request)
+        self.calls.append((method, args))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        queued = self._queued.get(method)
+        if queued:
+            a = queued.pop(0)
+            return web.json_response(a.body, status=a.status, headers=a.headers)
+        if method == "apps.connections.open":
+            if token != APP_TOKEN or self.app_token_error:
+                return web.json_response({"ok": False, "error": self.app_token_error or "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
+        if token != BOT_TOKEN or (method == "auth.test" and self.auth_error):
+            return web.json_response({"ok": False, "error": self.auth_error or "invalid_auth"})
+        handler = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "conversations.history": self._history,
+            "conversations.join": self._join,
+        }.get(method)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        return web.json_response(handler(args))
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake Team", "user": "tradewatch",
+                "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1"}
+
+    def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
+        ts = f"{1700000000 + next(self._ts)}.000100"
+        message = {**args, "ts": ts}
+        self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        error = self.history_errors.get(channel) or self.channel_errors.get(channel)
+        if error:
+            return {"ok": False, "error": error}
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        messages = [
+            {"type": "message", "ts": m["ts"], "text": m.get("text", ""),
+             **({"metadata": m["metadata"]} if with_meta and m.get("metadata") else {})}
+            for m in reversed(self.messages.get(channel, []))
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    def _join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        self.history_errors.pop(channel, None)
+        return {"ok": True, "channel": {"id": channel}}
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"url_name": request.match_info["name"], **body})
+        return web.Response(text="ok")
+
+    # ------------------------------------------------------------ Socket Mode
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A1"}, "debug_info": {"host": "fake"}})
+        self._socket_ready.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.acks.append(json.loads(msg.data))
+        return ws
+
+    async def push_slash_command(self, envelope_id: str, payload: dict[str, Any]) -> None:
+        """Send a slash command over the Socket Mode connection, as Slack does."""
+        await asyncio.wait_for(self._socket_ready.wait(), 10)
+        await self.sockets[-1].send_json({"envelope_id": envelope_id, "type": "slash_commands",
+                                          "accepts_response_payload": True, "payload": payload})
