@@ -14,7 +14,6 @@ import re
 import string
 from collections.abc import Iterator, Sequence
 
-_CANDIDATE = re.compile(r"(?<!\w)[^\W_]|(?<![\w-])-")
 _ANY = None
 
 
@@ -159,6 +158,15 @@ def _skip_group(p: str, i: int) -> int:
     raise _Unknown("unbalanced lookaround")
 
 
+def _candidates(chars: set[str], any_start: bool) -> re.Pattern[str]:
+    """Where a cue can start: a word start (or a dash) whose first character some cue has."""
+    if any_start:
+        return re.compile(r"(?<!\w)[^\W_]|(?<![\w-])-")
+    letters = "".join(sorted(re.escape(c) for c in chars if c.isalnum()))
+    dash = r"|(?<![\w-])-" if "-" in chars else ""
+    return re.compile(r"(?<!\w)[" + letters + "]" + dash, re.IGNORECASE)
+
+
 class CueScanner:
     """Finds named patterns at word starts, trying only those that can start there."""
 
@@ -177,6 +185,7 @@ class CueScanner:
         for c, ks in by_char.items():
             self._table[c] = self._compile(named, sorted({*ks, *wildcard}))
         self._fallback = self._compile(named, wildcard) if wildcard else None
+        self._candidate = _candidates(set(by_char), any_start=bool(wildcard))
 
     @staticmethod
     def _compile(named: Sequence[tuple[str, str]], ks: Sequence[int]) -> re.Pattern[str]:
@@ -188,7 +197,7 @@ class CueScanner:
         table = self._table
         fallback = self._fallback
         after = 0
-        for candidate in _CANDIDATE.finditer(text):
+        for candidate in self._candidate.finditer(text):
             pos = candidate.start()
             if pos < after:
                 continue

@@ -32,7 +32,7 @@ Tick = Callable[[], None]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    c: float = 10.0  # inverse regularisation strength of the logistic regression
+    c: float = 3.0  # inverse regularisation strength of the logistic regression
     min_df: int = 2  # a term must occur in this many training stories
     max_terms: int = 40_000  # the most frequent terms kept
     inner_folds: int = 3  # folds of the inner cross-validation that picks the cut
