@@ -18,8 +18,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.codec import analysis_to_dict
-from bot.domain import Analysis, Article, Delivery, Subscription
+from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
+from bot.store import feeds as fq
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY
 from bot.store.ledger import LedgerEntry, country_key, filter_ledger, merge_ledger
@@ -388,3 +389,43 @@ class SqlStore:
     async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]:
         async with self._read() as conn:
             return await dq.listing(conn, alert_id, channel)
+
+    # -- feeds (statements in bot.store.feeds) -----------------------------------------------
+
+    async def add_feed(self, url: str, every_seconds: float, *, backfill: bool = False,
+                       added_by: str | None = None) -> tuple[Feed, bool]:
+        """Add a feed to poll (due at once), or, when it is known, set its interval and enable
+        it again. True when it is new."""
+        now = self._now()
+        async with self._write() as conn:
+            return await fq.add(conn, url, every_seconds, backfill, added_by, now)
+
+    async def remove_feed(self, url: str) -> bool:
+        """Stop polling the feed and forget its entries; False if there was no such feed."""
+        async with self._write() as conn:
+            return await fq.remove(conn, url)
+
+    async def feeds(self) -> list[Feed]:
+        """Every feed, enabled or not, in the order they were added."""
+        async with self._read() as conn:
+            return await fq.listing(conn)
+
+    async def get_feed(self, feed_id: int) -> Feed | None:
+        async with self._read() as conn:
+            return await fq.get(conn, feed_id=feed_id)
+
+    async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of these entry keys (id:..., link:...) the feed has shown before."""
+        async with self._read() as conn:
+            return await fq.seen(conn, feed_id, keys)
+
+    async def save_feed_poll(self, feed: Feed, entries: Iterable[tuple[str, str | None]] = (), *,
+                             keep: Iterable[str] = (), forget_after: timedelta | None = None) -> bool:
+        """A poll's outcome in ONE transaction: the feed's polling state, the entry keys seen
+        (with the article each became, or None), and, with `forget_after`, the keys older
+        than that which the feed no longer carries (not in `keep`) are forgotten.
+        False when the feed was removed meanwhile."""
+        now = self._now()
+        prune_before = None if forget_after is None else now - forget_after
+        async with self._write() as conn:
+            return await fq.save_poll(conn, feed, entries, now, keep=keep, prune_before=prune_before)

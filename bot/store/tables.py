@@ -177,3 +177,34 @@ deliveries = Table(
     UniqueConstraint("alert_id", "channel"),
     Index(None, "state", "id"),
 )
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("every_seconds", Float, nullable=False),
+    Column("backfill", Boolean, nullable=False),
+    Column("added_by", Text),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("title", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_polled", UTCDateTime),
+    Column("last_success", UTCDateTime),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False),
+    Column("next_poll", UTCDateTime),
+    Column("disabled", Boolean, nullable=False),
+    CheckConstraint("length(url) > 0", name="url"),
+    CheckConstraint("every_seconds > 0", name="every_seconds"),
+)
+
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed_id", BIG_ID, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_key", Text, primary_key=True),
+    Column("article_id", ID),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
