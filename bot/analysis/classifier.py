@@ -45,6 +45,7 @@ MIDPOINT = 2.7  # evidence at which the score is 0.5
 SLOPE = 1.2
 TAG_MIN = 2.0  # position-weighted cue weight a tag needs
 MAX_REASONS = 4
+REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
 
 
 class Classifier(Protocol):
@@ -273,10 +274,17 @@ def reasons_for(evidence: Evidence) -> tuple[str, ...]:
     Phrases are quoted from the body where it has them (the headline is in capitals on
     the wire); a cue found only in the headline is quoted from the headline.
     """
-    positive = evidence.positive()
+    positive = _telling(evidence.positive())
     in_body = {h.cue for h in positive if h.where == "body"}
     hits = [h for h in positive if h.where == "body" or h.cue not in in_body]
     return tuple(_ranked_phrases(evidence, hits)[:MAX_REASONS])
+
+
+def _telling(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """The hits worth quoting: weak context words ("minister", "deficit") only when
+    nothing stronger was found."""
+    strong = tuple(h for h in hits if h.weight >= REASON_MIN)
+    return strong or hits
 
 
 _COUNTER_LABELS = {
@@ -296,7 +304,7 @@ def reasons_against(evidence: Evidence, score: float, threshold: float) -> tuple
     positive = evidence.positive()
     if not positive:
         return ("no trade-policy terms",)
-    phrases = _ranked_phrases(evidence, positive)[:3]
+    phrases = _ranked_phrases(evidence, _telling(positive))[:3]
     reasons = [
         "best evidence: " + ", ".join(f'"{p}"' for p in phrases),
         f"too weak or too incidental to the story (score {score:.2f} < {threshold:.2f})",

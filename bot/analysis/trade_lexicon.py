@@ -84,6 +84,9 @@ CUES: tuple[Cue, ...] = (
         + r")?into" + _S + r"(?:deficit|surplus|the" + _S + r"red|the" + _S + r"black)"
         r"|trade" + _S + r"(?:fully" + _S + r")?in" + _S + r"balance)(?!\w)", 4.0,
         "trade-data"),
+    Cue("trade_moves", r"trade" + _S + r"(?:rose|rises|fell|falls|jumped|grew|increased"
+        r"|decreased|declined|dropped|slumped|expanded|contracted|doubled|improved"
+        r"|worsened|surged|plunged)", 2.5, "trade-data"),
     Cue("trade_negotiation", r"trade" + _S + r"(?:" + _TRADE_NEGOTIATION + r")(?!\w)", 3.5,
         "negotiations"),
     Cue("trade_dispute", r"trade" + _S + r"(?:" + _TRADE_DISPUTE + r")(?!\w)", 3.5,
@@ -155,9 +158,11 @@ CUES: tuple[Cue, ...] = (
     Cue("export_credit", r"export" + _S + r"(?:credits?|financing|guarantees?)|tied" + _S
         + r"aid|mixed" + _S + r"credits?", 1.5),
     Cue("subsidy", r"subsid(?:y|ies|i[sz]ed|i[sz]es|i[sz]ing|i[sz]ation)", 1.5),
+    Cue("flow_figures", r"(?:import|export)s?" + _S + r"(?:prices|volumes?|figures|statistics"
+        r"|data|values?|bill|growth|earnings|receipts|revenues?|orders|performance)", 1.5,
+        "trade-data"),
     Cue("export_drive", r"export" + _S + r"(?:promotion|drive|incentives?|targets?|markets?"
-        r"|performance|growth|earnings|orders|cartel|industr(?:y|ies)|sector|competitiveness"
-        r"|-?led)", 1.5, "trade-data"),
+        r"|cartel|industr(?:y|ies)|sector|competitiveness|-?led)", 1.5, "trade-data"),
     Cue("countertrade", r"counter" + r"-?trade|barter", 2.5, "negotiations"),
     # --- trade flows
     Cue("balance_cut", r"(?:cut|cuts|cutting|reduc(?:e|es|ed|ing|tion" + _S + r"(?:in|of))"
@@ -216,7 +221,9 @@ CUES: tuple[Cue, ...] = (
         r"|sorghum|barley|oats|rice|sugar|coffee|cocoa|tea|rubber|cotton|wool|tin|copper|zinc"
         r"|nickel|aluminium|aluminum|gold|silver|crude|oil|oils|fats|petroleum|gasoline|gas"
         r"|lumber|timber|plywood|beef|pork|hogs?|cattle|meat|orange" + _S + r"juice|fcoj"
-        r"|palm" + _S + r"oil|tapioca|feedgrains?|durum|flour|potatoes", -0.5),
+        r"|palm" + _S + r"oil|tapioca|feedgrains?|durum|flour|potatoes|uranium|mercury"
+        r"|platinum|palladium|cobalt|chromium|manganese|tungsten|iron" + _S + r"ore|copra"
+        r"|coconut|groundnuts?|poultry", -0.5),
     Cue("currency_market", r"dollar|dlr|yen|marks?|currenc(?:y|ies)|exchange" + _S
         + r"rates?|intervention|monetary", -0.2),
 )  # fmt: skip
