@@ -111,7 +111,7 @@ CUES: tuple[Cue, ...] = (
         r"|trade" + _S + r"(?:unions?|unionists?|marks?|names?|fairs?|shows?"
         r"|press|journals?|publications?|weighted)|trading" + _S + r"(?:compan(?:y|ies)|houses?"
         r"|firms?)", 0.0),
-    Cue("trade_word", r"trade(?![\w-])", 1.5),
+    Cue("trade_word", r"trade(?![\w-])", 2.0),
     # --- tariffs
     Cue("duties", r"(?:import|export|customs|anti" + _S + r"dumping|countervailing|punitive"
         r"|retaliatory|penalty|compensatory|excise|tariff)" + _S + r"dut(?:y|ies)"

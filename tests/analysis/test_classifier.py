@@ -204,12 +204,12 @@ def _f1(rules: RuleClassifier, corpus: list[tuple[Article, bool]]) -> tuple[floa
 @pytest.mark.slow
 def test_the_default_over_the_whole_split_keeps_its_measured_quality(shared: Path, rules: RuleClassifier) -> None:
     precision, recall, f1 = _f1(rules, _corpus(shared))
-    assert f1 >= 0.77, (precision, recall, f1)
+    assert f1 >= 0.79, (precision, recall, f1)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 3 target F1 >= 0.85 not reached by the written rules: measured 0.785 "
-                   "(P 0.804, R 0.767); 32 of the 369 trade stories have no text at all", strict=False)  # fmt: skip
+@pytest.mark.xfail(reason="issue 3 target F1 >= 0.85 not reached by the written rules: measured 0.795 "
+                   "(P 0.813, R 0.778); 32 of the 369 trade stories have no text at all", strict=False)  # fmt: skip
 def test_the_default_over_the_whole_split_reaches_the_target(shared: Path, rules: RuleClassifier) -> None:
     precision, recall, f1 = _f1(rules, _corpus(shared))
     assert f1 >= 0.85, (precision, recall, f1)

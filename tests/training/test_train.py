@@ -280,11 +280,11 @@ def whole_split_cv(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 
 @pytest.mark.slow
 def test_five_fold_cv_on_the_whole_split_keeps_its_measured_quality(whole_split_cv: dict[str, float]) -> None:
-    assert whole_split_cv["f1"] >= 0.78, whole_split_cv
+    assert whole_split_cv["f1"] >= 0.80, whole_split_cv
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 3 target CV F1 >= 0.88 not reached: measured 0.807 (P 0.835, R 0.781); "
+@pytest.mark.xfail(reason="issue 3 target CV F1 >= 0.88 not reached: measured 0.813 (P 0.826, R 0.800); "
                    "32 of the 369 trade stories have no text at all", strict=False)  # fmt: skip
 def test_five_fold_cv_on_the_whole_split_reaches_the_target(whole_split_cv: dict[str, float]) -> None:
     assert whole_split_cv["f1"] >= 0.88, whole_split_cv
