@@ -56,7 +56,7 @@ async def execute(config: Path | None, channel: str | None, line: str) -> Messag
                 analyzer = Analyzer(load_classifier(settings.analysis.model, threshold=settings.analysis.threshold))
             return await asyncio.to_thread(analyzer.analyze, article)
 
-        commands = Commands(store, analyse, files_root=Path.cwd())
+        commands = Commands(store, analyse, files_root=Path.cwd(), feeds=settings.feeds)
         ctx = Context(channel=channel or settings.console.channel, user="cli")
         return await commands.execute(ctx, line)
     finally:

@@ -14,14 +14,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.analysis.taxonomy import TAG_NAMES, describe
 from bot.chat.message import Message, Section, Table, error, reply
-from bot.domain import STATUSES, Analysis, Article, Subscription
+from bot.domain import STATUSES, Analysis, Article, Feed, Subscription
 from bot.io.readers import ReadError, read_path
 from bot.render.alert import alert_message, money, rates
+from bot.service.feed_commands import USAGE as FEEDS_USAGE
+from bot.service.feed_commands import feeds_message, parse_feed_command, pick
 from bot.service.router import decide, normalise_country
+
+if TYPE_CHECKING:
+    from bot.config import FeedsSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +56,14 @@ class CommandStore(Protocol):
     async def get_analysis(self, article_id: str) -> Analysis | None: ...
     async def latest_analysis(self, trade_only: bool = True) -> Analysis | None: ...
     async def find_by_source(self, source: str) -> Analysis | None: ...
+    async def add_feed(self, url: str, every_seconds: float, *, backfill: bool = False,
+                       added_by: str | None = None) -> tuple[Feed, bool]: ...
+    async def remove_feed(self, url: str) -> bool: ...
+    async def feeds(self) -> list[Feed]: ...
 
 
 Analyze = Callable[[Article], Awaitable[Analysis]]
+FeedsChanged = Callable[[], Awaitable[None]]
 
 HELP = {
     "subscribe": "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] — "
@@ -61,8 +71,10 @@ HELP = {
     "unsubscribe": "unsubscribe — stop alerts in this channel",
     "subscriptions": "subscriptions — what this channel is subscribed to",
     "tariffs": "tariffs [country] [--since YYYY-MM-DD] [--status S] — the tariff ledger, newest first",
-    "summary": "summary <article id | file | latest> — the alert card for an article",
+    "summary": "summary <article id | file | latest | https://...> — the alert card for an article "
+               "(a web page is fetched and read)",
     "why": "why <article id> — why it was or was not posted to this channel",
+    "feeds": FEEDS_USAGE,
     "help": "help — this list",
 }
 
@@ -183,10 +195,24 @@ def ledger_message(entries: Sequence[Any], q: LedgerQuery) -> Message:
 
 
 class Commands:
-    def __init__(self, store: CommandStore, analyze: Analyze, *, files_root: Path | None = None) -> None:
+    def __init__(self, store: CommandStore, analyze: Analyze, *, files_root: Path | None = None,
+                 feeds: FeedsSettings | None = None) -> None:
         self._store = store
         self._analyze = analyze
         self._files_root = files_root
+        self._feeds_settings = feeds
+        self._feeds_changed: list[FeedsChanged] = []
+
+    def attach_feeds(self, settings: FeedsSettings, on_change: FeedsChanged) -> None:
+        """The feeds source plugs in: its settings (page fetching limits, intervals) and what
+        to call when `feeds add/remove` changed the list, so the change takes effect at once."""
+        self._feeds_settings = settings
+        self._feeds_changed.append(on_change)
+
+    def _feeds_config(self) -> FeedsSettings:
+        from bot.config import FeedsSettings
+
+        return self._feeds_settings or FeedsSettings()
 
     async def execute(self, ctx: Context, text: str) -> Message:
         """Run one command line; always returns a message, never raises CommandError."""
@@ -198,7 +224,7 @@ class Commands:
         handler = {
             "subscribe": self.subscribe, "unsubscribe": self.unsubscribe,
             "subscriptions": self.subscriptions, "tariffs": self.tariffs,
-            "summary": self.summary, "why": self.why, "help": self.help,
+            "summary": self.summary, "why": self.why, "help": self.help, "feeds": self.feeds,
         }.get(name)
         if handler is None:
             return error(f"Unknown command {name!r}. Try `help`.")
@@ -249,6 +275,8 @@ class Commands:
             raise CommandError(HELP["summary"])
         ref = " ".join(args)
         analysis = await self._find(ref)
+        if analysis is None and "://" in ref:
+            analysis = await self._analyse_url(ref.strip("<>"))
         if analysis is None:
             analysis = await self._analyse_file(ref)
         if analysis is None:
@@ -290,3 +318,72 @@ class Commands:
             problems = "; ".join(str(e) for e in items if isinstance(e, ReadError))
             raise CommandError(f"Cannot read that file: {problems}")
         return await self._analyze(article)
+
+    async def _analyse_url(self, url: str) -> Analysis:
+        """Fetch a web page safely (http(s), public addresses unless allowed, time and size
+        limits) and analyse its main text."""
+        from bot.sources.feed_parse import canonical_url
+        from bot.sources.http_fetch import FetchError, Http, Limits, Refused, user_agent
+        from bot.sources.page_fetch import fetch_page, page_article
+
+        stored = await self._store.find_by_source(canonical_url(url))
+        if stored is not None:
+            return stored
+        settings = self._feeds_config()
+        http = Http(Limits.from_settings(settings), user_agent(settings.contact))
+        try:
+            page = await fetch_page(http, url)
+        except Refused as e:
+            raise CommandError(f"I will not fetch that: {e}") from None
+        except FetchError as e:
+            raise CommandError(f"Could not read {url}: {e}") from None
+        finally:
+            await http.close()
+        if not page.text:
+            raise CommandError(f"Found no article text at {url}.")
+        return await self._analyze(page_article(page, url))
+
+    async def feeds(self, ctx: Context, args: Sequence[str]) -> Message:
+        if not ctx.can_manage:
+            raise CommandError("You need the manage permission to see or change the bot's feeds.")
+        try:
+            cmd = parse_feed_command(args)
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        from datetime import UTC, datetime
+
+        from bot.durations import format_duration
+
+        now = datetime.now(UTC)
+        if cmd.action == "list":
+            return feeds_message(await self._store.feeds(), now)
+        settings = self._feeds_config()
+        if cmd.action == "remove":
+            feed = pick(await self._store.feeds(), cmd.url or "")
+            if feed is None or not await self._store.remove_feed(feed.url):
+                raise CommandError(f"No feed {cmd.url!r}. `feeds list` shows them.")
+            log.info("feed %s removed by %s in %s", feed.url, ctx.user, ctx.channel)
+            await self._tell_feeds_changed()
+            return reply("Feed removed", f"{feed.url} is no longer read.")
+        every = cmd.every_seconds or settings.every
+        if every < settings.min_every:
+            raise CommandError(f"--every must be at least {format_duration(settings.min_every)} "
+                               "(feeds.min_every), to be polite to publishers.")
+        url = cmd.url or ""
+        feed, created = await self._store.add_feed(url, every, backfill=cmd.backfill, added_by=ctx.user)
+        log.info("feed %s %s by %s in %s (every %s)", url, "added" if created else "updated",
+                 ctx.user, ctx.channel, format_duration(every))
+        await self._tell_feeds_changed()
+        first = ("Its first poll alerts what it already carries (backfill)." if feed.backfill and created
+                 else "Its first poll records what it already carries without alerting; "
+                      "new stories after that are alerted." if created
+                 else "It is enabled again and polled now.")
+        return reply("Feed added" if created else "Feed updated",
+                     f"{url} is read every {format_duration(every)}. {first}")
+
+    async def _tell_feeds_changed(self) -> None:
+        for listener in self._feeds_changed:
+            try:
+                await listener()
+            except Exception:
+                log.exception("telling the feeds source about a change failed; it syncs on its own soon")

@@ -20,4 +20,8 @@ def build_connectors(settings: Settings) -> list[Connector]:
         from bot.chat.discord_bot import DiscordConnector
 
         connectors.append(DiscordConnector(settings.discord))
+    if settings.feeds.enabled:
+        from bot.sources.feeds import FeedsConnector
+
+        connectors.append(FeedsConnector(settings.feeds))
     return connectors

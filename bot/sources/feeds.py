@@ -1,0 +1,174 @@
+"""RSS and Atom feeds as a source of the running bot (a `Connector` without chat sinks).
+
+At start the feeds listed in the configuration are added to the store (those already
+known keep their state), and each enabled feed gets its own APScheduler job, run at the
+feed's `next_poll` (its interval, jittered; after failures, its backoff). After each poll
+the job is set again for the new `next_poll`, so one slow or failing feed never delays
+another. Feeds added or removed from chat are picked up at once (the command layer tells
+the connector), those changed from the CLI within `feeds.sync_seconds`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.chat.base import ChatSink
+from bot.config import FeedsSettings
+from bot.domain import Feed
+from bot.sources import feed_policy as policy
+from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
+from bot.sources.http_fetch import Http, Limits, user_agent
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.service.connector import Runtime
+    from bot.store import SqlStore
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def rules_from(settings: FeedsSettings) -> PollRules:
+    timing = policy.Timing(settings.jitter, settings.max_failures, settings.backoff_max)
+    return PollRules(timing, settings.fetch_pages, settings.teaser_words)
+
+
+@dataclass(slots=True)
+class _Slot:
+    when: datetime
+    running: bool = False
+
+
+class FeedsConnector:
+    """Polls feeds on the service's scheduler and hands new entries to its ingest."""
+
+    name = "feeds"
+
+    def __init__(self, settings: FeedsSettings, *, clock: Callable[[], datetime] = utcnow,
+                 rng: random.Random | None = None) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
+        self._slots: dict[int, _Slot] = {}
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._stopping = False
+        self._http: Http | None = None
+        self._poller: FeedPoller | None = None
+        self._scheduler: AsyncIOScheduler | None = None
+        self._store: SqlStore | None = None
+        self._sync_lock = asyncio.Lock()
+        self.polls = 0
+        """Polls finished since start (for tests and benchmarks)."""
+
+    def sinks(self) -> Mapping[str, ChatSink]:
+        return {}
+
+    async def start(self, runtime: Runtime) -> None:
+        s = self._settings
+        self._store = store = runtime.store
+        self._scheduler = runtime.scheduler
+        self._http = Http(Limits.from_settings(s), user_agent(s.contact))
+        self._poller = FeedPoller(store, self._http, runtime.ingest, rules_from(s),
+                                  clock=self._clock, rng=self._rng)
+        known = {f.url for f in await store.feeds()}
+        for listed in s.feed:
+            if listed.url not in known:
+                await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
+                                     added_by="configuration")
+                log.info("feed %s added from the configuration", listed.url)
+        runtime.commands.attach_feeds(s, self.sync)
+        self._scheduler.add_job(self.sync, "interval", seconds=s.sync_seconds, id="feeds-sync",
+                                max_instances=1, coalesce=True, misfire_grace_time=None,
+                                replace_existing=True)
+        await self.sync()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._scheduler is not None:
+            for feed_id in list(self._slots):
+                self._unschedule(feed_id)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+
+    # ------------------------------------------------------------ scheduling
+
+    async def sync(self) -> None:
+        """Match the scheduled jobs to the feeds in the store: new or re-enabled feeds get
+        a job, removed or disabled ones lose theirs, a feed made due earlier is moved up."""
+        if self._store is None or self._stopping:
+            return
+        async with self._sync_lock:
+            feeds = {f.id: f for f in await self._store.feeds() if not f.disabled}
+            for feed_id, slot in list(self._slots.items()):
+                if feed_id not in feeds and not slot.running:
+                    self._unschedule(feed_id)
+            for feed in feeds.values():
+                known = self._slots.get(feed.id)
+                due = feed.next_poll or self._clock()
+                if known is None or (not known.running and due < known.when - timedelta(seconds=1)):
+                    self._schedule(feed.id, due)
+
+    def _schedule(self, feed_id: int, when: datetime) -> None:
+        if self._scheduler is None or self._stopping:
+            return
+        self._slots[feed_id] = _Slot(when)
+        self._scheduler.add_job(self._run, "date", run_date=when, args=[feed_id], id=f"feed-{feed_id}",
+                                replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+    def _unschedule(self, feed_id: int) -> None:
+        self._slots.pop(feed_id, None)
+        if self._scheduler is not None:
+            job = self._scheduler.get_job(f"feed-{feed_id}")
+            if job is not None:
+                job.remove()
+
+    async def _run(self, feed_id: int) -> None:
+        """The job of one feed: poll it, then set the job again for its next poll."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        slot = self._slots.setdefault(feed_id, _Slot(self._clock()))
+        slot.running = True
+        feed: Feed | None = None
+        try:
+            feed = await self.poll_once(feed_id)
+        finally:
+            slot.running = False
+            if task is not None:
+                self._tasks.discard(task)
+        if feed is None or feed.disabled:
+            self._slots.pop(feed_id, None)
+        else:
+            self._schedule(feed_id, feed.next_poll or self._clock())
+
+    async def poll_once(self, feed_id: int) -> Feed | None:
+        """Poll one feed now; its state afterwards (None: the feed is gone or disabled)."""
+        if self._store is None or self._poller is None:
+            raise RuntimeError("the feeds connector has not been started")
+        feed = await self._store.get_feed(feed_id)
+        if feed is None or feed.disabled:
+            return None
+        try:
+            outcome: PollOutcome = await self._poller.poll(feed)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("feed %s: the poll failed unexpectedly; trying again after its interval", feed.url)
+            return policy.after_failure(feed, "internal error (see the log)", self._clock(), self._rng,
+                                        rules_from(self._settings).timing)
+        finally:
+            self.polls += 1
+        return outcome.feed
