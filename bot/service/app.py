@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,9 @@ from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint
 
 log = logging.getLogger(__name__)
+
+CATCH_UP_PROGRESS = 50
+"""A catch-up of at least this many files reports its progress."""
 
 
 class Service:
@@ -153,6 +157,19 @@ class Service:
             log.info("%d new or changed file(s) to read", len(fresh))
         for d in fresh:
             self._ingest_later(d, BULK)
+        if len(fresh) >= CATCH_UP_PROGRESS:
+            self._spawn(self._report_catch_up(len(fresh)), "catch-up progress")
+
+    async def _report_catch_up(self, files: int, every: float = 2.0) -> None:
+        """Log how a large catch-up goes, until the files it found are done."""
+        start, t0 = self._ingest.files_done, time.monotonic()
+        while (done := self._ingest.files_done - start) < files:
+            await asyncio.sleep(every)
+            rate = (self._ingest.files_done - start) / max(time.monotonic() - t0, 1e-9)
+            left = (files - done) / rate if rate else float("inf")
+            log.warning("catching up: %d of %d files analysed (%.0f a second, about %.0f s left)",
+                        self._ingest.files_done - start, files, rate, left)
+        log.warning("caught up: %d files in %.1f s", files, time.monotonic() - t0)
 
     async def _watch(self) -> None:
         async for batch in self._source.watch(self._stop):
@@ -173,8 +190,8 @@ class Service:
         self._spawn(go(), f"ingest {d.path.name}")
 
     def _progress(self, done: int, total: int) -> None:
-        if total >= 50:
-            log.warning("catching up: %d of %d files read", done, total)
+        if total >= CATCH_UP_PROGRESS:
+            log.info("scanning: %d of %d files read", done, total)
 
     # ------------------------------------------------------------ callbacks
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import shutil
 import time
 from collections.abc import AsyncIterator
@@ -111,7 +112,10 @@ async def test_seed_article_alerts_once_and_not_again_after_restart(
         await again.close()
 
 
-async def test_command_answered_while_backlog_is_analysed(folder: Path) -> None:
+async def test_command_answered_while_backlog_is_analysed(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr("bot.service.app.CATCH_UP_PROGRESS", 10)
+    caplog.set_level(logging.INFO, logger="bot")
     for i in range(40):
         shutil.copy(EXAMPLES / "2025-03-06-us-steel-tariffs.txt", folder / "news" / f"copy-{i}.txt")
         (folder / "news" / f"copy-{i}.txt").write_text(
@@ -128,5 +132,11 @@ async def test_command_answered_while_backlog_is_analysed(folder: Path) -> None:
                 break
             await asyncio.sleep(0.02)
         assert service._ingest.processed == 40
+        for _ in range(300):  # the progress reporter notices within its interval
+            if "caught up: 40 files" in caplog.text:
+                break
+            await asyncio.sleep(0.02)
+        assert "catching up:" in caplog.text or "caught up: 40 files" in caplog.text
+        assert "caught up: 40 files" in caplog.text
     finally:
         await service.close()
