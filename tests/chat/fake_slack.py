@@ -63,10 +63,12 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.port}/response/{name}"
 
     def queue(self, method: str, *, status: int = 200, error: str | None = None,
-              retry_after: int | None = None) -> None:
+              retry_after: int | None = None, channel: str | None = None) -> None:
+        """Answer the next call of `method` (to `channel`, if given) with this, once."""
         body: dict[str, Any] = {"ok": False, "error": error or "ratelimited"} if status == 429 or error else {"ok": True}
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        self._queued.setdefault(method, []).append(Answer(status, body, headers))
+        key = f"{method} {channel}" if channel else method
+        self._queued.setdefault(key, []).append(Answer(status, body, headers))
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
         """chat.postMessage calls that Slack accepted."""
@@ -120,7 +122,7 @@ class FakeSlack:
         args = await self._arguments(request)
         self.calls.append((method, args))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        queued = self._queued.get(method)
+        queued = self._queued.get(f"{method} {args.get('channel')}") or self._queued.get(method)
         if queued:
             a = queued.pop(0)
             return web.json_response(a.body, status=a.status, headers=a.headers)
