@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "unsubscribe": ("bot.cli.chat", "stop a channel's alerts"),
     "subscriptions": ("bot.cli.chat", "what a channel is subscribed to (subscriptions all: every channel)"),
     "discord": ("bot.cli.discord", "Discord: sync [--guild ID] registers the slash commands; invite prints the invite URL"),
+    "slack": ("bot.cli.slack", "Slack: manifest --url https://host (or --socket) prints the app manifest"),
 }
 
 
