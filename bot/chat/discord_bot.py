@@ -178,6 +178,12 @@ class Answerer:
                                         allowed_mentions=NO_MENTIONS)
 
 
+def _gateway_ended(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the Discord gateway connection ended: %s; commands are not answered until a restart "
+                  "(alerts are still posted)", task.exception())
+
+
 class DiscordConnector:
     """The Discord gateway client, its command tree and its alert sink."""
 
@@ -207,6 +213,7 @@ class DiscordConnector:
             if isinstance(error, discord.ConnectionClosed) and error.code == AUTH_FAILED:
                 raise rejected(error)
             raise DiscordStartError(f"the Discord gateway connection ended: {error}")
+        task.add_done_callback(_gateway_ended)
         if not done:
             ready.cancel()
             log.warning("Discord's gateway has not answered within %.0f s; still trying (alerts are "

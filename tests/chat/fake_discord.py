@@ -1,0 +1,283 @@
+"""A fake Discord on 127.0.0.1: the REST routes discord.py calls and a gateway websocket.
+
+The real discord.py code talks to it over real sockets once `discord.http.Route.BASE` and
+`DiscordWebSocket.DEFAULT_GATEWAY` point here (the `discord_fake` fixture in conftest does
+that). The gateway performs HELLO (op 10), takes IDENTIFY (op 2), dispatches READY, answers
+heartbeats (op 11) and pushes `INTERACTION_CREATE` on demand (`interact`). Every REST call
+is recorded (`calls`); messages are kept per channel (newest last) for
+`GET /channels/{id}/messages`; `gone[channel_id] = 403 or 404` makes a channel refuse.
+Every answer carries `content-type: application/json` exactly, as discord.py expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import pytest
+import yarl
+from aiohttp import WSMsgType, web
+from discord.gateway import DiscordWebSocket
+
+TOKEN = "fake-bot-token"
+APP_ID = "900000000000000001"
+BOT_ID = "900000000000000002"
+GUILD_ID = "900000000000000100"
+CHANNEL_ID = "900000000000000200"
+MANAGE_CHANNELS = 1 << 4
+SEND_MESSAGES = 1 << 11
+
+BOT_USER = {"id": BOT_ID, "username": "TradeWatch", "discriminator": "0", "global_name": None,
+            "avatar": None, "bot": True, "flags": 0, "verified": True, "mfa_enabled": False}
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(status=status, body=json.dumps(data).encode(),
+                        headers={"Content-Type": "application/json"})
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return _json({"message": message, "code": code}, status)
+
+
+def rate_limited(retry_after: float = 0.0) -> web.Response:
+    """A 429 as Discord's edge sends it (discord.py only waits out a 429 with a Via header)."""
+    answer = _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, 429)
+    answer.headers.update({"Via": "1.1 google", "Retry-After": str(retry_after),
+                           "X-RateLimit-Scope": "user"})
+    return answer
+
+
+def bad_request(message: str = "Invalid Form Body") -> web.Response:
+    return _error(400, 50035, message)
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.gone: dict[str, int] = {}
+        """channel id -> 403 (the bot lost access) or 404 (the channel was deleted)."""
+        self.queued: dict[str, list[web.Response]] = {}
+        """channel id -> answers given to its next posts, in order (429s, 400s, ...)."""
+        self.token = TOKEN
+        self.gateway_token: str | None = None
+        """Set to make the gateway refuse the token REST accepted (close code 4004)."""
+        self.identify: dict[str, Any] | None = None
+        self.heartbeats = 0
+        self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._ids = itertools.count(910_000_000_000_000_000)
+        self._seq = itertools.count(1)
+        self._socket: web.WebSocketResponse | None = None
+        self._identified = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------ control
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    def of(self, method: str, fragment: str) -> list[Call]:
+        """The calls with this method whose path contains `fragment`."""
+        return [c for c in self.calls if c.method == method and fragment in c.path]
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        if self._socket is not None and not self._socket.closed:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def wait_identified(self, timeout: float = 20.0) -> None:
+        await asyncio.wait_for(self._identified.wait(), timeout)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._socket is not None, "no gateway connection"
+        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    def interaction(self, name: str, options: dict[str, Any] | None = None, *, permissions: int = 0,
+                    channel_id: str = CHANNEL_ID, user_id: str = "700000000000000001",
+                    kind: int = 2, focused: str | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload for `/name option:value ...` by a guild member."""
+        types = {bool: 5, int: 4, float: 10, str: 3}
+        opts = []
+        for key, value in (options or {}).items():
+            opt: dict[str, Any] = {"name": key, "type": types[type(value)], "value": value}
+            if key == focused:
+                opt["focused"] = True
+            opts.append(opt)
+        return {
+            "id": self.new_id(), "application_id": APP_ID, "type": kind, "token": f"itoken-{self.new_id()}",
+            "version": 1, "guild_id": GUILD_ID, "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 0, "guild_id": GUILD_ID, "name": "trade-desk", "position": 0,
+                        "permission_overwrites": [], "nsfw": False, "parent_id": None},
+            "member": {"user": {"id": user_id, "username": "member", "discriminator": "0", "global_name": None,
+                                "avatar": None},
+                       "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False, "mute": False,
+                       "flags": 0, "permissions": str(permissions)},
+            "data": {"id": self.new_id(), "name": name, "type": 1, "options": opts},
+            "app_permissions": str(SEND_MESSAGES), "locale": "en-US", "guild_locale": "en-US",
+            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "attachment_size_limit": 8 * 1024 * 1024,
+        }
+
+    async def interact(self, payload: dict[str, Any], timeout: float = 20.0) -> dict[str, Any]:
+        """Push the interaction and return the body of its callback (the response)."""
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.callbacks[payload["id"]] = future
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return await asyncio.wait_for(future, timeout)
+
+    # ------------------------------------------------------------ gateway
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._socket = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            if frame["op"] == 1:
+                self.heartbeats += 1
+                await ws.send_str(json.dumps({"op": 11}))
+            elif frame["op"] == 2:
+                self.identify = frame["d"]
+                if frame["d"].get("token") != (self.gateway_token or self.token):
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self.dispatch("READY", {
+                    "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "application": {"id": APP_ID, "flags": 0}, "private_channels": [], "relationships": [],
+                })
+                self._identified.set()
+        return ws
+
+    # ------------------------------------------------------------ REST
+
+    def _message(self, channel_id: str, body: dict[str, Any], *, flags: int = 0,
+                 author: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {
+            "id": self.new_id(), "channel_id": channel_id, "author": author or BOT_USER, "type": 0,
+            "content": body.get("content") or "", "embeds": body.get("embeds") or [],
+            "timestamp": datetime.now(UTC).isoformat(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "pinned": False, "flags": flags | int(body.get("flags") or 0), "components": [],
+            "nonce": body.get("nonce"),
+        }
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, path, dict(request.query), body, dict(request.headers)))
+        parts = path.strip("/").split("/")
+        if request.headers.get("Authorization") != f"Bot {self.token}" and parts[0] not in ("interactions", "webhooks"):
+            return _error(401, 0, "401: Unauthorized")
+        if path == "/users/@me":
+            return _json(BOT_USER)
+        if path == "/oauth2/applications/@me":
+            return _json({"id": APP_ID, "name": "TradeWatch", "description": "", "icon": None,
+                          "bot_public": False, "bot_require_code_grant": False, "verify_key": "00",
+                          "owner": {**BOT_USER, "id": "700000000000000009", "bot": False}, "flags": 0,
+                          "summary": "", "team": None, "interactions_endpoint_url": None})
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            return self._callback(parts[1], body or {})
+        if parts[0] == "channels" and parts[2:] == ["messages"]:
+            return self._channel_messages(request.method, parts[1], body or {}, request.query)
+        if parts[0] == "applications" and parts[-1] == "commands" and request.method == "PUT":
+            return _json([{**c, "id": self.new_id(), "application_id": APP_ID, "version": "1",
+                           "guild_id": parts[3] if "guilds" in parts else None} for c in body or []])
+        if parts[0] == "webhooks":
+            return self._webhook(request.method, parts, body or {})
+        return _error(404, 0, f"404: the fake has no route {request.method} {path}")
+
+    def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
+        future = self.callbacks.get(interaction_id)
+        if future is not None and not future.done():
+            future.set_result(body)
+        data = body.get("data") or {}
+        ephemeral = bool(int(data.get("flags") or 0) & 64)
+        reply: dict[str, Any] = {"interaction": {"id": interaction_id, "type": 2,
+                                                 "response_message_id": self.new_id(),
+                                                 "response_message_loading": body.get("type") == 5,
+                                                 "response_message_ephemeral": ephemeral}}
+        if body.get("type") in (4, 5):
+            reply["resource"] = {"type": body["type"], "message": self._message(CHANNEL_ID, data)}
+        return _json(reply)
+
+    def _channel_messages(self, method: str, channel_id: str, body: dict[str, Any], query: Any) -> web.Response:
+        status = self.gone.get(channel_id)
+        if status == 403:
+            return _error(403, 50001, "Missing Access")
+        if status == 404:
+            return _error(404, 10003, "Unknown Channel")
+        kept = self.messages.setdefault(channel_id, [])
+        if method == "POST" and self.queued.get(channel_id):
+            return self.queued[channel_id].pop(0)
+        if method == "GET":
+            limit = int(query.get("limit", 50))
+            return _json(list(reversed(kept))[:limit])
+        if body.get("enforce_nonce") and body.get("nonce"):
+            same = [m for m in kept if m.get("nonce") == body["nonce"]]
+            if same:
+                return _json(same[-1])
+        message = self._message(channel_id, body)
+        kept.append(message)
+        return _json(message)
+
+    def _webhook(self, method: str, parts: list[str], body: dict[str, Any]) -> web.Response:
+        if method == "POST":  # a follow-up message
+            return _json(self._message(CHANNEL_ID, body))
+        if method == "DELETE":
+            return web.Response(status=204)
+        return _json(self._message(CHANNEL_ID, body))
+
+
+@contextlib.asynccontextmanager
+async def running(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """A started fake with discord.py pointed at it and DISCORD_BOT_TOKEN set."""
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    monkeypatch.setenv("DISCORD_BOT_TOKEN", TOKEN)
+    try:
+        yield fake
+    finally:
+        await fake.close()
