@@ -113,11 +113,12 @@ def _list_value(items: Sequence[str]) -> str:
         rest = len(lines) - n - 1
         more = f"\n{MARK} {rest} more" if rest else ""
         line = shorten(line, FIELD_VALUE - len(more))
-        if used + len(line) + 1 + len(more) > FIELD_VALUE:
+        sep = 1 if out else 0
+        if used + sep + len(line) + len(more) > FIELD_VALUE:
             out.append(f"{MARK} {len(lines) - n} more")
             break
         out.append(line)
-        used += len(line) + 1
+        used += sep + len(line)
     return "\n".join(out)
 
 

@@ -171,3 +171,11 @@ def test_shorten_marks_the_cut_and_never_leaves_a_dangling_escape() -> None:
     assert shorten("one two three four five", 12) == "one two thr…"
     cut = shorten(escape("a*b*c*d*e*f*g"), 6)
     assert cut.endswith("…") and len(cut) <= 6 and not cut[:-1].endswith("\\")
+
+
+def test_a_long_item_is_shortened_not_dropped() -> None:
+    m = alert(sections=(Section("People", items=("Anna " + "Berg " * 400, "Carl Dahl")),))
+    [embed] = within_limits(render_embeds(m))
+    value = embed["fields"][0]["value"]
+    assert value.startswith("• Anna Berg") and "Berg…\n" in value
+    assert value.endswith("• Carl Dahl") or value.endswith("… 1 more")
