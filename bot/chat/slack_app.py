@@ -33,6 +33,18 @@ INVITE_HINT = ("I am not in this channel yet, so I cannot post alerts here: invi
 Handler = Callable[..., Awaitable[None]]
 
 
+class _NoTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and then warns that the client's token wins; it is
+    the same token, so the warning would only confuse."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+BOLT_LOG = "bot.chat.slack.bolt"
+_QUIET = _NoTokenWarning()
+
+
 def command_line(slash: str, text: str) -> str:
     """The command-layer line for a slash command ("/tariffs", "china" -> "tariffs china").
 
@@ -88,7 +100,9 @@ def build_app(client: AsyncWebClient, commands: Commands, *, signing_secret: str
               managers: frozenset[str] = frozenset()) -> AsyncApp:
     """The bolt app with the slash commands; requests are verified with the signing secret
     (HTTP mode; Socket Mode requests come over the app's own authenticated WebSocket)."""
-    app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch")
+    bolt_log = logging.getLogger(BOLT_LOG)
+    bolt_log.addFilter(_QUIET)  # the same filter object: added once
+    app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch", logger=bolt_log)
     handler = make_handler(client, commands, managers)
     for slash in SLASH_COMMANDS:
         app.command(slash)(handler)

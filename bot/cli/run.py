@@ -50,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         asyncio.run(serve(settings))
+    except ConfigError as e:  # found at start-up: a chat token missing or rejected
+        print(f"tradewatch run: {e}", file=sys.stderr)
+        return 2
     except OSError as e:
         print(f"tradewatch run: {e}", file=sys.stderr)
         return 1
