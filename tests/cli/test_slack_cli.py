@@ -11,6 +11,7 @@ import pytest
 from bot.chat.slack_app import SLASH_COMMANDS
 from bot.cli import main
 from bot.cli.slack import ManifestError, fill, request_url
+from bot.config import load_settings
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "config" / "slack-manifest.yaml"
@@ -113,3 +114,18 @@ def test_a_template_can_be_given(tmp_path: Path, capsys: pytest.CaptureFixture[s
     m = _manifest(capsys, "--socket", "--template", str(t))
     assert m == {"display_information": {"name": "TradeWatch"}, "settings": {"socket_mode_enabled": True}}
     assert main(["slack", "manifest", "--socket", "--template", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_the_slack_configuration_of_the_readme_loads() -> None:
+    s = load_settings(ROOT / "config" / "slack.toml")
+    assert s.slack.enabled and s.slack.mode == "auto"
+
+
+def test_run_without_the_tokens_stops_with_one_clear_line(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["run", "--config", str(ROOT / "config" / "slack.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == ("tradewatch run: Slack is enabled (http mode) but SLACK_BOT_TOKEN and "
+                           "SLACK_SIGNING_SECRET are not set in the environment (README: Slack in five minutes)")
