@@ -77,6 +77,7 @@ def read_sentence(index: int, text: str, dates: list[DateSpan], in_context: bool
     out: list[Mention] = []
     used: set[int] = set()
     nouns = [m for m in MEASURE.finditer(s.masked) if _is_measure_noun(s.masked, m)]
+    nouns = nouns[:MAX_NOUNS]
     for i, noun in enumerate(nouns):
         limit = nouns[i + 1].start() if i + 1 < len(nouns) else len(s.masked)
         out.append(_read_noun(s, Noun.of(noun, s.masked), limit, used))
@@ -92,9 +93,17 @@ def _is_measure_noun(text: str, m: re.Match[str]) -> bool:
     return not NEGATED.search(text[max(0, m.start() - 30) : m.start()])
 
 
+MAX_NOUNS = 24
+"""Measure nouns read in one sentence: no real sentence has more; a hostile one could."""
+CLAUSE_REACH = 320
+"""How far (characters) from its noun a measure's clause reaches, so that a sentence with
+no punctuation costs linear time, not quadratic."""
+
+
 def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Mention:
     text = s.masked
     lo, hi = clause(text, noun.start, noun.end)
+    lo, hi = max(lo, noun.start - CLAUSE_REACH), min(hi, noun.end + CLAUSE_REACH)
     hi_rates = min(hi, limit, noun.end + 220)
     new, old, change, upto = rates(s, noun, lo, hi_rates, used)
     if new is not None and old is None and change is None and _CHANGE_TAIL.search(text[noun.start : noun.end]) \
