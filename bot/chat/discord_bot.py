@@ -1,7 +1,8 @@
 """TradeWatch on Discord: a discord.py client with an application command tree, and the
 sink the dispatcher posts alerts through.
 
-- The token comes only from the environment (`DISCORD_BOT_TOKEN`); intents are
+- The token comes only from the environment (`DISCORD_BOT_TOKEN`; missing or rejected:
+  `DiscordTokenError`, a `ConfigError`); intents are
   `Intents.none()` plus `guilds` (no privileged intent: application commands arrive as
   interactions, and the bot reads no one's messages).
 - Commands map to `Commands.execute` with `Context(channel="discord:<channel id>",
@@ -35,6 +36,7 @@ import discord
 from bot.chat.base import ChannelGone, ChatSink
 from bot.chat.discord_commands import build_tree
 from bot.chat.message import Message
+from bot.config import ConfigError
 from bot.render.discord_embeds import KEY_PREFIX, SEP, render_embeds
 from bot.service.commands import Commands, Context
 
@@ -50,23 +52,27 @@ AUTH_FAILED = 4004  # gateway close code: the token was not accepted
 
 
 class DiscordStartError(ConnectionError):
-    """Discord cannot be used: no token, a rejected token, an unreachable gateway.
+    """Discord cannot be reached, or its gateway ended the connection at start-up.
 
-    A `ConnectionError` (an `OSError`), so `tradewatch run` reports it in one line."""
+    A `ConnectionError` (an `OSError`): `tradewatch run` reports it in one line, exit 1."""
+
+
+class DiscordTokenError(ConfigError):
+    """DISCORD_BOT_TOKEN is missing or Discord rejected it: a configuration error (exit 2)."""
 
 
 def bot_token(environ: Mapping[str, str] | None = None) -> str:
     """The bot token from the environment, or a clear error naming the variable."""
     token = (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip()
     if not token:
-        raise DiscordStartError(
+        raise DiscordTokenError(
             f"{TOKEN_ENV} is not set: copy the bot token from the Discord developer portal "
             "(your application -> Bot -> Reset Token) into the environment")
     return token
 
 
-def rejected(e: Exception) -> DiscordStartError:
-    return DiscordStartError(f"{TOKEN_ENV} was rejected by Discord ({e}): check that it is the "
+def rejected(e: Exception) -> DiscordTokenError:
+    return DiscordTokenError(f"{TOKEN_ENV} was rejected by Discord ({e}): check that it is the "
                              "current token of the application's bot")
 
 
@@ -84,7 +90,7 @@ def make_client(*, ready_timeout: float = 2.0) -> discord.Client:
 
 
 async def login(client: discord.Client, token: str) -> None:
-    """Log in (REST only); a rejected token becomes a clear `DiscordStartError`."""
+    """Log in (REST only); a rejected token becomes a clear `DiscordTokenError`."""
     try:
         await client.login(token)
     except discord.LoginFailure as e:

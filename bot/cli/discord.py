@@ -15,7 +15,7 @@ import sys
 
 import discord
 
-from bot.chat.discord_bot import DiscordStartError, bot_token, login, make_client
+from bot.chat.discord_bot import DiscordStartError, DiscordTokenError, bot_token, login, make_client
 from bot.chat.discord_commands import build_tree
 
 SCOPES = ("bot", "applications.commands")
@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         client_id = args.client_id or asyncio.run(_application_id())
         print(invite_url(client_id))
         return 0
+    except DiscordTokenError as e:
+        print(f"tradewatch discord {args.action}: {e}", file=sys.stderr)
+        return 2
     except DiscordStartError as e:
         print(f"tradewatch discord {args.action}: {e}", file=sys.stderr)
         return 1

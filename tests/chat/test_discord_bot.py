@@ -14,7 +14,7 @@ import discord
 import pytest
 
 from bot.chat.base import ChannelGone
-from bot.chat.discord_bot import DiscordConnector, DiscordSink, DiscordStartError, nonce_for
+from bot.chat.discord_bot import DiscordConnector, DiscordSink, DiscordTokenError, nonce_for
 from bot.chat.message import Message, Section
 from bot.config import DiscordSettings, Settings
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
@@ -110,7 +110,7 @@ async def test_connects_with_the_guilds_intent_only(fake: FakeDiscord, bot: Disc
 async def test_missing_token_is_a_clear_start_up_error(fake: FakeDiscord, store: SqlStore,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISCORD_BOT_TOKEN")
-    with pytest.raises(DiscordStartError, match="DISCORD_BOT_TOKEN is not set"):
+    with pytest.raises(DiscordTokenError, match="DISCORD_BOT_TOKEN is not set"):
         await _started(store)
     assert fake.calls == []
 
@@ -118,13 +118,13 @@ async def test_missing_token_is_a_clear_start_up_error(fake: FakeDiscord, store:
 async def test_rejected_token_is_a_clear_start_up_error(fake: FakeDiscord, store: SqlStore,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCORD_BOT_TOKEN", "an-old-token")
-    with pytest.raises(DiscordStartError, match="DISCORD_BOT_TOKEN was rejected by Discord"):
+    with pytest.raises(DiscordTokenError, match="DISCORD_BOT_TOKEN was rejected by Discord"):
         await _started(store)
 
 
 async def test_token_refused_by_the_gateway_is_a_clear_start_up_error(fake: FakeDiscord, store: SqlStore) -> None:
     fake.gateway_token = "another"  # REST accepts the token, the gateway closes with 4004
-    with pytest.raises(DiscordStartError, match="DISCORD_BOT_TOKEN was rejected by Discord"):
+    with pytest.raises(DiscordTokenError, match="DISCORD_BOT_TOKEN was rejected by Discord"):
         await _started(store)
 
 

@@ -68,7 +68,7 @@ async def test_sync_without_guild_registers_global_commands(fake: FakeDiscord) -
 async def test_sync_without_a_token_says_which_variable(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("DISCORD_BOT_TOKEN")
-    assert await _tradewatch("discord", "sync", "--guild", GUILD_ID) == 1
+    assert await _tradewatch("discord", "sync", "--guild", GUILD_ID) == 2
     assert "DISCORD_BOT_TOKEN is not set" in capsys.readouterr().err
     assert fake.calls == []
 
@@ -76,7 +76,7 @@ async def test_sync_without_a_token_says_which_variable(fake: FakeDiscord, monke
 async def test_sync_with_a_rejected_token_says_so(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DISCORD_BOT_TOKEN", "revoked")
-    assert await _tradewatch("discord", "sync") == 1
+    assert await _tradewatch("discord", "sync") == 2
     assert "DISCORD_BOT_TOKEN was rejected by Discord" in capsys.readouterr().err
     assert not fake.of("PUT", "/commands")
 
