@@ -135,7 +135,8 @@ def table_rows(table: Table) -> Iterator[str]:
 
 def section_lines(s: Section) -> list[str]:
     """A titled section as mrkdwn lines (each a unit that is kept or dropped whole)."""
-    lines = [f"*{fit(one_line(s.title), 200)}*"] if s.title else []
+    title = fit(one_line(s.title), 200)
+    lines = [f"*{title}*"] if title else []
     if s.text:
         lines += [fit(escape(p), LINE_CHARS * 2) for p in s.text.split("\n") if p.strip()]
     lines += [fit(f"• {one_line(i)}", LINE_CHARS) for i in s.items]
@@ -151,6 +152,8 @@ def pack(lines: Iterable[str], limit: int = SECTION_CHARS) -> list[list[str]]:
     length = 0
     for line in lines:
         line = fit(line, limit)
+        if not line.strip():
+            continue
         if current and length + 1 + len(line) > limit:
             chunks.append(current)
             current, length = [], 0
@@ -217,8 +220,9 @@ def render(m: Message) -> SlackMessage:
     """The message as Block Kit: header, facts, summary, sections, then source and footer."""
     title = f"⚠ {m.title}" if m.kind == "error" else m.title
     head = [header(title)]
-    if m.facts:
-        head.append(context(fit(one_line(m.facts), 500)))
+    facts = fit(one_line(m.facts), 500)
+    if facts:
+        head.append(context(facts))
     footer = _footer(m)
     blocks = fit_blocks(head, _body(m), [footer] if footer else [])
     return SlackMessage(tuple(blocks), fallback(m))

@@ -125,3 +125,13 @@ def test_errors_are_marked_and_go_to_the_user() -> None:
     r = render(error("unknown tag nonsense"))
     assert r.blocks[0]["text"]["text"].startswith("⚠")
     assert "unknown tag nonsense" in r.text
+
+
+def test_text_that_is_only_control_characters_still_gives_valid_blocks() -> None:
+    junk = "\x00\x07\x1b[2J\u202e"
+    m = Message(kind="reply", title=junk, text=junk, facts=junk, footer=junk,
+                sections=(Section(junk, text=junk),))
+    payload = _payload(m)
+    assert_within_slack_limits(payload)
+    assert payload["blocks"][0]["text"]["text"] == "TradeWatch"  # type: ignore[index]
+    assert "**" not in json.dumps(payload["blocks"])  # no empty bold titles
