@@ -20,6 +20,7 @@ from bot.config import DiscordSettings, Settings
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
 from bot.service.commands import Commands, Context
 from bot.service.connector import Runtime
+from bot.service.connectors import build_connectors
 from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint
 from tests.chat.fake_discord import (
@@ -302,3 +303,10 @@ async def test_a_sink_rejects_a_channel_id_that_is_not_one(fake: FakeDiscord, bo
     assert isinstance(sink, DiscordSink)
     with pytest.raises(ChannelGone):
         await sink.post("general", _alert("k4"))
+
+
+def test_the_registry_builds_discord_only_when_enabled() -> None:
+    assert not [c for c in build_connectors(Settings()) if c.name == "discord"]
+    built = [c for c in build_connectors(Settings(discord=DiscordSettings(enabled=True))) if c.name == "discord"]
+    assert [type(c) for c in built] == [DiscordConnector]
+    assert set(built[0].sinks()) == {"discord"}
