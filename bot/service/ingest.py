@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.domain import Analysis, Article, Subscription
 from bot.service.router import decide
+from bot.service.worker import AnalysisFailed
 from bot.sources.base import Discovered
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,11 @@ class Ingest:
         async with self._limit:
             try:
                 for article in d.articles:
-                    await self.article(article, priority)
+                    try:
+                        await self.article(article, priority)
+                    except AnalysisFailed as e:
+                        log.error("%s: skipped, it could not be analysed (%s); a changed version "
+                                  "of the file will be tried again", article.source or article.id, e)
                 await self._store.set_file_signature(str(d.path), d.signature)
             except asyncio.CancelledError:
                 raise

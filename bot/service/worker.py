@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import logging
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def _analyse(articles: list[Article], full: bool) -> list[Analysis]:
     return list(_ANALYZER.analyze_many(articles, full=full))
 
 
+class AnalysisFailed(Exception):
+    """This article cannot be analysed (a bug met by this input): retrying will not help."""
+
+
 @dataclass(order=True)
 class _Job:
     priority: int
@@ -62,11 +67,15 @@ class AnalysisWorker:
 
     async def start(self) -> None:
         """Start the process and load the language model in it (a second or two)."""
+        await self._new_pool()
+        self._task = asyncio.create_task(self._run(), name="analysis-worker")
+
+    async def _new_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(max_workers=1, initializer=_init,
                                          initargs=(self._model, self._threshold))
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._pool, _analyse, [], False)
-        self._task = asyncio.create_task(self._run(), name="analysis-worker")
+        await asyncio.get_running_loop().run_in_executor(self._pool, _analyse, [], False)
 
     async def stop(self) -> None:
         if self._task:
@@ -85,7 +94,6 @@ class AnalysisWorker:
         return await future
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             first = await self._queue.get()
             jobs = [first]
@@ -96,18 +104,39 @@ class AnalysisWorker:
                     break
                 jobs.append(nxt)
             jobs = [j for j in jobs if not j.future.cancelled()]
-            if not jobs:
-                continue
+            if jobs:
+                await self._run_jobs(jobs, first.full)
+
+    async def _run_jobs(self, jobs: list[_Job], full: bool) -> None:
+        """Analyse a batch; if it fails, each article alone, so one bad story fails alone.
+        A worker process that died is replaced and the batch tried once more."""
+        for attempt in (1, 2):
             try:
-                results = await loop.run_in_executor(self._pool, _analyse, [j.article for j in jobs], first.full)
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:
-                log.exception("analysis of %d article(s) failed", len(jobs))
-                for j in jobs:
-                    if not j.future.done():
-                        j.future.set_exception(e)
+                results = await self._call([j.article for j in jobs], full)
+            except BrokenProcessPool:
+                log.error("the analysis worker process died; starting a new one")
+                await self._new_pool()
+                if attempt == 2:
+                    self._fail(jobs, RuntimeError("the analysis worker process died twice"))
                 continue
+            except Exception as e:
+                if len(jobs) == 1:
+                    log.error("analysis of %s failed: %s: %s", jobs[0].article.id, type(e).__name__, e)
+                    self._fail(jobs, AnalysisFailed(f"{type(e).__name__}: {e}"))
+                else:
+                    for j in jobs:
+                        await self._run_jobs([j], full)
+                return
             for j, r in zip(jobs, results, strict=True):
                 if not j.future.done():
                     j.future.set_result(r)
+            return
+
+    async def _call(self, articles: list[Article], full: bool) -> list[Analysis]:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, _analyse, articles, full)
+
+    @staticmethod
+    def _fail(jobs: list[_Job], error: BaseException) -> None:
+        for j in jobs:
+            if not j.future.done():
+                j.future.set_exception(error)
