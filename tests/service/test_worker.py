@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures.process import BrokenProcessPool
 
-
 from bot.domain import Analysis, Article, TradeVerdict
 from bot.service.worker import BULK, LIVE, AnalysisFailed, AnalysisWorker
 
