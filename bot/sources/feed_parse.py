@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -272,13 +273,14 @@ class _TextCollector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self.parts.append(data)
+            self.parts.append(data.replace("\n", " "))  # in HTML a line break in text is a space
 
 
 def html_to_text(html: str) -> str:
-    """Entry HTML (or plain text) as plain text, one paragraph a line."""
-    if "<" not in html and "&" not in html:
-        return _tidy(html)
+    """Entry HTML as plain text, one paragraph (block element) a line; text without tags
+    keeps its own lines."""
+    if "<" not in html:
+        return _tidy(html_unescape(html))
     collector = _TextCollector()
     collector.feed(html)
     collector.close()

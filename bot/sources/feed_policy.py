@@ -119,5 +119,8 @@ def select(feed: Feed, entries: Sequence[FeedEntry], seen_keys: set[str]) -> Sel
     fresh = unseen(entries, seen_keys)
     if feed.last_success is not None or feed.backfill:
         return Selection(tuple(fresh), ())
-    later = tuple(e for e in fresh if e.published is not None and e.published > feed.added_at)
-    return Selection(later, tuple(e for e in fresh if e not in later))
+    ingest: list[FeedEntry] = []
+    record: list[FeedEntry] = []
+    for e in fresh:
+        (ingest if e.published is not None and e.published > feed.added_at else record).append(e)
+    return Selection(tuple(ingest), tuple(record))

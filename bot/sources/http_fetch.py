@@ -229,7 +229,9 @@ class Http:
                               "(feeds.allow_private_addresses is off)") from None
             raise FetchError(f"cannot connect to {url.host}: {e.os_error or e}") from None
         except TimeoutError:
-            raise FetchError(f"no answer from {url.host} within the time limit") from None
+            lim = self.limits
+            raise FetchError(f"timed out waiting for {url.host} (connect {lim.connect_timeout:g} s, "
+                             f"silence {lim.read_timeout:g} s)") from None
         except aiohttp.ClientResponseError as e:
             raise FetchError(f"bad response from {url.host}: {e.message}") from None
         except aiohttp.ClientError as e:
