@@ -36,8 +36,7 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, service.stop)
-    print(banner(settings), file=sys.stderr)
-    await service.run()
+    await service.run(on_ready=lambda: print(banner(settings), file=sys.stderr))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,6 +99,9 @@ class Service:
                                 max_instances=1, coalesce=True)
         self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
+        self._scheduler.add_job(dispatcher.reconcile, "interval", minutes=10, id="reconcile",
+                                kwargs={"older_than": timedelta(minutes=10)}, max_instances=1,
+                                coalesce=True)
         self._scheduler.start()
         self._spawn(self._watch(), "folder-watch")  # watch first: a file written meanwhile is not missed
         await asyncio.sleep(0)
@@ -115,10 +118,12 @@ class Service:
 
     # ------------------------------------------------------------ running
 
-    async def run(self) -> None:
-        """Start, then serve until `stop()`."""
-        await self.start()
+    async def run(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Start, then serve until `stop()`; whatever was started is closed on the way out."""
         try:
+            await self.start()
+            if on_ready:
+                on_ready()
             await self._stop.wait()
         finally:
             await self.close()

@@ -36,7 +36,7 @@ class DeliveryStore(Protocol):
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None) -> None: ...
     async def mark_failed(self, alert_id: str, channel: str, error: str, *, retry: bool,
                           max_attempts: int, retry_after: timedelta | None = None) -> None: ...
-    async def in_flight(self) -> list[Delivery]: ...
+    async def in_flight(self, older_than: timedelta | None = None) -> list[Delivery]: ...
     async def reset(self, alert_id: str, channel: str) -> None: ...
     async def unsubscribe(self, channel: str) -> bool: ...
 
@@ -64,20 +64,31 @@ class Dispatcher:
     def wake(self) -> None:
         self._wake.set()
 
-    async def reconcile(self) -> int:
-        """Settle deliveries a crash left in `sending`; returns how many were settled."""
+    async def reconcile(self, older_than: timedelta | None = None) -> int:
+        """Settle deliveries a crash left in `sending`; returns how many were settled.
+
+        A delivery whose channel cannot be asked right now stays `sending` and is tried
+        again by the next reconcile (the scheduler runs one periodically)."""
         settled = 0
-        for d in await self._store.in_flight():
-            service, channel_id = split_channel(d.channel)
-            sink = self._sinks.get(service)
-            ref = await sink.find(channel_id, d.alert_id) if sink else None
-            if ref is not None:
-                log.info("alert %s was already in %s before the restart: recorded as sent", d.alert_id, d.channel)
-                await self._store.mark_sent(d.alert_id, d.channel, ref)
-            else:
-                log.info("alert %s had not reached %s before the restart: posting again", d.alert_id, d.channel)
-                await self._store.reset(d.alert_id, d.channel)
-            settled += 1
+        async with self._lock:
+            for d in await self._store.in_flight(older_than):
+                service, channel_id = split_channel(d.channel)
+                sink = self._sinks.get(service)
+                try:
+                    ref = await sink.find(channel_id, d.alert_id) if sink else None
+                except Exception as e:
+                    log.warning("cannot tell whether alert %s reached %s (%s); asking again later",
+                                d.alert_id, d.channel, e)
+                    continue
+                if ref is not None:
+                    log.info("alert %s was already in %s before the restart: recorded as sent",
+                             d.alert_id, d.channel)
+                    await self._store.mark_sent(d.alert_id, d.channel, ref)
+                else:
+                    log.info("alert %s had not reached %s before the restart: posting again",
+                             d.alert_id, d.channel)
+                    await self._store.reset(d.alert_id, d.channel)
+                settled += 1
         return settled
 
     async def drain(self, batch: int = 20) -> int:

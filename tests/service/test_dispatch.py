@@ -120,3 +120,26 @@ async def test_gone_channel_is_unsubscribed(store: SqlStore) -> None:
     assert await store.subscriptions("fake:C1") == []
     (d,) = await store.deliveries()
     assert d.state == "failed" and "channel_not_found" in (d.last_error or "")
+
+
+class BlindSink(RecordingSink):
+    """A chat service whose history cannot be read right now."""
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        raise RuntimeError("history unavailable")
+
+
+async def test_reconcile_waits_when_the_channel_cannot_be_asked(store: SqlStore) -> None:
+    sink = BlindSink()
+    with pytest.raises(Crash):
+        await _dispatcher(store, sink, crash_at="posted").drain()
+    blind = _dispatcher(store, sink)
+    assert await blind.reconcile() == 0
+    (d,) = await store.deliveries()
+    assert d.state == "sending"  # not guessed either way
+    assert await blind.drain() == 0 and len(sink.posted) == 1
+    seeing = RecordingSink()
+    seeing.posted = sink.posted
+    assert await _dispatcher(store, seeing).reconcile() == 1
+    (d,) = await store.deliveries()
+    assert d.state == "sent" and len(seeing.posted) == 1
