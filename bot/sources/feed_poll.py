@@ -102,7 +102,8 @@ class FeedPoller:
         if parsed.warning:
             log.warning("feed %s: %s (read leniently)", feed.url, parsed.warning)
         keys = [k for e in parsed.entries for k in e.keys]
-        seen = await self._store.seen_entry_keys(feed.id, keys)
+        # a feed never read successfully has no entries recorded (they are saved with its state)
+        seen = set() if feed.last_success is None else await self._store.seen_entry_keys(feed.id, keys)
         chosen = policy.select(feed, parsed.entries, seen)
         rows, failed = await self._ingest_all(feed, chosen.ingest)
         rows += [(k, None) for e in chosen.record for k in e.keys]

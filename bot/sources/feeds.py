@@ -23,6 +23,7 @@ from bot.config import FeedsSettings
 from bot.domain import Feed
 from bot.sources import feed_policy as policy
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
+from bot.sources.feed_writer import PollWriter
 from bot.sources.http_fetch import Http, Limits, user_agent
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class FeedsConnector:
         self._tasks: set[asyncio.Task[object]] = set()
         self._stopping = False
         self._http: Http | None = None
+        self._writer: PollWriter | None = None
         self._poller: FeedPoller | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._store: SqlStore | None = None
@@ -78,7 +80,8 @@ class FeedsConnector:
         self._store = store = runtime.store
         self._scheduler = runtime.scheduler
         self._http = Http(Limits.from_settings(s), user_agent(s.contact))
-        self._poller = FeedPoller(store, self._http, runtime.ingest, rules_from(s),
+        self._writer = PollWriter(store, self._clock)
+        self._poller = FeedPoller(self._writer, self._http, runtime.ingest, rules_from(s),
                                   clock=self._clock, rng=self._rng)
         known = {f.url for f in await store.feeds()}
         for listed in s.feed:
@@ -100,6 +103,8 @@ class FeedsConnector:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._writer is not None:
+            await self._writer.close()
         if self._http is not None:
             await self._http.close()
 

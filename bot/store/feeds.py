@@ -7,11 +7,11 @@ became (NULL when it was only recorded: published before the feed was added).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
@@ -93,25 +93,50 @@ async def seen(conn: AsyncConnection, feed_id: int, keys: Iterable[str]) -> set[
     return found
 
 
-async def save_poll(conn: AsyncConnection, feed: Feed, entries: Iterable[tuple[str, str | None]],
-                    now: datetime, *, keep: Iterable[str] = (), prune_before: datetime | None = None) -> bool:
-    """Write a poll's outcome: the feed's polling state (its URL too when a permanent
-    redirect moved it, unless another feed has that URL), the entry keys seen, and (with
-    `prune_before`) forget keys older than that which the feed no longer carries.
-    False when the feed was removed meanwhile (nothing is written)."""
-    values = {name: getattr(feed, name) for name in POLL_STATE}
-    stored_url = await conn.scalar(select(f.c.url).where(f.c.id == feed.id))
-    if stored_url is None:
-        return False
-    if feed.url != stored_url and await conn.scalar(select(f.c.id).where(f.c.url == feed.url)) is None:
-        values["url"] = feed.url
-    await conn.execute(update(f).where(f.c.id == feed.id).values(values))
-    rows = [{"feed_id": feed.id, "entry_key": key, "article_id": article_id, "seen_at": now}
-            for key, article_id in dict(entries).items()]
-    for i in range(0, len(rows), _IN_CHUNK):
-        await conn.execute(_insert(conn)(fe).values(rows[i : i + _IN_CHUNK]).on_conflict_do_nothing())
-    kept = list(dict.fromkeys(keep))
-    if prune_before is not None and len(kept) <= MAX_KEPT_KEYS:
-        await conn.execute(delete(fe).where(and_(
-            fe.c.feed_id == feed.id, fe.c.seen_at < prune_before, fe.c.entry_key.not_in(kept))))
-    return True
+class FeedPoll(NamedTuple):
+    """One poll's outcome, to be saved: the feed's new state, the entry keys it saw (with the
+    article each became, or None), and what to forget (see `save_polls`)."""
+
+    feed: Feed
+    entries: Sequence[tuple[str, str | None]] = ()
+    keep: Sequence[str] = ()
+    prune_before: datetime | None = None
+
+
+def _state_update() -> Any:
+    return update(f).where(f.c.id == bindparam("b_id")).values(
+        {name: bindparam(f"b_{name}", type_=f.c[name].type) for name in POLL_STATE})
+
+
+async def save_polls(conn: AsyncConnection, polls: Sequence[FeedPoll], now: datetime) -> list[bool]:
+    """Write polls' outcomes (several feeds in one go, for the many polls of a busy cycle):
+    each feed's polling state (its URL too when a permanent redirect moved it, unless
+    another feed has that URL), the entry keys seen, and, for a poll with `prune_before`
+    that saw new entries, the keys older than that which the feed no longer carries (not in
+    `keep`). For each poll, False when its feed was removed meanwhile (nothing written)."""
+    ids = list(dict.fromkeys(p.feed.id for p in polls))
+    stored: dict[int, str] = {}
+    for i in range(0, len(ids), _IN_CHUNK):
+        q = select(f.c.id, f.c.url).where(f.c.id.in_(ids[i : i + _IN_CHUNK]))
+        stored.update((int(fid), str(url)) for fid, url in await conn.execute(q))
+    live = [p for p in polls if p.feed.id in stored]
+    if live:
+        await conn.execute(_state_update(), [
+            {"b_id": p.feed.id, **{f"b_{name}": getattr(p.feed, name) for name in POLL_STATE}}
+            for p in live])
+    rows = []
+    for p in live:
+        if p.feed.url != stored[p.feed.id] and \
+                await conn.scalar(select(f.c.id).where(f.c.url == p.feed.url)) is None:
+            await conn.execute(update(f).where(f.c.id == p.feed.id).values(url=p.feed.url))
+        rows += [{"feed_id": p.feed.id, "entry_key": key, "article_id": article_id, "seen_at": now}
+                 for key, article_id in dict(p.entries).items()]
+    if rows:
+        await conn.execute(_insert(conn)(fe).on_conflict_do_nothing(), rows)  # executemany
+    for p in live:
+        kept = list(dict.fromkeys(p.keep))
+        if p.entries and p.prune_before is not None and len(kept) <= MAX_KEPT_KEYS:
+            # entries leave a feed only when new ones come in: nothing to forget otherwise
+            await conn.execute(delete(fe).where(and_(
+                fe.c.feed_id == p.feed.id, fe.c.seen_at < p.prune_before, fe.c.entry_key.not_in(kept))))
+    return [p.feed.id in stored for p in polls]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 
 if TYPE_CHECKING:
+    from bot.store.feeds import FeedPoll
     from bot.store.ledger import LedgerEntry
     from bot.store.sql import AddedArticle
 
@@ -77,3 +78,4 @@ class Store(Protocol):
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]: ...
     async def save_feed_poll(self, feed: Feed, entries: Iterable[tuple[str, str | None]] = (), *,
                              keep: Iterable[str] = (), forget_after: timedelta | None = None) -> bool: ...
+    async def save_feed_polls(self, polls: Sequence[FeedPoll]) -> list[bool]: ...

@@ -6,7 +6,7 @@ Every public method is one transaction. Writes on SQLite take the write lock at 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -425,7 +425,15 @@ class SqlStore:
         (with the article each became, or None), and, with `forget_after`, the keys older
         than that which the feed no longer carries (not in `keep`) are forgotten.
         False when the feed was removed meanwhile."""
+        prune_before = None if forget_after is None else self._now() - forget_after
+        poll = fq.FeedPoll(feed, tuple(entries), tuple(keep), prune_before)
+        return (await self.save_feed_polls([poll]))[0]
+
+    async def save_feed_polls(self, polls: Sequence[fq.FeedPoll]) -> list[bool]:
+        """Several polls' outcomes (`save_feed_poll` each) in ONE transaction: a busy cycle
+        commits once per batch, not once per feed."""
+        if not polls:
+            return []
         now = self._now()
-        prune_before = None if forget_after is None else now - forget_after
         async with self._write() as conn:
-            return await fq.save_poll(conn, feed, entries, now, keep=keep, prune_before=prune_before)
+            return await fq.save_polls(conn, polls, now)

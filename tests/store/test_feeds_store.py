@@ -102,3 +102,24 @@ async def test_many_entries_in_one_poll(store: SqlStore) -> None:
     keys = [f"id:{i}" for i in range(1_300)]
     assert await store.save_feed_poll(feed, [(k, None) for k in keys])
     assert await store.seen_entry_keys(feed.id, keys) == set(keys)
+
+
+async def test_many_polls_are_saved_in_one_transaction(store: SqlStore) -> None:
+    from bot.store.feeds import FeedPoll
+
+    one, _ = await store.add_feed(URL, 600.0)
+    two, _ = await store.add_feed("https://wire.example/all.xml", 600.0)
+    gone, _ = await store.add_feed("https://gone.example/feed", 600.0)
+    await store.remove_feed(gone.url)
+    when = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
+    saved = await store.save_feed_polls([
+        FeedPoll(replace(one, last_success=when, etag='"1"'), [("id:a", None)]),
+        FeedPoll(replace(gone, failures=1), [("id:z", None)]),
+        FeedPoll(replace(two, failures=2, last_error="HTTP 500", url="https://wire.example/moved.xml")),
+    ])
+    assert saved == [True, False, True]
+    first, second = await store.get_feed(one.id), await store.get_feed(two.id)
+    assert first is not None and first.etag == '"1"' and first.last_success == when
+    assert second is not None and second.failures == 2 and second.url == "https://wire.example/moved.xml"
+    assert await store.seen_entry_keys(one.id, ["id:a"]) == {"id:a"}
+    assert await store.save_feed_polls([]) == []
