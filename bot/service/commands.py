@@ -276,7 +276,7 @@ class Commands:
         ref = " ".join(args)
         analysis = await self._find(ref)
         if analysis is None and "://" in ref:
-            analysis = await self._analyse_url(ref.strip("<>"))
+            analysis = await self._analyse_url(ref.strip("<>").split("|")[0])  # Slack: <url|label>
         if analysis is None:
             analysis = await self._analyse_file(ref)
         if analysis is None:

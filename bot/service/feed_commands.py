@@ -28,6 +28,11 @@ class FeedCommand:
     backfill: bool = False
 
 
+def _unwrap(word: str) -> str:
+    """A link as chat services write it: Slack sends <url> or <url|label>."""
+    return word.strip("<>").split("|")[0]
+
+
 def parse_feed_command(args: Sequence[str]) -> FeedCommand:
     """`[list]`, `add URL [--every 10m] [--backfill]`, `remove URL` (or `remove N`, the number
     `feeds list` shows)."""
@@ -39,7 +44,7 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
     if action in ("remove", "rm", "delete"):
         if len(rest) != 1:
             raise ValueError(f"say which feed to remove: feeds remove URL. {USAGE}")
-        return FeedCommand("remove", rest[0])
+        return FeedCommand("remove", _unwrap(rest[0]))
     if action != "add":
         raise ValueError(f"unknown feeds action {args[0]!r}. {USAGE}")
     url: str | None = None
@@ -58,7 +63,7 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
         elif word.startswith("-"):
             raise ValueError(f"unknown option {word}. {USAGE}")
         elif url is None:
-            url = word.strip("<>")  # chat services wrap links in <...>
+            url = _unwrap(word)
         else:
             raise ValueError(f"one URL at a time, please. {USAGE}")
     if url is None:

@@ -44,6 +44,7 @@ def test_parsing_the_feeds_command() -> None:
     assert (cmd.action, cmd.url, cmd.every_seconds, cmd.backfill) == ("add", "https://desk.example/f.xml", 900, True)
     assert parse_feed_command(["add", URL, "--every=2h"]).every_seconds == 7200
     assert parse_feed_command(["remove", "2"]).url == "2"
+    assert parse_feed_command(["remove", f"<{URL}|desk>"]).url == URL  # as Slack writes a link
     for bad, words in ((["add"], "which feed"), (["add", "ftp://x"], "http:// or https://"),
                        (["add", URL, "--every", "soon"], "--every"), (["add", URL, "--fast"], "--fast"),
                        (["fetch", URL], "unknown feeds action"), (["remove"], "which feed")):
