@@ -54,3 +54,9 @@ def test_mistakes_are_reported_with_a_failing_status(config: Path, capsys: pytes
     assert "No feed" in capsys.readouterr().err
     assert main(["feeds", "list", "--config", str(config.with_name("missing.toml"))]) == 2
     assert "no such configuration file" in capsys.readouterr().err
+
+
+def test_summary_of_a_loopback_url_is_refused_by_default(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "http://127.0.0.1:9/news/story", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "will not fetch" in err and "loopback" in err and "allow_private_addresses" in err

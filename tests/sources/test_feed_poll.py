@@ -191,12 +191,15 @@ def _serve_broken(server: FeedServer, kind: str) -> None:
     elif kind == "not well-formed XML":
         server.feed("/feed", b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
                              b"<item><title>Steel</title></itm></channel>")
+    elif kind == "not an RSS or Atom feed":  # UTF-16 bytes under a UTF-8 declaration: unreadable
+        server.feed("/feed", rss20([item(1)]).decode("utf-8").encode("utf-16-le"))
     elif kind == "not a feed but a web page":
         server.feed("/feed", html_page("Desk home", FESTIVAL), "text/html; charset=utf-8")
 
 
 @pytest.mark.parametrize("kind", ["HTTP 500", "timed out", "redirect loop", "too large",
-                                  "not well-formed XML", "not a feed but a web page"])
+                                  "not well-formed XML", "not an RSS or Atom feed",
+                                  "not a feed but a web page"])
 async def test_a_broken_feed_ends_in_a_logged_error_and_backoff(
         env: Env, kind: str, caplog: pytest.LogCaptureFixture) -> None:
     _serve_broken(env.server, kind)
