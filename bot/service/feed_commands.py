@@ -73,13 +73,13 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
     return FeedCommand("add", url, every, backfill)
 
 
-def _when(moment: datetime | None, now: datetime) -> str:
+def _when(moment: datetime | None, now: datetime, *, due: bool = False) -> str:
     if moment is None:
         return "never"
     delta = (moment - now).total_seconds()
     stamp = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    if abs(delta) < 1:
-        return f"{stamp} (now)"
+    if abs(delta) < 1 or (due and delta < 0):
+        return f"{stamp} (due now)" if due else f"{stamp} (now)"
     return f"{stamp} ({'in ' if delta > 0 else ''}{format_duration(abs(delta))}{'' if delta > 0 else ' ago'})"
 
 
@@ -100,7 +100,7 @@ def feeds_message(feeds: Sequence[Feed], now: datetime) -> Message:
     rows = tuple(
         (str(i), f.url, f"every {format_duration(f.every_seconds)}", feed_state(f),
          _when(f.last_success, now), f.last_error or "-",
-         "-" if f.disabled else _when(f.next_poll, now))
+         "-" if f.disabled else _when(f.next_poll, now, due=True))
         for i, f in enumerate(feeds, 1)
     )
     header = ("#", "feed", "interval", "state", "last success", "last error", "next poll")
