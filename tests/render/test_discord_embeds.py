@@ -178,4 +178,4 @@ def test_a_long_item_is_shortened_not_dropped() -> None:
     [embed] = within_limits(render_embeds(m))
     value = embed["fields"][0]["value"]
     assert value.startswith("• Anna Berg") and "Berg…\n" in value
-    assert value.endswith("• Carl Dahl") or value.endswith("… 1 more")
+    assert value.endswith(("• Carl Dahl", "… 1 more"))
