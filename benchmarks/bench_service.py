@@ -28,6 +28,8 @@ from bot.config import FolderSettings, Settings, StoreSettings, SubscriptionSett
 from bot.service.app import Service  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples" / "news").glob("*.txt"))
+PROBE = ROOT / "examples" / "news" / "2025-07-14-tariff-delay.txt"
+"""A trade story: every probe must end in an alert."""
 
 
 class TimingSink:
@@ -83,7 +85,7 @@ async def main_async(n: int, probes: int) -> dict[str, float]:
             await asyncio.sleep(0.4)
             key = f"probe-{k}"
             written = time.monotonic()
-            (folder / f"{key}.txt").write_text(story(k * 7 + 3).replace("benchmark copy", f"live probe {k} copy"))
+            (folder / f"{key}.txt").write_text(PROBE.read_text() + f"\nLive probe number {k}.\n")
             while key not in sink.posted and time.monotonic() - written < 60:
                 await asyncio.sleep(0.005)
             latencies.append(sink.posted.get(key, float("inf")) - written)
@@ -102,7 +104,7 @@ async def main_async(n: int, probes: int) -> dict[str, float]:
         await service.close()
     latencies.sort()
     return {
-        "stories": n, "alerts": trade or 0, "backlog_s": round(last - t0, 2),
+        "stories": n, "alerts": trade or 0, "not_trade": n - (trade or 0), "backlog_s": round(last - t0, 2),
         "probe_median_s": round(statistics.median(latencies), 3),
         "probe_p95_s": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 3),
         "probes": probes, "peak_mb": round(mem),
