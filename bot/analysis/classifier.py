@@ -6,8 +6,12 @@ the headline or the opening paragraphs says more than one in passing, and a seco
 of the same cue adds less than the first. A headline about one commodity's market, a
 company or a bond issue discounts the trade evidence (that news has its own desk), and
 counter-evidence in the text (commodity reports, company results, currency markets) pulls
-the score down. The score is a logistic function of the evidence, set by hand so that 0.5
-is the line between "about trade" and "mentions trade".
+the score down. A government acting on a measure in the headline or the lead ("Freedonia
+doubles tariffs on steel imports", see `bot.analysis.policy_actions`) is evidence of its
+own, and when the headline says so, the commodity it names is the goods of the measure,
+not another desk's market, unless the story speaks a market's language throughout.
+The score is a logistic function of the evidence, set by hand so that 0.5 is the line
+between "about trade" and "mentions trade".
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.analysis.cue_scanner import CueScanner
+from bot.analysis.policy_actions import read_measure
 from bot.analysis.taxonomy import TAG_NAMES
-from bot.analysis.trade_lexicon import CUES, Cue
+from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, Cue
 from bot.domain import Article, TradeVerdict
 
 Where = Literal["title", "body"]
@@ -45,6 +50,12 @@ MIDPOINT = 2.7  # evidence at which the score is 0.5
 SLOPE = 1.2
 TAG_MIN = 2.0  # position-weighted cue weight a tag needs
 MAX_REASONS = 4
+ACTION_PARAGRAPHS = 2  # a government's action on a measure counts in the opening paragraphs
+MAX_MEASURES = 12  # measure mentions read for an action (the lead names a few at most)
+ACTION_WEIGHT = 2.0  # evidence of such an action in the lead (the headline counts more)
+GOODS_CUES = frozenset({"commodity"})  # with such an action, these name its goods
+MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
+MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
 
 
@@ -68,6 +79,17 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """A sentence of the lead in which a government acts on a trade measure."""
+
+    where: Where
+    paragraph: int  # -1 for the headline
+    start: int  # the sentence
+    end: int
+    measure: Hit
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Everything the rule classifier read in one story."""
 
@@ -75,6 +97,7 @@ class Evidence:
     body: str
     hits: tuple[Hit, ...]
     paragraphs: int
+    actions: tuple[Action, ...] = ()
 
     def positive(self) -> tuple[Hit, ...]:
         return tuple(h for h in self.hits if h.weight > 0)
@@ -96,10 +119,11 @@ class Summary:
     headline_counter: float  # counter-evidence in the headline
     counter: float  # counter-evidence in the text
     tags: tuple[tuple[str, float], ...]  # tag strengths, strongest first
+    action: float = 0.0  # a government acting on a trade measure in the headline or lead
 
     @property
     def evidence(self) -> float:
-        raw = (self.headline + self.text) * math.exp(-HEADLINE_DISCOUNT * self.headline_counter)
+        raw = (self.headline + self.text + self.action) * math.exp(-HEADLINE_DISCOUNT * self.headline_counter)
         return SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
 
     @property
@@ -136,11 +160,37 @@ class RuleClassifier:
         starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(body)]
         for m in self._scanner.finditer(body):
             hits.append(self._hit(m, "body", bisect_right(starts, m.start()) - 1))
-        return Evidence(title, body, tuple(hits), paragraphs=len(starts))
+        actions = find_actions(title, body, starts, hits)
+        return Evidence(title, body, tuple(hits), paragraphs=len(starts), actions=actions)
 
     def _hit(self, m: re.Match[str], where: Where, paragraph: int) -> Hit:
         cue = self._cues[m.lastgroup or ""]
         return Hit(cue.name, cue.weight, cue.tag, where, paragraph, m.start(), m.end())
+
+
+def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) -> tuple[Action, ...]:
+    """The sentences of the headline and the lead where a government acts on a measure
+    (see `bot.analysis.policy_actions`), one action a sentence.
+
+    A measure priced per unit of a commodity ("an export duty of 70 ringgit per tonne")
+    makes the story commodity price news, and then nothing counts as an action.
+    """
+    actions: list[Action] = []
+    seen: set[tuple[Where, int]] = set()
+    measures = [h for h in hits if h.cue in MEASURE_CUES and h.paragraph < ACTION_PARAGRAPHS]
+    for hit in measures[:MAX_MEASURES]:
+        if hit.where == "title":
+            text, lo, hi = title, 0, len(title)
+        else:
+            text, lo = body, starts[hit.paragraph]
+            hi = starts[hit.paragraph + 1] if hit.paragraph + 1 < len(starts) else len(body)
+        sentence = read_measure(text, hit.start, hit.end, lo, hi)
+        if sentence.priced:
+            return ()
+        if sentence.acted and (hit.where, sentence.start) not in seen:
+            seen.add((hit.where, sentence.start))
+            actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit))
+    return tuple(actions)
 
 
 def position_weight(hit: Hit) -> float:
@@ -158,7 +208,11 @@ def summarise(evidence: Evidence) -> Summary:
     seen: dict[tuple[str, bool], int] = {}
     counter_seen: dict[str, int] = {}
     tags: dict[str, float] = {}
+    action = action_evidence(evidence.actions)
+    goods_named = any(a.where == "title" for a in evidence.actions) and not market_report(evidence)
     for hit in evidence.hits:
+        if hit.weight < 0 and goods_named and hit.cue in GOODS_CUES:
+            continue  # the goods of the measure, not a market report
         if hit.weight < 0:
             if hit.where == "title" and hit.weight <= DESK_CUE:
                 headline_counter -= hit.weight
@@ -190,7 +244,20 @@ def summarise(evidence: Evidence) -> Summary:
         headline_counter=headline_counter,
         counter=min(counter, COUNTER_CAP),
         tags=tuple(kept),
+        action=action,
     )
+
+
+def market_report(evidence: Evidence) -> bool:
+    """Whether the story speaks a commodity market's language: traders said, tonnes, futures."""
+    return sum(hit.cue in MARKET_CUES for hit in evidence.hits) >= MARKET_REPORT
+
+
+def action_evidence(actions: Iterable[Action]) -> float:
+    """The evidence of government actions on measures: the most prominent counts most."""
+    weights = sorted((HEADLINE_STRONG if a.where == "title" else PARAGRAPH_WEIGHTS[a.paragraph]
+                      for a in actions), reverse=True)  # fmt: skip
+    return ACTION_WEIGHT * sum(w * REPEAT_DECAY**n for n, w in enumerate(weights))
 
 
 # A reason phrase is the cue plus what it is about: "tariffs on US$300 billion of Chinese

@@ -8,6 +8,9 @@ said", tonnes, tenders), company results and deals, and bond markets.
 
 Order matters where cues overlap: at one position the earlier cue in the list wins, so the
 specific phrases come before the single words they contain.
+
+Below the cues, the words `bot.analysis.policy_actions` reads a government's action on a
+measure with: who governs, what is done to the measure, and how much it is.
 """
 
 from __future__ import annotations
@@ -119,8 +122,11 @@ CUES: tuple[Cue, ...] = (
         "tariffs"),
     Cue("dumping", r"(?:anti" + _S + r")?dumping|countervailing", 3.0, "tariffs"),
     Cue("tariff", r"tariffs?", 3.0, "tariffs"),
-    Cue("levy", r"(?:import|export|variable|special|oil|oils|fats)" + _S + r"lev(?:y|ies)",
-        2.0, "tariffs"),
+    Cue("border_levy", r"carbon" + _S + r"border" + _S + r"(?:adjustment" + _S + r")?(?:lev(?:y|ies)"
+        r"|tax(?:es)?|tariffs?|charges?|mechanism)|(?<!\w)CBAM(?!\w)", 3.0, "tariffs"),
+    Cue("levy", r"(?:import|export|variable|special|oil|oils|fats|retaliatory|punitive)" + _S
+        + r"lev(?:y|ies)|lev(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|(?:(?<=%\s)|(?<=pct\s)"
+        r"|(?<=cent\s))lev(?:y|ies)", 2.0, "tariffs"),
     Cue("surcharge", r"(?:import" + _S + r")?surcharges?", 1.5, "tariffs"),
     # --- market access
     Cue("import_curbs", r"import" + _S + r"(?:curbs|restrictions|controls|barriers|quotas?"
@@ -140,6 +146,9 @@ CUES: tuple[Cue, ...] = (
     Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
         r"|licen[cs]es?|licensing|embargo|permits?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
         + _S + r"transfers?", 3.0, "export-controls"),
+    # export quotas are mostly a commodity pact's business; they count when a government
+    # acts on one (see MEASURE_CUES)
+    Cue("export_quota", r"export" + _S + r"quotas?", 0.0, "export-controls"),
     Cue("ban_trade", r"ban(?:s|ned)?" + _S + r"(?:on" + _S + r")?(?:the" + _S + r")?"
         r"(?:\w+" + _S + r"){0,2}(?:imports|exports)", 3.0, "export-controls"),
     Cue("embargo", r"embargo(?:es|ed)?", 2.0, "export-controls"),
@@ -200,7 +209,8 @@ CUES: tuple[Cue, ...] = (
     Cue("unfair", r"unfair(?:ly)?", 1.5, "disputes"),
     Cue("budget_deficit", r"budget" + _S + r"(?:deficits?|surplus(?:es)?)", 0.0),
     Cue("balance_word", r"surplus(?:es)?|deficits?|imbalances?", 0.5, "trade-data"),
-    Cue("barriers", r"barriers?|quotas?|curbs|restrictions", 1.0, "market-access"),
+    Cue("quotas", r"quotas?", 1.0, "market-access"),
+    Cue("barriers", r"barriers?|curbs|restrictions", 1.0, "market-access"),
     Cue("policy_actor", r"congress(?:ional)?|senate|senators?|lawmakers|legislators|white"
         + _S + r"house|administration|government|ministers?|negotiators?|president", 0.3),
     Cue("domestic_demand", r"domestic" + _S + r"demand", 1.0),
@@ -227,3 +237,48 @@ CUES: tuple[Cue, ...] = (
     Cue("currency_market", r"dollar|dlr|yen|marks?|currenc(?:y|ies)|exchange" + _S
         + r"rates?|intervention|monetary", -0.2),
 )  # fmt: skip
+
+# --- a government acting on a trade measure ("The United States will raise tariffs on US$45
+# billion of imported steel to 35 per cent"; "Britain suspended its 10 per cent tariff on
+# cotton yarn"). Such a sentence is trade policy whatever the goods are, while a commodity
+# market report speaks of prices, tonnes and traders instead.
+
+# the cues that name a measure a government takes at the border
+MEASURE_CUES = frozenset(
+    {"duties", "dumping", "tariff", "levy", "border_levy", "surcharge", "import_curbs",
+     "export_controls", "export_quota", "quotas", "ban_trade", "embargo", "sanctions"}
+)  # fmt: skip
+
+# who acts: a country (found with `bot.analysis.countries`) or a body of government
+GOVERNMENT = (
+    r"governments?|administration|prime" + _S + r"minister|premier|chancellor"
+    r"|minist(?:er|ers|ry|ries)|secretar(?:y|iat)|department|commission(?:er)?"
+    r"|parliament|congress|senate|lawmakers|legislators|white" + _S + r"house|cabinet"
+    r"|trade" + _S + r"representative|customs" + _S + r"authorit(?:y|ies)|treasury"
+)
+# what it does to the measure
+ACTION_VERB = (
+    r"rais(?:e|es|ed|ing)|hik(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|doubl(?:e|es|ed|ing)"
+    r"|tripl(?:e|es|ed|ing)|impos(?:e|es|ed|ing|ition)|slap(?:s|ped|ping)?|introduc(?:e|es|ed"
+    r"|ing|tion)|levied|levying|adopt(?:s|ed|ing)?|approv(?:e|es|ed|ing)|extend(?:s|ed|ing)?"
+    r"|expand(?:s|ed|ing)?|widen(?:s|ed|ing)?|broaden(?:s|ed|ing)?|reinstat(?:e|es|ed|ing)"
+    r"|reimpos(?:e|es|ed|ing)|cut(?:s|ting)?|reduc(?:e|es|ed|ing|tion)|lower(?:s|ed|ing)?"
+    r"|slash(?:es|ed|ing)?|lift(?:s|ed|ing)?|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?"
+    r"|abolish(?:es|ed|ing)?|eliminat(?:e|es|ed|ing|ion)|suspen(?:d|ds|ded|ding|sion)"
+    r"|waiv(?:e|es|ed|ing|er)|exempt(?:s|ed|ing|ion)?|delay(?:s|ed|ing)?|postpon(?:e|es|ed"
+    r"|ing|ement)|defer(?:s|red|ring)?|threat(?:en|ens|ened|ening)?|ban(?:s|ned|ning)?"
+    r"|halt(?:s|ed|ing)?|set(?:s|ting)?|cap(?:s|ped|ping)?"
+)
+# a price per unit is a market's number: a duty set "at 70 ringgit per tonne" is commodity news
+PER_UNIT = (
+    r"(?:per|a|an)" + _S + r"(?:\d+" + _S + r")?(?:tonnes?|tons?|kilos?|kg|kilograms?|lbs?|pounds?"
+    r"|bushels?|ounces?|barrels?|bales?|bags?|litres?|liters?|gallons?)"
+)
+# how much: a rate ("35 per cent", "48.5%") or a value of goods ("US$45 billion", "300 mln
+# dlrs")
+RATE = r"\d[\d.,]*\s?(?:%|pct|per" + _S + r"cent|percent)(?!age)|to" + _S + r"zero"
+VALUE = (
+    r"(?:US|C|A|S|HK|NZ)?\$\s?\d|[£€¥]\s?\d|\d[\d.,]*" + _S + r"(?:mln|million|bln|billion|bn"
+    r"|trillion)" + _S + r"(?:dlrs|dollars|stg|pounds|sterling|euros?|yen|yuan|marks|francs"
+    r"|won|rupees)"
+)

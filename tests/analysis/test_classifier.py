@@ -14,11 +14,12 @@ import pytest
 
 from bot.analysis.classifier import RuleClassifier, summarise
 from bot.analysis.cue_scanner import CueScanner, first_chars
+from bot.analysis.policy_actions import read_measure
 from bot.analysis.taxonomy import TAG_NAMES, describe
 from bot.analysis.trade_lexicon import CUES
 from bot.domain import Article
 from bot.io.readers import read_path
-from tests.conftest import ROOT
+from tests.conftest import EXAMPLES, ROOT
 
 TARIFF_STORY = Article(
     id="tariff-story",
@@ -165,6 +166,182 @@ def test_the_cue_scanner_finds_what_one_big_alternation_finds() -> None:
         assert [(m.lastgroup, m.span()) for m in scanner.finditer(text)] == expected
     assert first_chars(r"(?:import|export)s?\s+dut(?:y|ies)") == frozenset("ie")
     assert first_chars(r"\w+ trade") is None
+
+
+# --- modern trade-policy news: a government acting on a measure, whatever the goods ------
+# Stories written for these tests (fictional events).
+
+MODERN_POLICY = {
+    "steel-aluminium": Article(
+        id="steel-aluminium",
+        title="Freedonia doubles tariffs on steel and aluminium imports",
+        body=(
+            "Freedonia will double its tariffs on imported steel and aluminium to 50 per cent "
+            "from June 4, the trade ministry said on Tuesday, in a move meant to shield "
+            "domestic mills.\n\nSteel makers in Ruritania, the largest supplier, said the "
+            "higher duties would cut their sales by a third. Ruritania's economy minister said "
+            "the government was studying a response."
+        ),
+    ),
+    "rice-export-ban": Article(
+        id="rice-export-ban",
+        title="Sylvania bans rice exports to cool domestic prices",
+        body=(
+            "The government of Sylvania banned exports of white rice with immediate effect on "
+            "Thursday, the food ministry said, to keep prices at home in check after a weak "
+            "monsoon.\n\nSylvania sells about a third of the rice traded in the world. Buyers "
+            "in West Africa said they were looking for other suppliers."
+        ),
+    ),
+    "soybean-trade-war": Article(
+        id="soybean-trade-war",
+        title="China slaps extra 15% tariff on US soybeans as trade war deepens",
+        body=(
+            "China will impose an additional 15 per cent tariff on soybeans from the United "
+            "States from next month, the finance ministry said on Friday, hitting back at new "
+            "US duties on Chinese electronics.\n\nSoybean futures in Chicago fell 2 per cent "
+            "after the announcement. Farm groups urged Washington to return to the "
+            "negotiating table."
+        ),
+    ),
+    "duty-suspension": Article(
+        id="duty-suspension",
+        title="Ruritania suspends duty on imported fertiliser for a year",
+        body=(
+            "Ruritania has suspended its 5 per cent import duty on fertiliser for twelve "
+            "months to help farmers facing higher costs, the finance ministry said on "
+            "Wednesday.\n\nThe suspension covers about 600 million dollars of imports a "
+            "year, mostly from Freedonia and Sylvania."
+        ),
+    ),
+    "solar-anti-dumping": Article(
+        id="solar-anti-dumping",
+        title="Sylvania imposes anti-dumping duties on solar panels from Freedonia",
+        body=(
+            "Sylvania imposed provisional anti-dumping duties of up to 62 per cent on solar "
+            "panels made in Freedonia, the commerce ministry said on Monday, after finding that "
+            "they were sold below cost.\n\nThe duties apply from May 2 for six months. "
+            "Freedonia's trade ministry said it regretted the decision and would defend its "
+            "exporters."
+        ),
+    ),
+    "carbon-border-levy": Article(
+        id="carbon-border-levy",
+        title="EU starts charging carbon border levy on steel and cement imports",
+        body=(
+            "The European Union began charging its carbon border levy on steel, aluminium, "
+            "cement and fertiliser on Thursday, so that importers pay the same carbon price as "
+            "European producers.\n\nIndia and South Africa called the levy a disguised "
+            "barrier and raised it at the World Trade Organization."
+        ),
+    ),
+}
+WHEAT_MARKET_REPORT = Article(
+    id="wheat-market",
+    title="Wheat futures slip as harvest pressure builds",
+    body=(
+        "CHICAGO - Wheat futures fell for a third day on Tuesday as the harvest in the southern "
+        "Plains moved ahead, traders said. The July contract lost 6 cents to $5.42 a bushel."
+        "\n\nExport sales of 310,000 tonnes in the latest week were below expectations, and "
+        "dealers said an Egyptian tender for 120,000 tonnes went to a French house. Crop "
+        "estimates were raised by 2 per cent."
+    ),
+)
+COMPANY_RESULTS = Article(
+    id="company-results",
+    title="Acme Tools profit rises 12% on strong demand",
+    body=(
+        "Acme Tools reported a 12 per cent rise in quarterly net profit on Thursday as demand "
+        "for its cordless drills held up, and raised its forecast for the year.\n\nRevenue "
+        "grew to 2.1 billion dollars. Chief executive Dana Roe said the company had absorbed "
+        "some tariff headwinds in the quarter, but margins widened thanks to lower freight "
+        "costs.\n\nThe board declared a dividend of 40 cents per share."
+    ),
+)
+SOYBEAN_MARKET_REPORT = Article(
+    id="soybean-market",
+    title="Soybeans slump as China raises tariffs",
+    body=(
+        "CHICAGO - Soybean futures fell 3 per cent on Monday after China raised tariffs on US "
+        "soybeans, traders said. The November contract lost 32 cents to $10.05 a bushel.\n\n"
+        "Dealers said export sales of 450,000 tonnes last week were the lowest of the season, "
+        "and crop estimates were trimmed."
+    ),
+)
+
+
+@pytest.mark.parametrize("key", sorted(MODERN_POLICY))
+def test_a_government_acting_on_a_measure_is_trade_whatever_the_goods(rules: RuleClassifier, key: str) -> None:
+    article = MODERN_POLICY[key]
+    verdict = rules.classify(article)
+    assert verdict.is_trade and verdict.score >= 0.8, verdict
+    assert rules.read(article).actions or key == "carbon-border-levy"  # that one is a cue of its own
+    expected = "export-controls" if key == "rice-export-ban" else "tariffs"
+    assert verdict.tags[0] == expected
+
+
+def test_the_reasons_quote_the_measure_and_its_goods(rules: RuleClassifier) -> None:
+    assert rules.classify(MODERN_POLICY["steel-aluminium"]).reasons[0] == "tariffs on imported steel"
+    assert "banned exports of white rice with immediate effect" in rules.classify(MODERN_POLICY["rice-export-ban"]).reasons
+    assert "carbon border levy on steel" in rules.classify(MODERN_POLICY["carbon-border-levy"]).reasons
+    assert "anti-dumping duties of up to 62 per cent" in rules.classify(MODERN_POLICY["solar-anti-dumping"]).reasons
+
+
+def test_a_wheat_market_report_stays_out(rules: RuleClassifier) -> None:
+    verdict = rules.classify(WHEAT_MARKET_REPORT)
+    assert not verdict.is_trade and verdict.score < 0.2
+    assert "reads as a commodity market report" in verdict.reasons
+
+
+def test_a_market_report_blaming_a_tariff_in_its_headline_stays_out(rules: RuleClassifier) -> None:
+    verdict = rules.classify(SOYBEAN_MARKET_REPORT)
+    assert not verdict.is_trade, verdict
+    assert "reads as a commodity market report" in verdict.reasons
+
+
+def test_company_results_with_tariff_headwinds_in_passing_stay_out(rules: RuleClassifier) -> None:
+    verdict = rules.classify(COMPANY_RESULTS)
+    assert not verdict.is_trade and verdict.score < 0.2
+    assert verdict.reasons[0] == 'best evidence: "tariff"'
+    assert "reads as company news" in verdict.reasons
+    assert rules.read(COMPANY_RESULTS).actions == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measure", "acted", "priced"),
+    [
+        ("The United States will raise tariffs on US$45 billion of imported steel.", "tariffs", True, False),
+        ("MAURITANIA LIFTS DUTY ON TEXTILES", "DUTY ON", True, False),
+        ("Britain suspended its 10 per cent tariff on cotton yarn.", "tariff", True, False),
+        ("WASHINGTON (WIRE) - Freedonia will double its tariffs on steel.", "tariffs", True, False),
+        ("Acme raises prices to offset tariffs", "tariffs", False, False),
+        ("Soybean futures fell on fears of tariffs.", "tariffs", False, False),
+        ("Sylvania raised its export duty on palm oil to 80 ringgit per tonne.", "export duty", False, True),
+    ],
+)
+def test_reading_the_sentence_around_a_measure(sentence: str, measure: str, acted: bool, priced: bool) -> None:
+    start = sentence.index(measure)
+    read = read_measure(sentence, start, start + len(measure), 0, len(sentence))
+    assert (read.acted, read.priced) == (acted, priced)
+    assert (read.start, read.end) == (0, len(sentence))
+
+
+def test_a_measure_priced_per_unit_is_commodity_price_news(rules: RuleClassifier) -> None:
+    story = Article("palm-duty", "Sylvania raises palm oil export duty",
+                    "Sylvania raised its export duty on crude palm oil to 80 ringgit per tonne for "
+                    "May from 60 ringgit, the finance ministry said, as the reference price rose.")  # fmt: skip
+    assert rules.read(story).actions == ()
+    assert not rules.classify(story).is_trade
+
+
+def test_the_examples_shipped_with_the_project_are_scored_as_documented(rules: RuleClassifier) -> None:
+    scores = {a.id: rules.classify(a) for p in sorted(EXAMPLES.glob("*.txt"))
+              for a in read_path(p) if isinstance(a, Article)}  # fmt: skip
+    assert len(scores) >= 8
+    assert scores.pop("2025-06-21-football").score < 0.2
+    low = {k: v.score for k, v in scores.items() if not (v.is_trade and v.score >= 0.8)}
+    assert low == {}
+    assert "tariffs" in scores["2025-03-06-us-steel-tariffs"].tags
 
 
 # --- the dev articles and the corpus split (../shared) --------------------------------

@@ -1,0 +1,109 @@
+"""Does a sentence say that a government acts on a trade measure?
+
+"The United States will raise tariffs on US$45 billion of imported steel to 35 per cent",
+"Sylvania imposed anti-dumping duties of up to 62 per cent on solar panels", "Britain
+suspended its 10 per cent tariff on cotton yarn": someone who governs (a country, a
+ministry, an official, or a named subject of the action verb), a measure, and, attached to
+the measure, what is done to it (raise, impose, cut, lift, suspend, delay, threaten ...) or
+how much it is (a rate, a value of goods). Such a sentence is trade policy whatever the
+goods are. A measure priced per unit of a commodity ("an export duty of 70 ringgit per
+tonne") is a commodity desk's number, so such a sentence is flagged as priced instead.
+
+The classifier finds the measures (cues of `bot.analysis.trade_lexicon.MEASURE_CUES`); this
+module reads the sentence around one of them. Pure functions of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.analysis.countries import mention_pattern
+from bot.analysis.text import parse_dateline
+from bot.analysis.trade_lexicon import ACTION_VERB, GOVERNMENT, PER_UNIT, RATE, VALUE
+
+LEFT_WORDS = 6  # an action verb this close before the measure is attached to it
+RIGHT_WORDS = 12  # a rate or a value this close after it ("tariffs on US$45 billion of ...")
+RIGHT_VERB_WORDS = 3  # "tariffs will rise", "the duty cut"
+REACH = 400  # characters read on either side of the measure, however long the sentence
+
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z0-9%)][.!?])\s+(?=[\"'“‘(]?[A-Z0-9])|(?<=[.!?][\"'”’])\s+")
+_GOVERNMENT = re.compile(r"(?<!\w)(?:" + GOVERNMENT + r")(?!\w)", re.IGNORECASE)
+_ACTION_VERB = re.compile(r"(?<!\w)(?:" + ACTION_VERB + r")(?!\w)", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?<![\w.])(?:" + RATE + "|" + VALUE + r")", re.IGNORECASE)
+_PER_UNIT = re.compile(r"(?<!\w)(?:" + PER_UNIT + r")(?!\w)", re.IGNORECASE)
+# a named subject acting on the measure itself: "Freedonia will double (its) tariffs",
+# "MAURITIUS LIFTS DUTY", "Sylvania imposed provisional anti-dumping duties", never "Acme
+# raises prices to offset tariffs" (a preposition or an infinitive between them)
+_NAMED_ACTOR = re.compile(
+    r"\s*(?:The\s+)?(?:[A-Z][\w.'’&-]*\s+){1,4}(?i:(?:(?:will|would|has|have|had|is|are|was|to"
+    r"|may|might|could|plans\s+to|wants\s+to|is\s+set\s+to|is\s+to)\s+)?(?:(?:" + ACTION_VERB
+    + r")\s+(?:(?!(?:to|from|for|against|after|over|as|because|amid|by|with|in|at|on|of|that"
+    r"|which|while|when)\s)\S+\s+){0,4})?)"
+)
+# a rate just before the measure: "its 10 per cent tariff", "a 25% levy", "50 pct duties"
+_RATE_BEFORE = re.compile(r"(?:" + RATE + r")[\s-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_HEAD_OF_STATE = re.compile(r"(?<!\w)(?:President|Prime\s+Minister|Premier|Chancellor)\s+[A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureSentence:
+    """The sentence around a measure, and what it says of it."""
+
+    start: int
+    end: int
+    acted: bool  # a government acts on the measure
+    priced: bool  # the measure is priced per unit of a commodity
+
+
+def read_measure(text: str, start: int, end: int, lo: int, hi: int) -> MeasureSentence:
+    """Read the sentence of text[lo:hi] (a headline or a paragraph) that holds the measure
+    text[start:end]: is it priced per unit, and does a government act on the measure?"""
+    first, last = sentence_around(text, start, end, max(lo, start - REACH), min(hi, end + REACH))
+    sentence = text[first:last]
+    if first == 0:
+        sentence = parse_dateline(sentence, None)[1]  # "WASHINGTON (WIRE) - " is no actor
+    if _PER_UNIT.search(sentence):
+        return MeasureSentence(first, last, acted=False, priced=True)
+    before = " ".join(text[first:start].split()[-LEFT_WORDS:]) + " "
+    after = text[end:last].split()
+    attached = bool(
+        _ACTION_VERB.search(before + text[start:end])
+        or _RATE_BEFORE.search(before)
+        or _AMOUNT.search(text, start, end)
+        or _AMOUNT.search(" ".join(after[:RIGHT_WORDS]))
+        or _ACTION_VERB.search(" ".join(after[:RIGHT_VERB_WORDS]))
+    )
+    acted = attached and (governs(sentence) or named_actor(text, first, start, end))
+    return MeasureSentence(first, last, acted=acted, priced=False)
+
+
+def sentence_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The span of the sentence of text[lo:hi] that holds text[start:end]."""
+    first = lo
+    for brk in _SENTENCE_BREAK.finditer(text, lo, start):
+        first = brk.end()
+    after = _SENTENCE_BREAK.search(text, end, hi)
+    return first, (after.start() if after else hi)
+
+
+def governs(sentence: str) -> bool:
+    """Whether a sentence names someone who governs: a country, a capital, a ministry, an
+    official."""
+    if _GOVERNMENT.search(sentence) or _HEAD_OF_STATE.search(sentence):
+        return True
+    if mention_pattern().search(sentence):
+        return True
+    return sentence.isupper() and bool(mention_pattern().search(sentence.title()))
+
+
+def named_actor(text: str, first: int, start: int, end: int) -> bool:
+    """Whether the sentence opening at `first` is a named subject acting on the measure at
+    text[start:end] ("Freedonia doubles tariffs", "Sylvania bans rice exports")."""
+    if start - first > REACH:
+        return False
+    head = parse_dateline(text[first:start], None)[1] if first == 0 else text[first:start]
+    m = _NAMED_ACTOR.fullmatch(head)
+    if not m:
+        return False
+    return bool(_ACTION_VERB.search(head)) or bool(_ACTION_VERB.match(text, start, end))
