@@ -128,6 +128,7 @@ CUES: tuple[Cue, ...] = (
         + r"lev(?:y|ies)|lev(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|(?:(?<=%\s)|(?<=pct\s)"
         r"|(?<=cent\s))lev(?:y|ies)", 2.0, "tariffs"),
     Cue("surcharge", r"(?:import" + _S + r")?surcharges?", 1.5, "tariffs"),
+    Cue("border_tax", r"(?:export|import)" + _S + r"tax(?:es)?", 1.5, "tariffs"),
     # --- market access
     Cue("import_curbs", r"import" + _S + r"(?:curbs|restrictions|controls|barriers|quotas?"
         r"|bans?|licen[cs]es?|licensing|restraints?|liberali[sz]ation|polic(?:y|ies)|regime"
@@ -245,8 +246,9 @@ CUES: tuple[Cue, ...] = (
 
 # the cues that name a measure a government takes at the border
 MEASURE_CUES = frozenset(
-    {"duties", "dumping", "tariff", "levy", "border_levy", "surcharge", "import_curbs",
-     "export_controls", "export_quota", "quotas", "ban_trade", "embargo", "sanctions"}
+    {"duties", "dumping", "tariff", "levy", "border_levy", "surcharge", "border_tax",
+     "import_curbs", "export_controls", "export_quota", "quotas", "ban_trade", "embargo",
+     "sanctions"}
 )  # fmt: skip
 
 # who acts: a country (found with `bot.analysis.countries`) or a body of government

@@ -235,6 +235,15 @@ MODERN_POLICY = {
             "barrier and raised it at the World Trade Organization."
         ),
     ),
+    "soybean-export-tax": Article(
+        id="soybean-export-tax",
+        title="Ruritania raises soybean export tax to 33%",
+        body=(
+            "Ruritania raised its export tax on soybeans to 33 per cent from 26 per cent on "
+            "Tuesday, the economy ministry said, to bolster state revenue.\n\nFarm groups "
+            "called the increase a blow to growers and threatened a strike."
+        ),
+    ),
 }
 WHEAT_MARKET_REPORT = Article(
     id="wheat-market",
