@@ -7,7 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -21,7 +20,7 @@ from bot.domain import Analysis, Article, TariffChange, TradeVerdict
 from bot.service.commands import Commands, Context
 from bot.service.connector import Runtime
 from bot.service.connectors import build_connectors
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
 from tests.chat.fake_discord import (
     APP_ID,
@@ -41,14 +40,6 @@ PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message cont
 async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     async with running(monkeypatch) as f:
         yield f
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    s = open_store(None, tmp_path)
-    await s.migrate()
-    yield s
-    await s.close()
 
 
 async def _no_analysis(article: Article) -> Analysis:

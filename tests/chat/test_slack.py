@@ -10,7 +10,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,7 +22,7 @@ from bot.domain import Analysis, Article
 from bot.service.commands import Commands
 from bot.service.connector import Runtime
 from bot.service.connectors import build_connectors
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from tests.chat.fake_slack import FakeSlack
 from tests.chat.slack_helpers import ENV_HTTP, ENV_SOCKET, send_slash
 
@@ -33,14 +32,6 @@ async def fake() -> AsyncIterator[FakeSlack]:
     f = await FakeSlack().start()
     yield f
     await f.close()
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    s = open_store(None, tmp_path)
-    await s.migrate()
-    yield s
-    await s.close()
 
 
 async def _no_analysis(article: Article) -> Analysis:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from bot.chat.message import Message
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
 from bot.render.text import render_text
 from bot.service.commands import Commands, Context
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
 
 CTX = Context(channel="console:desk", user="tester")
@@ -24,14 +20,6 @@ def _analysis(aid: str, status: str = "announced", published: date = date(2025, 
                           "The US will raise duties on steel.")
     return Analysis(art, TradeVerdict(True, 0.9, ("tariffs",), ("duties on steel",)),
                     tariff_changes=(change,), summary=f"Summary of {aid}.")
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    s = open_store(None, tmp_path)
-    await s.migrate()
-    yield s
-    await s.close()
 
 
 async def _stored(store: SqlStore, a: Analysis) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,21 +13,13 @@ from bot.config import FeedsSettings
 from bot.domain import Analysis, Article
 from bot.service.commands import Commands, Context
 from bot.service.feed_commands import parse_feed_command
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from tests.sources.feed_server import FeedServer, html_page
 from tests.sources.feed_stories import GRAIN, stand_in_analysis
 
 ADMIN = Context("slack:C1", user="U-admin", can_manage=True)
 MEMBER = Context("slack:C1", user="U-member", can_manage=False)
 URL = "https://desk.example/trade.xml"
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    s = open_store(None, tmp_path)
-    await s.migrate()
-    yield s
-    await s.close()
 
 
 @pytest.fixture
