@@ -40,9 +40,8 @@ def peak_mb() -> float:
 def child(part: str, limit: int | None) -> dict[str, float]:
     articles = load(limit)
     if part == "analyze":
-        from bot.training.model import load_classifier
-
         from bot.analysis.pipeline import Analyzer
+        from bot.training.model import load_classifier
 
         clf = load_classifier(None)
         t = time.perf_counter()
