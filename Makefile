@@ -16,7 +16,7 @@ run: $(BIN)/.installed
 	$(BIN)/tradewatch run
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check bot tests benchmarks
+	$(BIN)/ruff check --no-cache bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
