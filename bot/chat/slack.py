@@ -117,9 +117,10 @@ class SlackSink:
                 response = await self._client.conversations_history(
                     channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor)
             except SlackApiError as e:
-                log.warning("cannot look for alert %s in slack:%s (%s): treating it as not posted",
-                            key, channel_id, slack_error(e))
-                return None
+                if slack_error(e) in GONE:
+                    return None  # not there; posting it again finds the channel gone
+                # cannot tell: the dispatcher leaves the delivery undecided and asks later
+                raise TransientError(f"cannot read slack:{channel_id} history: {slack_error(e)}") from e
             for m in response.get("messages") or ():
                 meta = m.get("metadata") or {}
                 if meta.get("event_type") == ALERT_EVENT and (meta.get("event_payload") or {}).get("key") == key:

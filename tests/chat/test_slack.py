@@ -274,3 +274,6 @@ async def test_find_recognises_a_posted_alert_by_its_metadata(fake: FakeSlack) -
     assert await sink.find("CEMPTY", "story-1") is None
     fake.channel_errors["CGONE"] = "channel_not_found"
     assert await sink.find("CGONE", "story-1") is None  # then posting it finds the channel gone
+    fake.history_errors["C1"] = "missing_scope"
+    with pytest.raises(TransientError, match="missing_scope"):  # undecided, never guessed
+        await sink.find("C1", "story-1")
