@@ -127,7 +127,7 @@ CUES: tuple[Cue, ...] = (
     Cue("levy", r"(?:import|export|variable|special|oil|oils|fats|retaliatory|punitive)" + _S
         + r"lev(?:y|ies)|lev(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|(?:(?<=%\s)|(?<=pct\s)"
         r"|(?<=cent\s))lev(?:y|ies)", 2.0, "tariffs"),
-    Cue("surcharge", r"(?:import" + _S + r")?surcharges?", 1.5, "tariffs"),
+    Cue("surcharge", r"(?:import" + _S + r")?(?:surcharges?|surtax(?:es)?)", 1.5, "tariffs"),
     Cue("border_tax", r"(?:export|import)" + _S + r"tax(?:es)?", 1.5, "tariffs"),
     # --- market access
     Cue("import_curbs", r"import" + _S + r"(?:curbs|restrictions|controls|barriers|quotas?"
@@ -145,8 +145,10 @@ CUES: tuple[Cue, ...] = (
         + r"to" + _S + r"(?:trade|imports)", 3.0, "market-access"),
     # --- export controls
     Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
-        r"|licen[cs]es?|licensing|embargo|permits?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
-        + _S + r"transfers?", 3.0, "export-controls"),
+        r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
+        + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
+        + r")?exports?" + _S + r"of|restrictions" + _S + r"on" + _S + r"(?:the" + _S
+        + r")?exports?", 3.0, "export-controls"),
     # export quotas are mostly a commodity pact's business; they count when a government
     # acts on one (see MEASURE_CUES)
     Cue("export_quota", r"export" + _S + r"quotas?", 0.0, "export-controls"),

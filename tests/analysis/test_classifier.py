@@ -408,3 +408,16 @@ def test_rule_evidence_summary_is_consistent_with_the_verdict(shared: Path, rule
         verdict = rules.classify(article)
         assert verdict.score == round(summary.score, 4)
         assert verdict.is_trade or verdict.tags == ()
+
+
+@pytest.mark.parametrize("story", [
+    "Canada will impose a 25 per cent surtax on C$3 billion of US steel from Oct 1, the finance "
+    "minister said on Monday.",
+    "Washington added 30 Freedonian companies to its export blacklist, restricting sales of "
+    "American chips to them.",
+    "Freedonia will restrict exports of gallium and germanium from August 1, its commerce "
+    "ministry said.",
+])
+def test_surtaxes_and_export_restrictions_are_trade_policy(rules: RuleClassifier, story: str) -> None:
+    verdict = rules.classify(Article("x", story, story))
+    assert verdict.is_trade, verdict
