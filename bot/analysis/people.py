@@ -319,9 +319,22 @@ def _person(cluster: list[Mention], ctx: _Context, home: str | None) -> Person:
             country = m_country
         if role and country:
             break
-    if country is None and role and is_governmental(role):
+    if country is None and role and is_governmental(role) and title_used_in(role, home):
         country = home
     return Person(" ".join(_fullest(cluster)), role, country or None)
+
+
+# Titles a government does not use: a "Vice-Premier" in a Washington story is a visitor.
+_NOT_USED_IN = {
+    "US": re.compile(r"\b(?:premier|prime\s+minister|minister|ministry|chancellor|politburo)",
+                     re.IGNORECASE),
+}
+
+
+def title_used_in(role: str, country: str | None) -> bool:
+    """Whether `country`'s government has this kind of title (as far as we know)."""
+    pattern = _NOT_USED_IN.get(country or "")
+    return pattern is None or not pattern.search(role)
 
 
 def _role(m: Mention, ctx: _Context) -> tuple[str | None, str | None]:

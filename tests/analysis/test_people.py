@@ -165,3 +165,10 @@ def test_seed_article_names_exactly_its_nine_people(nlp: Any, shared: Path) -> N
     assert by_name["Liao Min"] == Person("Liao Min", "vice-minister for finance", "China")
     assert by_name["Robert Lighthizer"] == Person("Robert Lighthizer", "US Trade Representative", "US")
     assert by_name["Maria Bartiromo"].role == "Fox Business Network"
+
+
+def test_a_visiting_official_does_not_take_the_datelines_country(nlp: Any) -> None:
+    found = people(nlp, "WASHINGTON (TRADEWATCH) - Talks between Treasury Secretary Ann Lee and "
+                        "Vice-Premier Wang Hua ended on Friday without a deal.")
+    assert found == (Person("Ann Lee", "Treasury Secretary", "US"),
+                     Person("Wang Hua", "Vice-Premier", None))
