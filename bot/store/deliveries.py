@@ -20,11 +20,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Delivery
+from bot.store.engine import dialect_insert
 from bot.store.rows import delivery_from
 from bot.store.tables import deliveries as d
 
@@ -45,9 +44,8 @@ async def enqueue(conn: AsyncConnection, alert_id: str, channels: Iterable[str],
          "created_at": now, "updated_at": now}
         for ch in unique
     ]  # fmt: skip
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     stmt = (
-        insert(d)
+        dialect_insert(conn, d)
         .values(values)
         .on_conflict_do_nothing(index_elements=[d.c.alert_id, d.c.channel])
         .returning(d.c.id)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_FILE = "tradewatch.sqlite3"
 READ_ONLY = "tradewatch_read_only"
@@ -87,3 +89,8 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)
+
+
+def dialect_insert(conn: AsyncConnection, table: Table) -> Any:
+    """INSERT for this connection's dialect, so `on_conflict_do_*` is available."""
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)

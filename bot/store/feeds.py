@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Feed
+from bot.store.engine import dialect_insert
+from bot.store.rows import opt_str
 from bot.store.tables import feed_entries as fe
 from bot.store.tables import feeds as f
 
@@ -28,10 +28,6 @@ POLL_STATE = ("title", "etag", "last_modified", "last_polled", "last_success", "
 """The columns a poll writes (the admin's choices are left as they are)."""
 
 
-def _insert(conn: AsyncConnection) -> Any:
-    return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-
-
 def feed_from(row: RowMapping) -> Feed:
     return Feed(
         id=int(row["id"]),
@@ -39,13 +35,13 @@ def feed_from(row: RowMapping) -> Feed:
         every_seconds=float(row["every_seconds"]),
         added_at=row["added_at"],
         backfill=bool(row["backfill"]),
-        added_by=None if row["added_by"] is None else str(row["added_by"]),
-        title=None if row["title"] is None else str(row["title"]),
-        etag=None if row["etag"] is None else str(row["etag"]),
-        last_modified=None if row["last_modified"] is None else str(row["last_modified"]),
+        added_by=opt_str(row["added_by"]),
+        title=opt_str(row["title"]),
+        etag=opt_str(row["etag"]),
+        last_modified=opt_str(row["last_modified"]),
         last_polled=row["last_polled"],
         last_success=row["last_success"],
-        last_error=None if row["last_error"] is None else str(row["last_error"]),
+        last_error=opt_str(row["last_error"]),
         failures=int(row["failures"]),
         next_poll=row["next_poll"],
         disabled=bool(row["disabled"]),
@@ -132,7 +128,7 @@ async def save_polls(conn: AsyncConnection, polls: Sequence[FeedPoll], now: date
         rows += [{"feed_id": p.feed.id, "entry_key": key, "article_id": article_id, "seen_at": now}
                  for key, article_id in dict(p.entries).items()]
     if rows:
-        await conn.execute(_insert(conn)(fe).on_conflict_do_nothing(), rows)  # executemany
+        await conn.execute(dialect_insert(conn, fe).on_conflict_do_nothing(), rows)  # executemany
     for p in live:
         kept = list(dict.fromkeys(p.keep))
         if p.entries and p.prune_before is not None and len(kept) <= MAX_KEPT_KEYS:

@@ -20,7 +20,7 @@ from bot.domain import (
 from bot.store.ledger import LedgerRow, country_key
 
 
-def _opt_str(v: Any) -> str | None:
+def opt_str(v: Any) -> str | None:
     return None if v is None else str(v)
 
 
@@ -47,8 +47,8 @@ def article_from(row: RowMapping) -> Article:
         title=str(row["title"]),
         body=str(row["body"]),
         published=row["published"],
-        url=_opt_str(row["url"]),
-        source=_opt_str(row["source"]),
+        url=opt_str(row["url"]),
+        source=opt_str(row["source"]),
     )
 
 
@@ -82,17 +82,17 @@ def ledger_values(article_id: str, position: int, published: Any, c: TariffChang
 
 def ledger_row_from(row: RowMapping) -> LedgerRow:
     change = TariffChange(
-        imposer=_opt_str(row["imposer"]),
-        target=_opt_str(row["target"]),
-        products=_opt_str(row["products"]),
+        imposer=opt_str(row["imposer"]),
+        target=opt_str(row["target"]),
+        products=opt_str(row["products"]),
         value_usd=None if row["value_usd"] is None else int(row["value_usd"]),
         old_rate_pct=_opt_float(row["old_rate_pct"]),
         new_rate_pct=_opt_float(row["new_rate_pct"]),
-        effective=_opt_str(row["effective"]),
+        effective=opt_str(row["effective"]),
         status=cast(Status, row["status"]),
         evidence=str(row["evidence"]),
-        value_text=_opt_str(row["value_text"]),
-        change_text=_opt_str(row["change_text"]),
+        value_text=opt_str(row["value_text"]),
+        change_text=opt_str(row["change_text"]),
     )
     return LedgerRow(
         article_id=str(row["article_id"]),
@@ -124,7 +124,7 @@ def subscription_from(row: RowMapping) -> Subscription:
         countries=tuple(str(c) for c in row["countries"]),
         min_score=float(row["min_score"]),
         tariff_changes_only=bool(row["tariff_changes_only"]),
-        created_by=_opt_str(row["created_by"]),
+        created_by=opt_str(row["created_by"]),
     )
 
 
@@ -134,6 +134,6 @@ def delivery_from(row: RowMapping) -> Delivery:
         channel=str(row["channel"]),
         state=cast(DeliveryState, row["state"]),
         attempts=int(row["attempts"]),
-        last_error=_opt_str(row["last_error"]),
-        message_ref=_opt_str(row["message_ref"]),
+        last_error=opt_str(row["last_error"]),
+        message_ref=opt_str(row["message_ref"]),
     )

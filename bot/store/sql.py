@@ -12,9 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
-from sqlalchemy import Select, Table, delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.codec import analysis_to_dict
@@ -22,7 +20,7 @@ from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
 from bot.store import tables as t
-from bot.store.engine import READ_ONLY
+from bot.store.engine import READ_ONLY, dialect_insert
 from bot.store.ledger import LedgerEntry, country_key, filter_ledger, merge_ledger
 from bot.store.migrate import current_revision, upgrade
 from bot.store.rows import (
@@ -50,10 +48,6 @@ class AddedArticle(NamedTuple):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _insert(conn: AsyncConnection, table: Table) -> Any:
-    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
 class SqlStore:
@@ -117,7 +111,7 @@ class SqlStore:
         a = t.articles
         async with self._write() as conn:
             stmt = (
-                _insert(conn, a)
+                dialect_insert(conn, a)
                 .values(article_values(article, fingerprint, now))
                 .on_conflict_do_nothing()
                 .returning(a.c.id)
@@ -135,7 +129,7 @@ class SqlStore:
                     created = True
             if article.source:
                 await conn.execute(
-                    _insert(conn, t.article_sources)
+                    dialect_insert(conn, t.article_sources)
                     .values(article_id=article_id, source=article.source, seen_at=now)
                     .on_conflict_do_nothing()
                 )
@@ -209,7 +203,7 @@ class SqlStore:
         ).first()
         if stored is None:
             raise LookupError(f"article {art.id!r} is not stored: add_article it first")
-        stmt = _insert(conn, an).values(
+        stmt = dialect_insert(conn, an).values(
             article_id=art.id,
             document=analysis_to_dict(analysis),
             is_trade=analysis.trade_policy.is_trade,
@@ -296,7 +290,7 @@ class SqlStore:
     async def set_file_signature(self, path: str | Path, signature: str) -> None:
         now = self._now()
         async with self._write() as conn:
-            stmt = _insert(conn, t.file_state).values(path=str(path), signature=signature, updated_at=now)
+            stmt = dialect_insert(conn, t.file_state).values(path=str(path), signature=signature, updated_at=now)
             await conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[t.file_state.c.path],
@@ -311,7 +305,7 @@ class SqlStore:
         now = self._now()
         changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at")
         async with self._write() as conn:
-            stmt = _insert(conn, t.subscriptions).values(subscription_values(sub, now))
+            stmt = dialect_insert(conn, t.subscriptions).values(subscription_values(sub, now))
             await conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[t.subscriptions.c.channel],
