@@ -21,12 +21,6 @@ _THIRD_MIN = 1.5
 """A third sentence must carry at least this much news, or the summary keeps two."""
 
 _QUOTES = re.compile(r"[\"“”]")
-# A dateline that preparation did not recognise: "TAUPO, New Zealand, March 24 - ".
-_LEFT_DATELINE = re.compile(
-    r"^[A-Z]{2}[A-Z.'&/-]*(?:\s+[A-Z][A-Z.'&/-]+){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,2}){0,3},?"
-    r"(?:\s*\([^)]{1,40}\))?\s*(?:-+|–|—)\s+"
-)
-_TRAILER = re.compile(r"\s*\b(?:REUTER|Reuter)S?\b[\s.&#;0-9]*$")
 _RATE = re.compile(r"\d\s*(?:pct|per\s?cent|percent|%)|\bper\s?cent\b", re.I)
 _AMOUNT = re.compile(
     r"(?:US\$|\$|S\$|HK\$|A\$|C\$|£|¥|€)\s?\d|\d\s*(?:billion|bln|million|mln|trillion)\b"
@@ -95,7 +89,7 @@ def _candidates(title: str, prepared: Prepared) -> list[_Candidate]:
         if "\n" in prepared.text[previous_end : sentence.start]:
             in_quote = False  # wire copy reopens a quotation that runs on into a new paragraph
         previous_end = sentence.end
-        text = _clean(sentence.text, first=i == 0)
+        text = sentence.text.strip()
         quotes = len(_QUOTES.findall(text))
         opened_inside = in_quote
         if quotes % 2:
@@ -118,12 +112,6 @@ def _candidates(title: str, prepared: Prepared) -> list[_Candidate]:
         _Candidate(c.index, c.text, c.score + 0.5 * min(3, len(_content_words(c.text) & topic)))
         for c in out[1:]
     ]
-
-
-def _clean(text: str, *, first: bool) -> str:
-    if first:
-        text = _LEFT_DATELINE.sub("", text)
-    return _TRAILER.sub("", text).strip()
 
 
 def _readable(text: str) -> bool:

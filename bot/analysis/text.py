@@ -35,6 +35,12 @@ _DATELINE = re.compile(
     r"\s*(?:\((?P<agency>[^)]{1,40})\))?"
     r"\s*,?\s*(?:-+|–|—)\s+"
 )
+# A damaged dateline the pattern above does not read ("ALBANY, N.Y., Marc 3 -",
+# "ROME, March 13, Reuter -"): a place in capitals, a few more words, a dash. No day.
+_DAMAGED_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z]{2}[A-Z.'&/-]*(?:\s+[A-Z][A-Z.'&/-]+){0,3})"
+    r"(?:\s*,\s*[A-Z][\w.]*(?:\s+[\w.]+){0,2}){0,3},?(?:\s*\([^)]{1,40}\))?\s*(?:-+|–|—)\s+"
+)
 _TRAILER = re.compile(r"\s*\b(?:REUTER|Reuter)S?\b[\s.&#;0-9]*$")
 
 ABBREVIATIONS = frozenset(
@@ -119,6 +125,9 @@ def parse_dateline(text: str, published: date | None) -> tuple[Dateline | None, 
     """Split a leading dateline off the story; return it and the rest of the text."""
     m = _DATELINE.match(text)
     if not m:
+        damaged = _DAMAGED_DATELINE.match(text)
+        if damaged and len(damaged.group("place").replace(" ", "")) >= 4:
+            return Dateline(damaged.group("place").strip(), None, None), text[damaged.end() :]
         return None, text
     place = (m.group("place") or m.group("place2") or "").strip()
     month_word, day_word = m.group("month") or m.group("month2"), m.group("day") or m.group("day2")
@@ -215,12 +224,17 @@ def _is_boundary(text: str, dot: int, end: int) -> bool:
     return low not in ABBREVIATIONS and not re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word)
 
 
+def strip_trailer(text: str) -> str:
+    """The story without a closing wire sign-off ("REUTER", "Reuter &#3;")."""
+    return _TRAILER.sub("", text)
+
+
 def prepare(body: str, published: date | None) -> Prepared:
     """Clean a story body and find its anchor date and sentences."""
     text = normalise(body).strip("\n")
     dateline, rest = parse_dateline(text.lstrip(), published)
     rest = unwrap(rest)
-    rest = _TRAILER.sub("", rest).strip()
+    rest = strip_trailer(rest).strip()
     rest = repair_wire_case(rest)
     anchor = dateline.day if dateline and dateline.day else published
     return Prepared(text=rest, anchor=anchor, dateline=dateline, sentences=split_sentences(rest))

@@ -14,25 +14,12 @@ import hashlib
 import re
 import unicodedata
 
+from bot.analysis.text import parse_dateline, strip_trailer
+
 SHORT_BODY_WORDS = 30
 """Below this many words the body is too thin to tell stories apart: the title joins it."""
 
 _FOLDER_DATE = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_REGION = r"(?:\s*,\s*[A-Z][A-Za-z.]{1,12}(?:\s+[A-Z][A-Za-z.]{1,12})?(?=[\s,]))?"
-_DAY = r"\s*,?\s*" + _MONTH + r"\s+\d{1,2}"
-_TAIL = r"\s*(?:\([^)]{1,40}\))?\s*(?:-+|–|—)\s+"
-# "TOKYO, April 5 -", "ROCHESTER, N.Y., Feb 26 -", "RICHMOND, Va. Feb 26 -",
-# "WASHINGTON (BLOOMBERG) -", "NEW YORK, April 5 (Reuters) -"; a place not in capitals
-# only with its day ("Toronto, Feb 26 -").
-_DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z.'/&-]*(?:\s+[A-Z][A-Z.'/&-]*){0,4}" + _REGION + "(?:" + _DAY + ")?"
-    r"|[A-Z][A-Za-z.'/&-]*(?:\s+[A-Z][A-Za-z.'/&-]*){0,4}" + _REGION + _DAY + ")" + _TAIL
-)
-_TRAILER = re.compile(r"\s*\bREUTERS?\b[\s.&#;0-9]*$", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s]+")
 _UNDERSCORE = re.compile(r"_+")
 
@@ -47,7 +34,7 @@ def normalised_text(text: str) -> str:
 def story_text(body: str) -> str:
     """The body without the folder date line, the dateline and the wire trailer."""
     body = _FOLDER_DATE.sub("", unicodedata.normalize("NFKC", body), count=1)
-    return _TRAILER.sub("", _DATELINE.sub("", body, count=1))
+    return strip_trailer(parse_dateline(body.lstrip(), None)[1])
 
 
 def fingerprint(title: str, body: str) -> str:
