@@ -11,13 +11,19 @@ chat sink whether a message with that alert's key is in the channel: yes -> `sen
 second post); no -> back to `pending` (posted again, so not lost).
 A failed post goes back to `pending` and is retried up to `max_attempts`; a channel that
 is gone (deleted, bot removed) is unsubscribed and its delivery marked failed.
+
+Each chat service has a lane of its own (one more takes the channels of services with no
+connection): a service that makes us wait (Slack's HTTP 429 Retry-After, a slow gateway)
+holds up only its own channels. Within a lane deliveries go out oldest first, one at a time,
+and an alert's card is made once per batch, however many channels it goes to.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Protocol
 
@@ -32,7 +38,8 @@ Checkpoint = Callable[[str, Delivery], None]
 
 
 class DeliveryStore(Protocol):
-    async def claim(self, limit: int) -> list[Delivery]: ...
+    async def claim(self, limit: int, service: str | None = None,
+                    other_than: Sequence[str] = ()) -> list[Delivery]: ...
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None) -> None: ...
     async def mark_failed(self, alert_id: str, channel: str, error: str, *, retry: bool,
                           max_attempts: int, retry_after: timedelta | None = None) -> None: ...
@@ -58,11 +65,14 @@ class Dispatcher:
         self._message_for = message_for
         self._max_attempts = max_attempts
         self._checkpoint = checkpoint or (lambda step, d: None)
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
+        # one lane per chat service, and one (None) for channels of services not connected
+        self._lanes: tuple[str | None, ...] = (*sinks, None)
+        self._wakes = {lane: asyncio.Event() for lane in self._lanes}
+        self._locks = {lane: asyncio.Lock() for lane in self._lanes}
 
     def wake(self) -> None:
-        self._wake.set()
+        for event in self._wakes.values():
+            event.set()
 
     async def reconcile(self, older_than: timedelta | None = None) -> int:
         """Settle deliveries a crash left in `sending`; returns how many were settled.
@@ -70,7 +80,9 @@ class Dispatcher:
         A delivery whose channel cannot be asked right now stays `sending` and is tried
         again by the next reconcile (the scheduler runs one periodically)."""
         settled = 0
-        async with self._lock:
+        async with AsyncExitStack() as stack:
+            for lane in self._lanes:  # no lane is posting meanwhile (always the same order)
+                await stack.enter_async_context(self._locks[lane])
             for d in await self._store.in_flight(older_than):
                 service, channel_id = split_channel(d.channel)
                 sink = self._sinks.get(service)
@@ -92,15 +104,20 @@ class Dispatcher:
         return settled
 
     async def drain(self, batch: int = 20) -> int:
-        """Post every pending delivery; returns how many were posted."""
+        """Post every pending delivery, the lanes side by side; returns how many were posted."""
+        return sum(await asyncio.gather(*(self._drain_lane(lane, batch) for lane in self._lanes)))
+
+    async def _drain_lane(self, lane: str | None, batch: int = 20) -> int:
         posted = 0
-        async with self._lock:
-            while deliveries := await self._store.claim(batch):
+        others = () if lane is not None else tuple(self._sinks)
+        async with self._locks[lane]:
+            while deliveries := await self._store.claim(batch, lane, others):
+                cards: dict[str, Message | None] = {}
                 for d in deliveries:
-                    posted += await self._deliver(d)
+                    posted += await self._deliver(d, cards)
         return posted
 
-    async def _deliver(self, d: Delivery) -> int:
+    async def _deliver(self, d: Delivery, cards: dict[str, Message | None]) -> int:
         self._checkpoint("claimed", d)
         service, channel_id = split_channel(d.channel)
         sink = self._sinks.get(service)
@@ -109,7 +126,9 @@ class Dispatcher:
                                           retry=False, max_attempts=self._max_attempts)
             log.warning("alert %s for %s dropped: no %s connection is configured", d.alert_id, d.channel, service)
             return 0
-        message = await self._message_for(d.alert_id)
+        if d.alert_id not in cards:
+            cards[d.alert_id] = await self._message_for(d.alert_id)
+        message = cards[d.alert_id]
         if message is None:
             await self._store.mark_failed(d.alert_id, d.channel, "article no longer stored",
                                           retry=False, max_attempts=self._max_attempts)
@@ -135,13 +154,18 @@ class Dispatcher:
         return 1
 
     async def run(self) -> None:
-        """Post whenever woken: by a new alert, or by the scheduler's retry job."""
+        """Post whenever woken (by a new alert, or by the scheduler's retry job), each lane
+        on its own, so one slow chat service does not hold up the others."""
+        await asyncio.gather(*(self._run_lane(lane) for lane in self._lanes))
+
+    async def _run_lane(self, lane: str | None) -> None:
+        wake = self._wakes[lane]
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            await wake.wait()
+            wake.clear()
             try:
-                await self.drain()
+                await self._drain_lane(lane)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("delivery round failed; the scheduler will retry")
+                log.exception("delivery round for %s failed; the scheduler will retry", lane or "other channels")

@@ -15,11 +15,11 @@ one writer at a time) and counts the attempt.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Delivery
@@ -53,12 +53,24 @@ async def enqueue(conn: AsyncConnection, alert_id: str, channels: Iterable[str],
     return len((await conn.execute(stmt)).all())
 
 
-async def claim(conn: AsyncConnection, limit: int, now: datetime) -> list[Delivery]:
+def _service_is(service: str) -> ColumnElement[bool]:
+    """The channel belongs to the chat service ("slack:C0123" to "slack")."""
+    return d.c.channel.startswith(service + ":", autoescape=True)
+
+
+async def claim(conn: AsyncConnection, limit: int, now: datetime, service: str | None = None,
+                other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
+    """The oldest due pending deliveries -> sending; only the channels of `service` when
+    given, and none of the services in `other_than`."""
     if limit < 1:
         return []
+    due = [d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now)]
+    if service is not None:
+        due.append(_service_is(service))
+    due += [not_(_service_is(s)) for s in other_than]
     oldest = (
         select(d.c.id)
-        .where(d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now))
+        .where(*due)
         .order_by(d.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -336,12 +336,14 @@ class SqlStore:
         async with self._write() as conn:
             return await dq.enqueue(conn, alert_id, channels, now)
 
-    async def claim(self, limit: int = 10) -> list[Delivery]:
+    async def claim(self, limit: int = 10, service: str | None = None,
+                    other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
         """Take up to `limit` pending deliveries that are due, oldest first: they become
-        `sending` and count one more attempt."""
+        `sending` and count one more attempt. `service` keeps to one chat service's
+        channels; `other_than` leaves those services' channels alone."""
         now = self._now()
         async with self._write() as conn:
-            return await dq.claim(conn, limit, now)
+            return await dq.claim(conn, limit, now, service, other_than)
 
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None = None) -> None:
         """-> sent, with the chat service's message id; a sent delivery stays as it was.

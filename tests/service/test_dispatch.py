@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -143,3 +145,79 @@ async def test_reconcile_waits_when_the_channel_cannot_be_asked(store: SqlStore)
     assert await _dispatcher(store, seeing).reconcile() == 1
     (d,) = await store.deliveries()
     assert d.state == "sent" and len(seeing.posted) == 1
+
+
+class HeldSink(RecordingSink):
+    """A chat service that makes us wait (as Slack does with HTTP 429 and Retry-After)
+    until the test lets it go."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+        self.release = asyncio.Event()
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        await self.release.wait()
+        return await super().post(channel_id, message)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+async def _all_sent(store: SqlStore) -> None:
+    while not all(d.state == "sent" for d in await store.deliveries()):
+        await asyncio.sleep(0.01)
+
+
+async def test_a_chat_service_that_makes_us_wait_holds_up_only_its_own_channels(store: SqlStore) -> None:
+    a = Analysis(Article("alert-2", "T2", "Another alert body."), TradeVerdict(True, 0.9))
+    await store.add_article(a.article, fingerprint("T2", a.article.body))
+    await store.save_analysis_and_enqueue(a, ["held:C9", "fake:C1"])  # the held channel is first
+    held, sink = HeldSink("held"), RecordingSink()
+
+    async def message_for(alert_id: str) -> Message | None:
+        analysis = await store.get_analysis(alert_id)
+        return alert_message(analysis) if analysis else None
+
+    dispatcher = Dispatcher(store, {"held": held, "fake": sink}, message_for)
+    running = asyncio.create_task(dispatcher.run())
+    try:
+        dispatcher.wake()
+        await asyncio.wait_for(_until(lambda: len(sink.posted) == 2), 30)
+        assert sink.posted == [("C1", "alert-1"), ("C1", "alert-2")] and held.posted == []
+        held.release.set()
+        await asyncio.wait_for(_until(lambda: held.posted == [("C9", "alert-2")]), 30)
+        await asyncio.wait_for(_all_sent(store), 30)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    assert sorted((d.channel, d.alert_id) for d in await store.deliveries()) == [
+        ("fake:C1", "alert-1"), ("fake:C1", "alert-2"), ("held:C9", "alert-2")]
+
+
+async def test_an_alert_for_many_channels_is_read_and_rendered_once(store: SqlStore) -> None:
+    await store.enqueue("alert-1", ["fake:C2", "fake:C3"])
+    reads: list[str] = []
+
+    async def message_for(alert_id: str) -> Message | None:
+        reads.append(alert_id)
+        analysis = await store.get_analysis(alert_id)
+        return alert_message(analysis) if analysis else None
+
+    sink = RecordingSink()
+    assert await Dispatcher(store, {"fake": sink}, message_for).drain() == 3
+    assert sorted(sink.posted) == [("C1", "alert-1"), ("C2", "alert-1"), ("C3", "alert-1")]
+    assert reads == ["alert-1"]
+
+
+async def test_a_channel_of_a_service_not_connected_is_given_up_and_the_others_are_posted(
+        store: SqlStore) -> None:  # fmt: skip
+    await store.enqueue("alert-1", ["teams:T1"])
+    sink = RecordingSink()
+    assert await _dispatcher(store, sink).drain() == 1
+    assert sink.posted == [("C1", "alert-1")]
+    (gone,) = await store.deliveries("alert-1", "teams:T1")
+    assert gone.state == "failed" and "no teams connection" in (gone.last_error or "")

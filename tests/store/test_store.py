@@ -316,6 +316,14 @@ async def test_enqueue_twice_is_one_row(store: SqlStore) -> None:
     assert await store.enqueue("a1", []) == 0
 
 
+async def test_claim_keeps_to_one_chat_service_or_leaves_some_alone(store: SqlStore) -> None:
+    await store.enqueue("a1", ["slack:C1", "discord:9", "slackish:C1", "web_hook:x", "webXhook:y"])
+    assert [d.channel for d in await store.claim(10, "slack")] == ["slack:C1"]
+    assert [d.channel for d in await store.claim(10, "web_hook")] == ["web_hook:x"]  # "_" is no wildcard
+    assert [d.channel for d in await store.claim(10, other_than=("discord",))] == ["slackish:C1", "webXhook:y"]
+    assert [d.channel for d in await store.claim(10)] == ["discord:9"]
+
+
 async def test_claim_then_sent(store: SqlStore) -> None:
     await store.enqueue("a1", ["slack:C1", "discord:9"])
     await store.enqueue("a2", ["slack:C1"])
