@@ -211,11 +211,18 @@ def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozense
             words[j - 1].low in _PATRONYMIC and is_capitalised(words[j])  # "Zaid bin Sultan"
         )):
             j += 1
-        while j - 1 > i and (words[j - 1].low in PARTICLES or _INITIALS.match(words[j - 1].text)):
-            j -= 1  # a name ends with a surname
+        while j - 1 > i and (is_particle(words[j - 1]) or _INITIALS.match(words[j - 1].text)):
+            j -= 1  # a name ends with a surname ("Zhou Bin" does: a capitalised "Bin" is one)
         if not _INITIALS.match(words[j - 1].text):
             yield Segment(i, j, start, end)
         i = j
+
+
+def is_particle(word: Word) -> bool:
+    """A particle that cannot end a name: "bin" in "Mohammed bin Salman", "de" in "de la
+    Garza". Capitalised at the end of a name, the same word is a given name or a surname
+    ("Zhou Bin", "Nguyen Van Do")."""
+    return word.low in PARTICLES and not word.text[:1].isupper()
 
 
 def is_title_word(word: Word) -> bool:

@@ -269,7 +269,10 @@ def _asian_name(names: Sequence[Word]) -> bool:
 
 
 def _key(name: Sequence[str]) -> tuple[str, ...]:
-    return tuple(w.lower().replace("-", "") for w in name if w.lower() not in PARTICLES) or tuple(
+    """The name without its particles; a capitalised one that ends it is a name ("Zhou Bin")."""
+    last = len(name) - 1
+    return tuple(w.lower().replace("-", "") for i, w in enumerate(name)
+                 if w.lower() not in PARTICLES or (i == last and w[:1].isupper())) or tuple(
         w.lower() for w in name
     )
 

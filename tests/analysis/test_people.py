@@ -136,6 +136,22 @@ def test_family_name_that_is_also_a_pronoun(nlp: Any) -> None:
     assert found == (Person("He Lanfang", "Commerce Ministry spokesman", "China"),)
 
 
+def test_a_capitalised_bin_ending_a_name_is_a_given_name(nlp: Any) -> None:
+    found = people(nlp, "Vice Commerce Minister Gao Bin said Beijing would answer the steel duties. "
+                        "Officials said Gao Bin and Gao Ling would travel to Geneva. "
+                        "Gao added that no date was set.")
+    assert names(found) == ["Gao Bin", "Gao Ling"]
+    assert found[0] == Person("Gao Bin", "Vice Commerce Minister", None)
+
+
+def test_a_lowercase_bin_inside_a_name_stays_a_particle(nlp: Any) -> None:
+    found = people(nlp, "Trade Minister Tariq bin Nasser said the kingdom would cut tariffs on cars. "
+                        "The talks were led by Omar Bin Rashid, the customs chief.")
+    assert names(found) == ["Tariq bin Nasser", "Omar Bin Rashid"]
+    assert not same_person(("Gao", "Bin"), ("Gao", "Ling"))
+    assert same_person(("Tariq", "bin", "Nasser"), ("Tariq", "Nasser"))
+
+
 def test_speaker_named_with_an_organisation_the_model_misreads(nlp: Any) -> None:
     found = people(nlp, '"Quotas never work," Martin Crane of Westfield University told a Senate hearing.')
     assert found == (Person("Martin Crane", "Westfield University", None),)
