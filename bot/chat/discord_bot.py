@@ -6,7 +6,9 @@ sink the dispatcher posts alerts through.
   `Intents.none()` plus `guilds` (no privileged intent: application commands arrive as
   interactions, and the bot reads no one's messages).
 - Commands map to `Commands.execute` with `Context(channel="discord:<channel id>",
-  user=<user id>, can_manage=<Manage Channels in that channel>)`. An answer ready within
+  user=<user id>, can_manage=...)`: `may_manage` decides it from the command, Manage
+  Server for the bot-wide `feeds`, Manage Channels (in that channel) for the rest; never
+  outside a server. An answer ready within
   `defer_after_seconds` is the interaction's response; a slower one is deferred
   (type 5, "thinking") and sent as a follow-up. Errors are ephemeral.
 - Every message goes out with `AllowedMentions.none()` (also the client's default), so
@@ -151,6 +153,24 @@ class DiscordSink:
         return None
 
 
+BOT_WIDE = frozenset({"feeds"})
+"""Commands that change (or show) what the whole bot does, not one channel: Manage Server."""
+
+
+def command_name(text: str) -> str:
+    """The command a line runs, as `Commands.execute` reads it ("feeds add URL" -> "feeds")."""
+    words = text.split(maxsplit=1)
+    return words[0].lower().lstrip("/") if words else "help"
+
+
+def may_manage(command: str, permissions: discord.Permissions, *, in_guild: bool) -> bool:
+    """Whether a member with `permissions` may change what `command` manages: the bot's
+    feeds need Manage Server, a channel's subscription Manage Channels."""
+    if not in_guild:
+        return False
+    return permissions.manage_guild if command in BOT_WIDE else permissions.manage_channels
+
+
 class Answerer:
     """Answers one command interaction through the command layer."""
 
@@ -159,13 +179,13 @@ class Answerer:
         self._defer_after = defer_after
 
     @staticmethod
-    def context(interaction: discord.Interaction[Any]) -> Context:
-        manage = interaction.guild_id is not None and interaction.permissions.manage_channels
+    def context(interaction: discord.Interaction[Any], text: str) -> Context:
+        manage = may_manage(command_name(text), interaction.permissions, in_guild=interaction.guild_id is not None)
         return Context(channel=f"discord:{interaction.channel_id}", user=str(interaction.user.id),
                        can_manage=manage)
 
     async def __call__(self, interaction: discord.Interaction[Any], text: str) -> None:
-        ctx = self.context(interaction)
+        ctx = self.context(interaction, text)
         work = asyncio.ensure_future(self._commands.execute(ctx, text))
         done, _ = await asyncio.wait({work}, timeout=self._defer_after)
         if done:

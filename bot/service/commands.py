@@ -44,7 +44,8 @@ class Context:
     channel: str
     user: str | None = None
     can_manage: bool = True
-    """Whether the user may change this channel's subscription (Discord: Manage Channels)."""
+    """Whether the user may change what the command manages: this channel's subscription
+    (Discord: Manage Channels), or for `feeds` the bot's feeds (Discord: Manage Server)."""
 
 
 class CommandStore(Protocol):

@@ -13,7 +13,14 @@ import discord
 import pytest
 
 from bot.chat.base import ChannelGone
-from bot.chat.discord_bot import DiscordConnector, DiscordSink, DiscordTokenError, nonce_for
+from bot.chat.discord_bot import (
+    DiscordConnector,
+    DiscordSink,
+    DiscordTokenError,
+    command_name,
+    may_manage,
+    nonce_for,
+)
 from bot.chat.message import Message, Section
 from bot.config import DiscordSettings, Settings
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
@@ -138,6 +145,18 @@ async def test_subscribe_needs_manage_channels(fake: FakeDiscord, bot: DiscordCo
     assert (sub.tags, sub.countries, sub.min_score, sub.tariff_changes_only) == (("tariffs",), ("China", "US"), 0.7, True)
     assert sub.created_by == "700000000000000001"
     assert done["data"]["allowed_mentions"] == {"parse": []}
+
+
+def test_feeds_need_manage_server_and_a_channel_needs_manage_channels() -> None:
+    channels, guild = discord.Permissions(manage_channels=True), discord.Permissions(manage_guild=True)
+    both = discord.Permissions(manage_channels=True, manage_guild=True)
+    assert [may_manage("feeds", p, in_guild=True) for p in (channels, guild, both)] == [False, True, True]
+    for command in ("subscribe", "unsubscribe"):
+        assert [may_manage(command, p, in_guild=True) for p in (channels, guild, both)] == [True, False, True]
+    assert not may_manage("feeds", both, in_guild=False) and not may_manage("subscribe", both, in_guild=False)
+    assert [command_name(t) for t in ("feeds add 'http://127.0.0.1:9/f.xml'", "Feeds", "/feeds list",
+                                      "subscribe tags:tariffs", "")] == [
+        "feeds", "feeds", "feeds", "subscribe", "help"]
 
 
 async def test_tariffs_and_summary_answer_through_the_interaction_callback(
