@@ -2,8 +2,10 @@
 sync` build, so what is registered is exactly what is served.
 
 Each command turns its typed options into the command layer's own line ("subscribe
-tags:tariffs countries:China") and hands it to `run`, which answers the interaction. The
-line builders and the autocomplete matching are pure functions.
+tags:tariffs countries:China", "feeds add https://... --every 10m") and hands it to `run`,
+which answers the interaction. The line builders and the autocomplete matching are pure
+functions. `/feeds list|add|remove` is a group: feeds are bot-wide, so it is offered to
+members with Manage Server (the other changes need Manage Channels).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bot.domain import STATUSES
 Run = Callable[[discord.Interaction[Any], str], Awaitable[None]]
 """Carries out one command line for an interaction and answers it."""
 
-NAMES = ("subscribe", "unsubscribe", "subscriptions", "tariffs", "summary", "why", "help")
+NAMES = ("subscribe", "unsubscribe", "subscriptions", "tariffs", "summary", "why", "feeds", "help")
 MAX_CHOICES = 25
 CHOICE_CHARS = 100
 
@@ -62,6 +64,20 @@ def tariffs_line(country: str | None = None, since: str | None = None, status: s
 def article_line(command: str, article: str | None) -> str:
     ref = (article or "").strip()
     return shlex.join([command, ref]) if ref else command
+
+
+def feeds_line(action: str, feed: str | None = None, *, every: str | None = None,
+               backfill: bool = False) -> str:
+    """`feeds list`, `feeds add URL [--every 10m] [--backfill]` or `feeds remove URL|N`.
+    Blank values are left out; the command layer says what is missing."""
+    words = ["feeds", action]
+    if feed and feed.strip():
+        words.append(feed.strip())
+    if every and every.strip():
+        words += ["--every", every.strip()]
+    if backfill:
+        words.append("--backfill")
+    return shlex.join(words)
 
 
 def complete(current: str, names: Iterable[str], *, several: bool = False) -> list[tuple[str, str]]:
@@ -153,6 +169,30 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
     @app_commands.describe(article="an article id")
     async def why(interaction: discord.Interaction[Any], article: str) -> None:
         await run(interaction, article_line("why", article))
+
+    feeds = app_commands.Group(
+        name="feeds", description="The RSS/Atom feeds the bot reads, for all its channels (needs Manage Server)")
+    app_commands.guild_only()(feeds)  # also sets contexts=[guild], as on the commands above
+    app_commands.default_permissions(manage_guild=True)(feeds)
+
+    @feeds.command(name="list", description="Every feed: last success, last error, next poll")
+    async def feeds_list(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, feeds_line("list"))
+
+    @feeds.command(name="add", description="Read a feed (or enable it again, with a new interval)")
+    @app_commands.describe(url="the feed's address, https://...",
+                           every="how often to read it, e.g. 10m or 1h (default: feeds.every)",
+                           backfill="alert what the feed already carries on its first read")
+    async def feeds_add(interaction: discord.Interaction[Any], url: str, every: str | None = None,
+                        backfill: bool = False) -> None:
+        await run(interaction, feeds_line("add", url, every=every, backfill=backfill))
+
+    @feeds.command(name="remove", description="Stop reading a feed")
+    @app_commands.describe(feed="its address, or its number in /feeds list")
+    async def feeds_remove(interaction: discord.Interaction[Any], feed: str) -> None:
+        await run(interaction, feeds_line("remove", feed))
+
+    tree.add_command(feeds)
 
     @tree.command(name="help", description="TradeWatch's commands and tags")
     async def help_(interaction: discord.Interaction[Any]) -> None:

@@ -32,6 +32,7 @@ BOT_ID = "900000000000000002"
 GUILD_ID = "900000000000000100"
 CHANNEL_ID = "900000000000000200"
 MANAGE_CHANNELS = 1 << 4
+MANAGE_GUILD = 1 << 5
 SEND_MESSAGES = 1 << 11
 
 BOT_USER = {"id": BOT_ID, "username": "TradeWatch", "discriminator": "0", "global_name": None,
@@ -131,8 +132,10 @@ class FakeDiscord:
 
     def interaction(self, name: str, options: dict[str, Any] | None = None, *, permissions: int = 0,
                     channel_id: str = CHANNEL_ID, user_id: str = "700000000000000001",
-                    kind: int = 2, focused: str | None = None) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload for `/name option:value ...` by a guild member."""
+                    kind: int = 2, focused: str | None = None, subcommand: str | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload for `/name option:value ...` by a guild member; with
+        `subcommand`, `/name subcommand option:value ...` (the options nested under a type 1
+        option, as Discord sends a group's subcommand)."""
         types = {bool: 5, int: 4, float: 10, str: 3}
         opts = []
         for key, value in (options or {}).items():
@@ -140,6 +143,8 @@ class FakeDiscord:
             if key == focused:
                 opt["focused"] = True
             opts.append(opt)
+        if subcommand is not None:
+            opts = [{"name": subcommand, "type": 1, "options": opts}]
         return {
             "id": self.new_id(), "application_id": APP_ID, "type": kind, "token": f"itoken-{self.new_id()}",
             "version": 1, "guild_id": GUILD_ID, "channel_id": channel_id,

@@ -33,6 +33,7 @@ from tests.chat.fake_discord import (
     APP_ID,
     CHANNEL_ID,
     MANAGE_CHANNELS,
+    MANAGE_GUILD,
     FakeDiscord,
     bad_request,
     rate_limited,
@@ -157,6 +158,42 @@ def test_feeds_need_manage_server_and_a_channel_needs_manage_channels() -> None:
     assert [command_name(t) for t in ("feeds add 'http://127.0.0.1:9/f.xml'", "Feeds", "/feeds list",
                                       "subscribe tags:tariffs", "")] == [
         "feeds", "feeds", "feeds", "subscribe", "help"]
+
+
+FEED = "http://127.0.0.1:9/feed.xml"  # never fetched: adding a feed only stores it
+
+
+async def test_feeds_add_list_remove_with_manage_server(fake: FakeDiscord, bot: DiscordConnector,
+                                                        store: SqlStore) -> None:
+    added = await fake.interact(fake.interaction(
+        "feeds", {"url": FEED, "every": "15m", "backfill": True}, subcommand="add", permissions=MANAGE_GUILD))
+    assert added["type"] == 4 and not (added["data"].get("flags") or 0) & EPHEMERAL
+    [embed] = _embeds(added)
+    assert embed["title"] == "Feed added"
+    assert f"{FEED} is read every 15 min" in embed["description"] and "backfill" in embed["description"]
+    [feed] = await store.feeds()
+    assert (feed.url, feed.every_seconds, feed.backfill, feed.added_by) == (FEED, 900, True, "700000000000000001")
+
+    listed = await fake.interact(fake.interaction("feeds", subcommand="list", permissions=MANAGE_GUILD))
+    assert listed["type"] == 4 and _embeds(listed)[0]["title"] == "Feeds"
+    assert FEED in _text(_embeds(listed)) and "every 15 min" in _text(_embeds(listed))
+
+    removed = await fake.interact(fake.interaction("feeds", {"feed": "1"}, subcommand="remove",
+                                                   permissions=MANAGE_GUILD))
+    assert _embeds(removed)[0]["title"] == "Feed removed" and FEED in _text(_embeds(removed))
+    assert await store.feeds() == []
+
+
+async def test_feeds_are_refused_without_manage_server(fake: FakeDiscord, bot: DiscordConnector,
+                                                       store: SqlStore) -> None:
+    await store.add_feed("http://127.0.0.1:9/kept.xml", 600)
+    for sub, options in (("add", {"url": FEED}), ("remove", {"feed": "1"}), ("list", {})):
+        refused = await fake.interact(fake.interaction("feeds", options, subcommand=sub,
+                                                       permissions=MANAGE_CHANNELS))
+        assert refused["type"] == 4 and refused["data"]["flags"] & EPHEMERAL
+        shown = _text(_embeds(refused))
+        assert "permission" in shown and "feeds" in shown and "kept.xml" not in shown
+    assert [f.url for f in await store.feeds()] == ["http://127.0.0.1:9/kept.xml"]
 
 
 async def test_tariffs_and_summary_answer_through_the_interaction_callback(

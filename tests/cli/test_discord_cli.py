@@ -47,22 +47,34 @@ async def test_sync_guild_sends_the_command_definitions_the_tree_declares(
     assert put.path == f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     assert put.body == await _declared()
     by_name = {c["name"]: c for c in put.body}
-    assert list(by_name) == ["subscribe", "unsubscribe", "subscriptions", "tariffs", "summary", "why", "help"]
+    assert list(by_name) == ["subscribe", "unsubscribe", "subscriptions", "tariffs", "summary", "why", "feeds",
+                             "help"]
     options = {o["name"]: o for o in by_name["subscribe"]["options"]}
     assert options["tags"]["autocomplete"] and options["countries"]["autocomplete"]
     assert options["min_score"]["type"] == 10 and options["tariffs_only"]["type"] == 5
     assert by_name["subscribe"]["default_member_permissions"] == 1 << 4  # Manage Channels
     status = {o["name"]: o for o in by_name["tariffs"]["options"]}["status"]
     assert [c["value"] for c in status["choices"]] == ["proposed", "announced", "in_effect", "delayed", "removed"]
+    feeds = by_name["feeds"]
+    assert feeds["default_member_permissions"] == 1 << 5  # Manage Server: feeds are bot-wide
+    assert feeds["contexts"] == [0]  # servers only
+    subs = {o["name"]: o for o in feeds["options"]}
+    assert list(subs) == ["list", "add", "remove"] and all(o["type"] == 1 for o in subs.values())
+    add = {o["name"]: o for o in subs["add"]["options"]}
+    assert (add["url"]["type"], add["url"]["required"]) == (3, True)
+    assert (add["every"]["type"], add["every"].get("required", False)) == (3, False)
+    assert (add["backfill"]["type"], add["backfill"].get("required", False)) == (5, False)
+    [feed] = subs["remove"]["options"]
+    assert (feed["name"], feed["type"], feed["required"]) == ("feed", 3, True)
     out = capsys.readouterr().out
-    assert f"registered 7 commands in server {GUILD_ID}" in out and "/subscribe" in out
+    assert f"registered 8 commands in server {GUILD_ID}" in out and "/subscribe" in out and "/feeds" in out
 
 
 async def test_sync_without_guild_registers_global_commands(fake: FakeDiscord) -> None:
     assert await _tradewatch("discord", "sync") == 0
     [put] = fake.of("PUT", "/commands")
     assert put.path == f"/applications/{APP_ID}/commands"
-    assert len(put.body) == 7
+    assert len(put.body) == 8
 
 
 async def test_sync_without_a_token_says_which_variable(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch,
