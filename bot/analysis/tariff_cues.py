@@ -56,9 +56,15 @@ class Cue:
     """5 delay/removal, 4 firmly in force, 3 proposed, 2 announced, 1 a past-tense change."""
 
 
+_DELAY = (r"\b(?:delay(?:ed|s|ing)?|postpone(?:d|s|ment)?|postponing|defer(?:red|s|ring|ral)?"
+          r"|put\s+off|push(?:ed|es|ing)?\s+back)\b")
+
+HOLD = re.compile(_DELAY + r"|\b(?:suspend(?:ed|s|ing)?|suspension)\b", re.IGNORECASE)
+"""Words that hold back a planned change of a measure ("delay a planned rise in the rice
+tariff", "suspended the tariff increase") without ending the measure itself."""
+
 _CUE_TABLE: tuple[tuple[str, Status, int], ...] = (
-    (r"\b(?:delay(?:ed|s|ing)?|postpone(?:d|s|ment)?|postponing|defer(?:red|s|ring|ral)?"
-     r"|put\s+off|push(?:ed|es|ing)?\s+back)\b", "delayed", 5),
+    (_DELAY, "delayed", 5),
     (r"\b(?:lift(?:ed|s|ing)?|remov(?:e|ed|es|ing|al)|eliminat(?:e|ed|es|ing|ion)"
      r"|abolish(?:ed|es|ing)?|abolition|scrap(?:ped|s|ping)?|suspend(?:ed|s|ing)?|suspension"
      r"|waiv(?:e|ed|es|ing)|revok(?:e|ed|es|ing)|rescind(?:ed|s)?|(?:cut|reduced|lowered)\s+to\s+zero)\b",

@@ -16,7 +16,7 @@ from bot.analysis.tariff_amounts import rates, value
 from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, status_cues
 from bot.analysis.tariff_parties import SELF, SUBJECT_VERB, imposer, products, target
 from bot.analysis.tariff_sentence import QUALIFIER, Noun, SentenceFacts, clause, read_facts
-from bot.analysis.tariff_timing import effective, governs, status
+from bot.analysis.tariff_timing import effective, governs, holds_back_change, status
 from bot.domain import Status
 
 __all__ = ["SELF", "Mention", "read_sentence"]
@@ -62,6 +62,9 @@ class Mention:
     definite: bool = False
     partial: bool = False
     change_only: bool = False
+    held_change: bool = False
+    """The sentence delays or suspends a planned rise or cut of the measure ("delay a planned
+    rise in its rice import tariff"): news of its own, even with no rate or value."""
 
     @property
     def has_numbers(self) -> bool:
@@ -112,14 +115,17 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
     if upto and new is not None and old is None and _CUT_WORDS.search(text[lo:hi]):
         change, new = f"up to {_fmt(new)} pct", None  # "reduced tariffs of up to 50 pct"
     amount = value(s, noun, hi_rates)
-    goods, goods_span = products(s, noun, lo, hi)
-    whom = target(s, noun, lo, hi, goods_span)
     cues = list(status_cues(text[lo:hi]))
     state, strength, best = status(text, cues, lo, noun)
     near = best is not None and governs(text, lo + best.start, lo + best.end, noun)
+    held = best is not None and near and holds_back_change(text, lo + best.start, lo + best.end, noun)
+    if held:
+        state = "delayed"  # "suspended a planned rise in the duty": the rise waits, the duty stays
+    goods, goods_span = products(s, noun, lo, hi, bare=held)
+    whom = target(s, noun, lo, hi, goods_span)
     if state == "removed" and any(c.status == "proposed" for c in cues):
         state, strength = "proposed", 3  # "seek to eliminate tariffs"
-    if best is not None and best.status == "removed" and near and change is None:
+    if best is not None and best.status == "removed" and near and change is None and not held:
         if new is not None and old is None:
             old, new = new, 0.0  # "the abolition of the five pct export tax"
         elif new is None and goods:
@@ -145,6 +151,7 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         status=state,
         strength=strength,
         cue_near=near,
+        held_change=held,
         definite=bool(_DEFINITE.search(before)),
         partial=bool(_PARTIAL.search(text[noun.end : noun.end + 25]) or _PARTIAL.search(before[-12:])),
     )

@@ -53,6 +53,18 @@ _DETERMINERS = re.compile(
     r"|another|further|more|(?:list|range|batch|basket|number)\s+of)\s+",
     re.IGNORECASE,
 )
+_GOODS_BEFORE = re.compile(
+    r"\b(?:its|their|the|a|an|[A-Z][\w.-]*['’]s)\s+"
+    r"(?P<p>(?!(?:import|export)\s)[a-z][a-z-]+(?:\s+(?!(?:import|export)\s)[a-z][a-z-]+)?)"
+    r"(?P<trade>\s+(?:import|export))?\s+$"
+)
+"""Goods named before the measure: "its rice import tariff", "Japan's beef import duties"."""
+_NOT_GOODS_BEFORE = frozenset(
+    """new higher high low lower current existing planned proposed punitive special additional
+    extra steep stiff heavy hefty temporary provisional preliminary final general common external
+    average maximum minimum basic standard protective own various planned announced threatened
+    retaliatory possible present former previous remaining overall total such same other""".split()
+)
 _OWN_GOODS = re.compile(r"^(?:its|their)\s+(?:own\s+)?", re.IGNORECASE)
 SUBJECT_VERB = re.compile(
     r"^(?:'s)?\s*(?:[A-Za-z.'-]+\s+){0,4}?(?:has\s+|have\s+|had\s+|will\s+|would\s+|is\s+|are\s+|was\s+|"
@@ -93,8 +105,13 @@ _NOT_GOODS = frozenset(
 )
 
 
-def products(s: SentenceFacts, noun: Noun, lo: int, hi: int) -> tuple[str | None, tuple[int, int]]:
-    """The goods, in the text's words, and where they stand in the sentence."""
+def products(
+    s: SentenceFacts, noun: Noun, lo: int, hi: int, bare: bool = False
+) -> tuple[str | None, tuple[int, int]]:
+    """The goods, in the text's words, and where they stand in the sentence; failing an "on"
+    phrase or "imports of", the words before the noun when "import" or "export" marks them as
+    goods ("its rice import tariff"), or when `bare` says the noun is the object of a planned
+    change ("a planned rise in its wine tariffs")."""
     text = s.masked
     clean = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
     m = _ON_PHRASE.match(clean, noun.end, hi)
@@ -133,7 +150,19 @@ def products(s: SentenceFacts, noun: Noun, lo: int, hi: int) -> tuple[str | None
     w = _GOODS_WORTH.search(clean, lo, noun.start)
     if w:
         return _tidy(w.group("p")), (w.start("p"), w.end("p"))
-    return None, (noun.end, noun.end)
+    return _goods_before(clean, lo, noun, bare)
+
+
+def _goods_before(text: str, lo: int, noun: Noun, bare: bool) -> tuple[str | None, tuple[int, int]]:
+    start = max(lo, noun.start - 60)
+    b = _GOODS_BEFORE.search(text, start, noun.start)
+    traded = b is not None and (b["trade"] is not None or re.match(r"(?i)(?:import|export)", text[noun.start :]))
+    if b is None or not (traded or bare):
+        return None, (noun.end, noun.end)
+    words = b["p"].lower().split()
+    if any(w in _NOT_GOODS or w in _NOT_GOODS_BEFORE for w in words):
+        return None, (noun.end, noun.end)
+    return b["p"], (b.start("p"), b.end("p"))
 
 
 def _tidy(phrase: str) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.dates import DateSpan
-from bot.analysis.tariff_cues import Cue
+from bot.analysis.tariff_cues import HOLD, Cue
 from bot.analysis.tariff_sentence import Noun, SentenceFacts
 from bot.domain import Status
 
@@ -36,6 +36,14 @@ _DELAY_TO = re.compile(
     re.IGNORECASE,
 )
 _STRONG_LEAD = re.compile(r"effective|starting|as\s+of|from|effect|force", re.IGNORECASE)
+_PLANNED_CHANGE = re.compile(
+    r"\s+(?:of\s+)?(?:a|an|the|its|their)\s+(?:(?:planned|proposed|scheduled|expected|promised|announced"
+    r"|further|new|next|second|threatened)\s+)*(?:rise|increase|hike|raise|cut|reduction)s?"
+    r"\s+(?:in|of|to)\s+(?:[\w.'’-]+\s+){0,4}",
+    re.IGNORECASE,
+)
+"""Between a delay and its measure: "(delay) a planned rise in its rice import (tariff)"."""
+_CHANGE_NOUN = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 
 
 def status(text: str, cues: list[Cue], lo: int, noun: Noun) -> tuple[Status, int, Cue | None]:
@@ -61,6 +69,8 @@ def governs(text: str, start: int, end: int, noun: Noun) -> bool:
     were delayed")."""
     if end <= noun.start:
         gap = text[end : noun.start] + " "
+        if _PLANNED_CHANGE.fullmatch(gap):
+            return HOLD.fullmatch(text[start:end]) is not None  # not "scrapped a planned rise in ..."
         if re.search(r"(?:ion|al|ment)$", text[start:end]):  # "abolition of the duties"
             return re.fullmatch(r"\s+of\s+(?:[\w.%$-]+\s+){0,5}", gap) is not None
         return re.fullmatch(r"\s+(?:[\w.%$-]+\s+){0,4}", gap) is not None \
@@ -69,6 +79,18 @@ def governs(text: str, start: int, end: int, noun: Noun) -> bool:
         r"(?:\s+on\s+[^,;]{0,60}?)?\s+(?:(?:will|would|could|was|were|is|are|be|been|being|has|have|"
         r"had|to|now|also)\s+){0,3}", text[noun.end : start] + " "
     ) is not None
+
+
+def holds_back_change(text: str, start: int, end: int, noun: Noun) -> bool:
+    """The cue text[start:end] delays or suspends a planned change of the measure, not the
+    measure itself: "delay a planned rise in its rice import tariff", "postponed the tariff
+    increase"."""
+    if end > noun.start or HOLD.fullmatch(text[start:end]) is None:
+        return False
+    gap = text[end : noun.start] + " "
+    if _PLANNED_CHANGE.fullmatch(gap):
+        return True
+    return _CHANGE_NOUN.search(text[noun.start : noun.end]) is not None and governs(text, start, end, noun)
 
 
 def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | None, bool]:

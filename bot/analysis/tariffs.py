@@ -74,7 +74,8 @@ def _merge(mentions: list[Mention]) -> list[_Measure]:
     measures: list[_Measure] = []
     for m in mentions:
         if not m.has_numbers:
-            _apply_state(measures, m)
+            if not _apply_state(measures, m) and _held_change_of_its_own(measures, m):
+                measures.append(_Measure(m.sentence, m.sentence, m))
             continue
         k = _same_measure(measures, m)
         if k is not None:
@@ -165,23 +166,37 @@ def _inherit(measures: list[_Measure], m: Mention) -> Mention:
     return m
 
 
-def _apply_state(measures: list[_Measure], m: Mention) -> None:
-    """A mention with no numbers can delay, lift or date the measure it speaks of."""
+def _apply_state(measures: list[_Measure], m: Mention) -> bool:
+    """A mention with no numbers can delay, lift or date the measure it speaks of; whether
+    it spoke of one."""
     if m.partial or not measures:
-        return
+        return False
     k = len(measures) - 1
     e = measures[k]
     if m.sentence - e.last > 3 or not _compatible(e.mention, m):
-        return
+        return False
     same_parties = m.imposer is not None and m.imposer == e.mention.imposer
     if not (m.definite or same_parties or (m.products and _related(e, m))):
-        return
+        return False
+    if m.products and e.mention.products and not _related(e, m):
+        return False  # "... a planned rise in its rice tariff" after a measure on beef
     mention = e.mention
     if m.cue_near and m.strength >= 5 and m.status != mention.status:
         mention = replace(mention, status=m.status, strength=m.strength)
-    if m.effective and m.effective_stated and mention.effective is None:
+    put_off = m.cue_near and m.status == "delayed"  # "delayed the rise until October": the new start
+    if m.effective and m.effective_stated and (mention.effective is None or put_off):
         mention = replace(mention, effective=m.effective)
     measures[k] = _Measure(e.first, e.last, mention)
+    return True
+
+
+def _held_change_of_its_own(measures: list[_Measure], m: Mention) -> bool:
+    """"Japan will delay a planned rise in its rice import tariff until October": a planned
+    change put off, on named goods, that no measure of the story already stands for, is
+    reported though the text gives it no rate and no value."""
+    if not (m.held_change and m.products) or m.partial:
+        return False
+    return not any(_words(m.products) & _words(e.mention.products) for e in measures)
 
 
 def _with_value_from_story(m: Mention, prepared: Prepared) -> Mention:

@@ -208,6 +208,56 @@ def test_a_partial_delay_leaves_the_measure_in_effect() -> None:
     assert (c.status, c.effective) == ("in_effect", "2019-09-01")
 
 
+def test_a_planned_rise_put_off_is_reported_without_numbers() -> None:
+    c = one("South Korea said on Tuesday it would postpone a planned increase in its beef import duty "
+            "until October, citing consumer prices.")
+    assert (c.imposer, c.target, c.products, c.status, c.effective) == ("South Korea", "all", "beef", "delayed", "2024-10")
+    assert (c.old_rate_pct, c.new_rate_pct, c.value_usd) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fields"),
+    [
+        ("The European Community delayed a planned cut in its wine tariffs.", ("EC", "all", "wine", None)),
+        ("Brazil will put off the planned tariff increase on cars until September.",
+         ("Brazil", "all", "cars", "2024-09")),
+        ("Indonesia deferred a scheduled rise in its palm oil export tax to July.",
+         ("Indonesia", "Indonesia", "palm oil", "2024-07")),
+        ("Canada suspended a planned hike in its steel import duties.", ("Canada", "all", "steel", None)),
+    ],
+)
+def test_wordings_of_a_planned_change_held_back(sentence: str, fields: tuple[str, str, str, str | None]) -> None:
+    c = one(sentence)
+    assert (c.imposer, c.target, c.products, c.effective) == fields
+    assert (c.status, c.new_rate_pct) == ("delayed", None)  # a suspended rise is not a tariff lifted
+
+
+def test_a_planned_rise_scrapped_or_merely_discussed_is_not_reported() -> None:
+    assert changes("Chile scrapped a planned rise in its wheat import tariff.") == ()
+    assert changes("The ministry delayed a decision on import duties for wheat.") == ()
+
+
+def test_a_delay_of_a_rise_already_reported_moves_its_start() -> None:
+    body = ("Taiwan plans to raise its sugar import tariff to 30 pct from 20 pct in August.\n"
+            "On Friday the cabinet said it would delay the planned rise in the sugar tariff until November.")
+    c = one(body)
+    assert (c.imposer, c.products, c.old_rate_pct, c.new_rate_pct) == ("Taiwan", "sugar", 20, 30)
+    assert (c.status, c.effective) == ("delayed", "2024-11")
+
+
+def test_a_delay_on_other_goods_does_not_touch_the_measure_before_it() -> None:
+    body = ("Vietnam raised its pork import tariff to 40 pct on Monday.\n"
+            "Vietnam also said it would delay a planned rise in its sugar import tariff until August.")
+    pork, sugar = changes(body)
+    assert (pork.products, pork.new_rate_pct, pork.status) == ("pork", 40, "in_effect")
+    assert (sugar.products, sugar.new_rate_pct, sugar.status, sugar.effective) == ("sugar", None, "delayed", "2024-08")
+
+
+def test_goods_named_before_an_import_duty() -> None:
+    c = one("Peru raised its maize import tariff to 15 pct.")
+    assert (c.imposer, c.target, c.products, c.new_rate_pct) == ("Peru", "all", "maize", 15)
+
+
 # --- what is not a measure -----------------------------------------------------------------
 
 
