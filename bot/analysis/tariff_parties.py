@@ -86,6 +86,11 @@ _TARGET_LEADS = [
     )
 ]
 _GOODS_AFTER = re.compile(r"(?:'s)?\s+(?:[a-z][a-z-]*\s+){0,2}?(?P<w>[a-z][a-z-]+)\b")
+_VERB_NEXT = re.compile(
+    r"(?:'s)?\s+(?:(?:has|have|had|will|would|shall|could|may|might|must|is|are|was|were|did|does|said|says"
+    r"|plans|wants)\b|(?:[a-z]+ed|cut|set|put|began)\s+(?:a|an|the|its|their|to|on|that|it|new|\d))"
+)
+"""A verb right after the country: its subject ("the EC postponed a ..."), not its goods."""
 _ADJECTIVE_ENDING = re.compile(r"(?:ese|ian|ean|an|ish|ch|i|ic)$")
 _NAMES_LIKE_ADJECTIVES = frozenset("Japan Iran Oman Taiwan Sudan Jordan Bhutan Pakistan Mali".split())
 _NOT_GOODS = frozenset(
@@ -209,7 +214,7 @@ def _modifies_goods(text: str, country: Country) -> bool:
     start, end, _ = country
     word = text[start:end]
     m = _GOODS_AFTER.match(text, end)
-    if m is None or m.group("w").lower() in _NOT_GOODS:
+    if m is None or _VERB_NEXT.match(text, end) or m.group("w").lower() in _NOT_GOODS:
         return False
     if word.endswith("'s") and m.group("w").lower() == "imports":
         return False  # "Japan's imports" are what Japan buys

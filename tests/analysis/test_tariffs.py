@@ -258,6 +258,18 @@ def test_goods_named_before_an_import_duty() -> None:
     assert (c.imposer, c.target, c.products, c.new_rate_pct) == ("Peru", "all", "maize", 15)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "imposer"),
+    [
+        ("The EU imposed 12 pct duties on olive oil.", "EU"),
+        ("The U.S. will delay a planned increase in its sugar import duties.", "US"),
+    ],
+)
+def test_an_abbreviated_country_before_a_verb_is_the_imposer_not_the_goods(sentence: str, imposer: str) -> None:
+    c = one(sentence)
+    assert (c.imposer, c.target) == (imposer, "all")
+
+
 # --- what is not a measure -----------------------------------------------------------------
 
 
