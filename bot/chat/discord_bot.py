@@ -171,6 +171,11 @@ def may_manage(command: str, permissions: discord.Permissions, *, in_guild: bool
     return permissions.manage_guild if command in BOT_WIDE else permissions.manage_channels
 
 
+def permission_needed(command: str) -> str:
+    """The permission `may_manage` asks of a member for `command`, as Discord names it."""
+    return "the Manage Server permission" if command in BOT_WIDE else "the Manage Channels permission"
+
+
 class Answerer:
     """Answers one command interaction through the command layer."""
 
@@ -180,9 +185,11 @@ class Answerer:
 
     @staticmethod
     def context(interaction: discord.Interaction[Any], text: str) -> Context:
-        manage = may_manage(command_name(text), interaction.permissions, in_guild=interaction.guild_id is not None)
+        command = command_name(text)
+        manage = may_manage(command, interaction.permissions, in_guild=interaction.guild_id is not None)
+        needs = permission_needed(command) if interaction.guild_id is not None else "to run this in a server channel"
         return Context(channel=f"discord:{interaction.channel_id}", user=str(interaction.user.id),
-                       can_manage=manage)
+                       can_manage=manage, needs=needs)
 
     async def __call__(self, interaction: discord.Interaction[Any], text: str) -> None:
         ctx = self.context(interaction, text)

@@ -74,6 +74,9 @@ async def ensure_member(client: AsyncWebClient, channel_id: str) -> bool:
         return False
 
 
+MANAGERS_ONLY = "to be one of the bot's managers (ask its admin to add you to [slack] managers)"
+
+
 def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset[str]) -> Handler:
     async def handle(ack: Any, command: dict[str, Any], respond: Any) -> None:
         await ack()  # first: Slack shows an error after 3 seconds without it
@@ -81,7 +84,7 @@ def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset
         user = command.get("user_id")
         line = command_line(str(command.get("command", "")), str(command.get("text", "")))
         ctx = Context(channel=f"slack:{channel_id}", user=user,
-                      can_manage=not managers or user in managers)
+                      can_manage=not managers or user in managers, needs=MANAGERS_ONLY)
         message = await commands.execute(ctx, line)
         if (message.kind == "reply" and line.split()[:1] == ["subscribe"]
                 and not await ensure_member(client, channel_id)):

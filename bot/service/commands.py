@@ -46,6 +46,8 @@ class Context:
     can_manage: bool = True
     """Whether the user may change what the command manages: this channel's subscription
     (Discord: Manage Channels), or for `feeds` the bot's feeds (Discord: Manage Server)."""
+    needs: str = "the manage permission"
+    """What a refused user lacks, as their chat names it ("the Manage Server permission")."""
 
 
 class CommandStore(Protocol):
@@ -244,7 +246,7 @@ class Commands:
 
     async def subscribe(self, ctx: Context, args: Sequence[str]) -> Message:
         if not ctx.can_manage:
-            raise CommandError("You need the Manage Channels permission to change this channel's alerts.")
+            raise CommandError(f"You need {ctx.needs} to change this channel's alerts.")
         sub = parse_subscription(ctx.channel, args, ctx.user)
         await self._store.subscribe(sub)
         log.info("%s subscribed by %s: %s", ctx.channel, ctx.user, describe_subscription(sub))
@@ -252,7 +254,7 @@ class Commands:
 
     async def unsubscribe(self, ctx: Context, args: Sequence[str]) -> Message:
         if not ctx.can_manage:
-            raise CommandError("You need the Manage Channels permission to change this channel's alerts.")
+            raise CommandError(f"You need {ctx.needs} to change this channel's alerts.")
         removed = await self._store.unsubscribe(ctx.channel)
         log.info("%s unsubscribed by %s (had one: %s)", ctx.channel, ctx.user, removed)
         return reply("Unsubscribed" if removed else "Not subscribed",
@@ -346,7 +348,7 @@ class Commands:
 
     async def feeds(self, ctx: Context, args: Sequence[str]) -> Message:
         if not ctx.can_manage:
-            raise CommandError("You need the manage permission to see or change the bot's feeds.")
+            raise CommandError(f"You need {ctx.needs} to see or change the bot's feeds.")
         try:
             cmd = parse_feed_command(args)
         except ValueError as e:

@@ -192,7 +192,7 @@ async def test_feeds_are_refused_without_manage_server(fake: FakeDiscord, bot: D
                                                        permissions=MANAGE_CHANNELS))
         assert refused["type"] == 4 and refused["data"]["flags"] & EPHEMERAL
         shown = _text(_embeds(refused))
-        assert "permission" in shown and "feeds" in shown and "kept.xml" not in shown
+        assert "Manage Server permission" in shown and "feeds" in shown and "kept.xml" not in shown
     assert [f.url for f in await store.feeds()] == ["http://127.0.0.1:9/kept.xml"]
 
 

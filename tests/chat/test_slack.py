@@ -7,6 +7,7 @@ answers arrive at the fake's response_url; alerts at its chat.postMessage.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from datetime import date
@@ -132,6 +133,7 @@ async def test_only_managers_change_subscriptions_when_configured(fake: FakeSlac
         await send_slash(_address(c), "/tradewatch", "subscribe", fake.response_url("a"), user="U1")
         await fake.wait_for(lambda: fake.responses)
         assert fake.responses[0]["response_type"] == "ephemeral"
+        assert "bot's managers" in json.dumps(fake.responses[0]) and "Manage Channels" not in json.dumps(fake.responses[0])
         assert await store.subscriptions() == []
         await send_slash(_address(c), "/tradewatch", "subscribe", fake.response_url("b"), user="UBOSS")
         await fake.wait_for(lambda: len(fake.responses) == 2)

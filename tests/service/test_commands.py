@@ -58,8 +58,9 @@ async def test_bad_input_is_answered_privately_not_raised(store: SqlStore) -> No
 
 async def test_without_permission_subscribing_is_refused(store: SqlStore) -> None:
     c = Commands(store, _no_analysis)
-    m = await c.execute(Context("discord:1", "u", can_manage=False), "subscribe")
-    assert m.kind == "error" and "Manage Channels" in m.text
+    m = await c.execute(Context("discord:1", "u", can_manage=False, needs="the Manage Channels permission"),
+                        "subscribe")
+    assert m.kind == "error" and m.text == "You need the Manage Channels permission to change this channel's alerts."
     assert await store.subscriptions("discord:1") == []
 
 
