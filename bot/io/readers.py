@@ -2,7 +2,8 @@
 
 - the folder format: an optional leading `date YYYY-MM-DD`, then the story;
 - a plain `.txt` / `.md` file (publication date unknown);
-- JSONL: one article a line (`id`, `title`, `body`, optional `published`, `url`);
+- JSONL: one article a line (`id`, `title`, `body`, optional `published`, `url`), read a
+  line at a time, so a batch file may be of any size (a story file is refused over 5 MB);
 - a folder: every such file in it, in name order.
 
 Readers never raise on bad input: they yield a `ReadError` naming the file (and line) and
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import count
 from pathlib import Path
 
 from bot.domain import Article
@@ -123,25 +125,56 @@ def read_jsonl(lines: Iterable[str], source: str) -> Iterator[Article | ReadErro
     """Articles from JSONL lines; each bad line is a ReadError with its line number."""
     stem = Path(source).stem if source != "-" else "stdin"
     for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield ReadError(source, f"not valid JSON ({e.msg} at column {e.colno})", n)
-            continue
-        if not isinstance(record, dict):
-            yield ReadError(source, f"a JSON {type(record).__name__}, not an object", n)
-            continue
-        try:
-            yield article_from_record(record, f"{stem}-{n}", source)
-        except ValueError as e:
-            yield ReadError(source, str(e), n)
+        yield from _jsonl_line(line, n, stem, source)
+
+
+def _jsonl_line(line: str, n: int, stem: str, source: str) -> Iterator[Article | ReadError]:
+    if not line.strip():
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        yield ReadError(source, f"not valid JSON ({e.msg} at column {e.colno})", n)
+        return
+    if not isinstance(record, dict):
+        yield ReadError(source, f"a JSON {type(record).__name__}, not an object", n)
+        return
+    try:
+        yield article_from_record(record, f"{stem}-{n}", source)
+    except ValueError as e:
+        yield ReadError(source, str(e), n)
+
+
+def read_jsonl_file(path: Path) -> Iterator[Article | ReadError]:
+    """A JSONL file of any size, read a line at a time; a line over MAX_FILE_BYTES, or one
+    that is not UTF-8, is a ReadError with its number and the rest is read."""
+    source = str(path)
+    try:
+        with path.open("rb") as f:
+            for n in count(1):
+                raw = f.readline(MAX_FILE_BYTES + 1)
+                if not raw:
+                    return
+                if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+                    while (more := f.readline(1 << 20)) and not more.endswith(b"\n"):
+                        pass  # the rest of the overlong line
+                    yield ReadError(source, f"line longer than {MAX_FILE_BYTES // 1_000_000} MB, skipped", n)
+                    continue
+                text = _decode(raw.removeprefix(b"\xef\xbb\xbf") if n == 1 else raw, source)
+                if isinstance(text, ReadError):
+                    yield ReadError(source, text.message, n)
+                    continue
+                yield from _jsonl_line(text, n, path.stem, source)
+    except OSError as e:
+        yield ReadError(source, f"cannot read: {e.strerror or e}")
 
 
 def read_file(path: Path) -> Iterator[Article | ReadError]:
     """The article(s) in one file."""
     source = str(path)
+    if path.suffix.lower() == ".jsonl":
+        yield from read_jsonl_file(path)
+        return
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             yield ReadError(source, f"larger than {MAX_FILE_BYTES // 1_000_000} MB, skipped")
@@ -153,9 +186,6 @@ def read_file(path: Path) -> Iterator[Article | ReadError]:
     text = _decode(data, source)
     if isinstance(text, ReadError):
         yield text
-        return
-    if path.suffix.lower() == ".jsonl":
-        yield from read_jsonl(text.splitlines(), source)
         return
     if not text.strip():
         yield ReadError(source, "empty file")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.domain import Article
+from bot.io import readers
 from bot.io.readers import ReadError, derive_title, parse_story, read_jsonl, read_path
 
 STORY = """date 2025-03-06
@@ -95,3 +99,20 @@ def test_folder_reads_articles_and_reports_broken_files(tmp_path: Path) -> None:
 def test_missing_path_is_an_error_not_an_exception(tmp_path: Path) -> None:
     (err,) = read_path(tmp_path / "nope")
     assert isinstance(err, ReadError) and "no such file" in err.message
+
+
+def test_a_jsonl_batch_of_any_size_is_read_a_line_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 400)  # a story file over this is refused
+    story = {"title": "Freedonia raises steel tariffs", "body": "Freedonia raised its steel tariff to 25 pct."}
+    lines = [json.dumps({**story, "id": f"s{i}"}) for i in range(20)]  # about 2 KB in all
+    lines[3] = json.dumps({**story, "id": "huge", "body": "tariff " * 200})  # one line over the limit
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n" + b"{\"id\": \"bad\", \"body\": \"caf\xe9\"}\n")
+    items = list(read_path(path))
+    assert [a.id for a in items if isinstance(a, Article)] == [f"s{i}" for i in range(20) if i != 3]
+    assert [str(e) for e in items if isinstance(e, ReadError)] == [
+        f"{path}:4: line longer than 0 MB, skipped",
+        f"{path}:21: not valid UTF-8 (byte 0xe9 at offset 26)",
+    ]
+    (tmp_path / "story.txt").write_text("date 2026-01-05\n" + "A story. " * 60)
+    assert [str(e) for e in read_path(tmp_path / "story.txt")] == [f"{tmp_path / 'story.txt'}: larger than 0 MB, skipped"]
