@@ -21,6 +21,7 @@ _FROM_LEAD = re.compile(
 )
 _BY_LEAD = re.compile(r"\bby\s+(?:" + QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$", re.IGNORECASE)
 _OTHER_VERB = re.compile(r"\b(?:and|but)\s+(?:\w+\s+)?(?:\w+ed|cut|set|raise|lower|reduce)\s+to\s+", re.IGNORECASE)
+_TO_ZERO = re.compile(r"[^,;]{0,80}?\bto\s+(?:zero|nil)\b(?!\s*(?:-|to)\s*\d)", re.IGNORECASE)
 _VERB_FIRST = re.compile(r"\b(?:cut|raised|lowered|reduced|increased|set|lifted)\s+to\s+(?:" + QUALIFIER + r"\s+)?$",
                          re.IGNORECASE)
 _BY_OWN = re.compile(
@@ -114,7 +115,17 @@ def rates(
         elif _OF_LEAD.search(lead) and new is None:
             new = top(p)
             used.add(i)
+    if new is None and change is None:
+        new = _to_zero(text, noun, hi)
     return new, old, change, upto
+
+
+def _to_zero(text: str, noun: Noun, hi: int) -> float | None:
+    """"cut its duty on packaged sauces to zero", "reduce the levy to nil": a new rate of 0."""
+    z = _TO_ZERO.match(text, noun.end, hi)
+    if z is None or _OTHER_VERB.search(text[noun.end : z.end()]):
+        return None
+    return 0.0
 
 
 def value(s: SentenceFacts, noun: Noun, hi: int) -> Money | None:

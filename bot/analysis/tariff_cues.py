@@ -20,6 +20,16 @@ MEASURE = re.compile(
     re.IGNORECASE,
 )
 
+_NOT_A_RATE = (
+    r"(?!\s+(?:(?:about|around|some|nearly|almost|roughly|just|only|as\s+much\s+as|up\s+to)\s+)?"
+    r"(?:[$€£¥]|[A-Z]{1,3}\$|\d|(?:zero|nil|nothing)\b"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|twenty-five"
+    r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred|one\s+hundred)"
+    r"\s+(?:%|pct|per\s*cent|percent|rupees?|yen|dlrs?|dollars?|euros?|pounds?)))"
+)
+"""After "duty to": not a rate or an amount ("raised its duty to 15 pct", "to 330 rupees", "to
+zero"), which make the tariff sense; "a duty to protect" is an obligation."""
+
 _NOT_MEASURES = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -32,7 +42,7 @@ _NOT_MEASURES = [
         r"\b(?:credit|interest|loan)\s+surcharges?\b",
         r"\bduty[- ]free\b",
         r"\b(?:on|off|heavy|light)[- ]duty\b",
-        r"\bduty\s+(?:to|of\s+care|officer|roster|station|cycle|manager|of\s+the)\b",
+        r"\bduty\s+(?:to" + _NOT_A_RATE + r"|of\s+care|officer|roster|station|cycle|manager|of\s+the)\b",
         r"\b(?:military|active|jury|civic|moral|fiduciary|stamp|estate|death|sacred|patriotic)\s+dut(?:y|ies)\b",
         r"\b(?:his|her|their|our|my|your)\s+dut(?:y|ies)\b",
         r"\bdut(?:y|ies)\s+(?:as|in\s+the)\b",

@@ -123,6 +123,8 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         state = "delayed"  # "suspended a planned rise in the duty": the rise waits, the duty stays
     goods, goods_span = products(s, noun, lo, hi, bare=held)
     whom = target(s, noun, lo, hi, goods_span)
+    if new == 0.0 and state in ("in_effect", "announced") and not held:
+        state, strength = "removed", 5  # "will cut its duty on sauces to zero from 5 per cent"
     if state == "removed" and any(c.status == "proposed" for c in cues):
         state, strength = "proposed", 3  # "seek to eliminate tariffs"
     if best is not None and best.status == "removed" and near and change is None and not held:

@@ -23,12 +23,15 @@ _ON_PHRASE = re.compile(
     r"Friday|Saturday|Sunday)\b)(?P<p>[^;:]+)",
     re.IGNORECASE,
 )
+_COUNT = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty"
+          r"|twenty-four|thirty|thirty-six|forty|fifty|sixty|ninety|a\s+hundred)")
+"""Counts that open a duration ("for twelve months")."""
 _PRODUCT_END = re.compile(
     r"\s+(?:to|from|by|at|of)\s+(?:" + QUALIFIER + r"\s+)?(?:[\w.]+\s*(?:and|to|-|–)\s*)?[\w.]+\s*"
     r"(?:%|per\s*cent|pct|percent)"
     r"|\s*(?:,(?!\d)|[;:(])|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
-    r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|one|two|three|four|five|six|several)\s+"
-    r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"
+    r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|" + _COUNT + r"|several|many|a\s+few)\s+"
+    r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|to\s+(?:zero|nil)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"
     r"|on\s+(?:grounds|the\s+grounds)|until|unless|because|after|before|when|if|and\s+(?:the|a|an|to|is)"
     r"|by\s+(?:as\s+much\s+as|up\s+to|about|some|\d)|for\s+(?:its|their|[A-Z]\w+'s)|set\s+to|due\s+to"
     r"|scheduled|slated|expected|alleging|claiming|saying|took|take|takes|went|came|come|rose|fell|rise"

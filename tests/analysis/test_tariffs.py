@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.numbers import find_money, find_percents
+from bot.analysis.tariff_cues import mask_non_measures
 from bot.analysis.tariffs import extract_tariffs
 from bot.analysis.text import prepare
 from bot.domain import TariffChange
@@ -256,6 +257,49 @@ def test_a_delay_on_other_goods_does_not_touch_the_measure_before_it() -> None:
 def test_goods_named_before_an_import_duty() -> None:
     c = one("Peru raised its maize import tariff to 15 pct.")
     assert (c.imposer, c.target, c.products, c.new_rate_pct) == ("Peru", "all", "maize", 15)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "products", "new"),
+    [
+        ("Ecuador raised its soybean import duty to 18 pct.", "soybean", 18),
+        ("Kenya lowered the duty to about eight per cent on Ugandan sugar.", "Ugandan sugar", 8),
+    ],
+)
+def test_a_duty_raised_to_a_rate_is_the_measure_not_an_obligation(sentence: str, products: str, new: float) -> None:
+    c = one(sentence)
+    assert (c.products, c.new_rate_pct) == (products, new)
+
+
+def test_a_duty_to_do_something_stays_an_obligation() -> None:
+    assert "duty" not in mask_non_measures("Ports have a duty to inspect cargo.")
+    assert "duty" in mask_non_measures("Nepal raised the duty to 400 rupees a tonne.")
+    assert changes("Officials have a duty to protect 12 pct of farm jobs, the minister said.") == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fields"),
+    [
+        ("Norway will cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "removed")),
+        ("Ghana cut its rice import duty to zero.", ("rice", None, 0, "removed")),
+        ("Egypt proposed cutting its duty on wheat to nil.", ("wheat", None, 0, "proposed")),
+    ],
+)
+def test_a_duty_cut_to_zero_is_a_removal(sentence: str, fields: tuple[str, float | None, float, str]) -> None:
+    c = one(sentence)
+    assert (c.products, c.old_rate_pct, c.new_rate_pct, c.status) == fields
+
+
+@pytest.mark.parametrize(
+    ("sentence", "products"),
+    [
+        ("Spain suspended its 8 per cent tariff on Moroccan tomatoes for eighteen months.", "Moroccan tomatoes"),
+        ("Japan will cut its tariff on Thai shrimp to zero next year.", "Thai shrimp"),
+        ("Chile raised tariffs on Argentine wine to 25 percent.", "Argentine wine"),
+    ],
+)
+def test_goods_end_before_a_duration_or_a_rate(sentence: str, products: str) -> None:
+    assert one(sentence).products == products
 
 
 @pytest.mark.parametrize(
