@@ -63,7 +63,7 @@ _WEEKDAY_WITH_DATE = re.compile(r"\s*[(,]\s*(?:" + _MON_PLAIN + r"\s+\d|\d{1,2}\
 # A bare month needs one of these words (or a part: "late", "mid-") just before it.
 _MONTH_LEADS = frozenset(
     """in since until till by from to of for during through before after between and or the
-    on at around about starting beginning as early late mid end this next last""".split()
+    on at around about starting beginning effective as early late mid end this next last""".split()
 )
 _MODAL_MAY = frozenset("in since until till by from during early late mid end of".split())
 
@@ -205,8 +205,43 @@ def _bare_month(text: str, anchor: date | None) -> Iterator[Hit]:
             yield m.start(), m.end(), None
             continue
         month = _month_number(word)
-        year = _resolve_month(month, anchor, _direction(text, m.start(), m.end()))
+        if _starts_ahead(text, m.start()):
+            year = anchor.year if month >= anchor.month else anchor.year + 1
+        else:
+            year = _resolve_month(month, anchor, _direction(text, m.start(), m.end()))
         yield m.start(), m.end(), f"{year:04d}-{month:02d}"
+
+
+def _starts_ahead(text: str, start: int) -> bool:
+    """A bare month that starts or ends something ("until March", "effective from March",
+    "set for March", "will take effect in March") is the coming one, unless its clause tells
+    of what already happened ("took effect in March", "was in force until March")."""
+    lead = _AHEAD_LEAD.search(text, max(0, start - 40), start)
+    if lead is None:
+        return False
+    head = re.split(r"[.!?]\s+(?=[A-Z\"])|\n|;|,\s+(?:and|but|while|which|who)\s", text[max(0, start - 200) : start])[-1]
+    for w in reversed(re.findall(r"[A-Za-z']+", head.lower())):
+        if w in _FUTURE or w in _AHEAD_VERBS:
+            return True
+        if w in _PAST_DEED:
+            return False
+    tail = re.split(r"[.;:!?]", text[start : start + 120])[0]
+    return not any(w in _PAST_DEED for w in re.findall(r"[A-Za-z']+", tail.lower())[:10])
+
+
+_AHEAD_LEAD = re.compile(
+    r"\b(?:until|till|from|effective(?:\s+from)?|starting(?:\s+(?:from|in))?|as\s+of|by|set\s+for"
+    r"|(?:take|takes|taking|took|taken|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\s+(?:in|on|from))"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AHEAD_VERBS = frozenset("is are be remain remains stay stays apply applies run runs last lasts".split())
+_PAST_DEED = frozenset(
+    """was were had did ago earlier previously ended began took came went expired lasted remained
+    stayed ran applied rose fell grew dropped climbed totalled totaled""".split()
+)
+"""Past-tense words that put the event of a clause behind the story (not "said", which
+reports: "said the duty will apply from March")."""
 
 
 def _month_in_context(text: str, m: re.Match[str], word: str) -> bool:

@@ -71,6 +71,31 @@ def test_resolves(sentence: str, anchor: date, expected: list[str]) -> None:
     assert values(sentence, anchor) == expected
 
 
+JUNE = date(2024, 6, 12)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a month that starts or ends something is the coming one
+        ("The quota on sugar stays until March.", ["2025-03"]),
+        ("Canberra said the levy applies from February.", ["2025-02"]),
+        ("The surcharge is effective April, the ministry said.", ["2025-04"]),
+        ("The new rate will take effect in May.", ["2025-05"]),
+        ("The second phase is set for March.", ["2025-03"]),
+        ("Officials expect a deal by February.", ["2025-02"]),
+        # unless the clause tells of what already happened
+        ("The duties took effect in March.", ["2024-03"]),
+        ("The ban was in force until April.", ["2024-04"]),
+        ("Imports from February to April totalled 3 mln tonnes.", ["2024-02", "2024-04"]),
+        # and a month with no such word stays the nearest
+        ("Seoul eased the curbs in March.", ["2024-03"]),
+    ],
+)
+def test_a_month_that_starts_or_ends_something_is_read_forward(sentence: str, expected: list[str]) -> None:
+    assert values(sentence, JUNE) == expected
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
