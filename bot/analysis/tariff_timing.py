@@ -114,7 +114,7 @@ def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | Non
                 or (word.startswith(("to", "until")) and not delay):
             continue
         if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or delay \
-                or re.search(r"(?:imposing|effect|force)\s+on\s+$", before):
+                or re.search(r"(?:imposing|effect|force|due)\s+(?:on|in)\s+$", before):
             strong = strong or d.value
         elif _close(text, d, noun):
             weak = weak or d.value

@@ -65,9 +65,30 @@ def read_mentions(prepared: Prepared) -> list[Mention]:
             if sentence.start <= d.start and d.end <= sentence.end
         ]
         mentions.extend(read_sentence(i, sentence.text, local, in_context=i <= context_until))
+        if i <= context_until and not MEASURE.search(mask_non_measures(sentence.text)):
+            mentions.extend(_change_dated(i, sentence.text, local))
         if MEASURE.search(mask_non_measures(sentence.text)):
             context_until = i + _CONTEXT_SENTENCES
     return mentions
+
+
+_CHANGE_DATED = re.compile(
+    r"^(?:The|This|That|Its|Their)\s+(?:[\w-]+\s+){0,3}?(?:increase|rise|cut|hike|reduction)s?\s+"
+    r"(?:(?:is|are|was|will|would|has|have|been|be|now|also|then)\s+){0,3}"
+    r"(?:set\s+for|due\s+(?:on|in|from)|(?:scheduled|slated)\s+for|(?:to\s+)?take\s+effect\s+(?:on|in|from))"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+"""A sentence that dates the change the story is about without a measure word: "The increase
+is now set for Sept 15", "The cut will take effect on July 1"."""
+
+
+def _change_dated(index: int, text: str, dates: list[DateSpan]) -> list[Mention]:
+    for d in dates:
+        if _CHANGE_DATED.match(text[: d.start]):
+            return [Mention(sentence=index, evidence=text, effective=d.value, effective_stated=True,
+                            definite=True, change_only=True)]
+    return []
 
 
 def _merge(mentions: list[Mention]) -> list[_Measure]:
@@ -184,6 +205,7 @@ def _apply_state(measures: list[_Measure], m: Mention) -> bool:
     if m.cue_near and m.strength >= 5 and m.status != mention.status:
         mention = replace(mention, status=m.status, strength=m.strength)
     put_off = m.cue_near and m.status == "delayed"  # "delayed the rise until October": the new start
+    put_off = put_off or (m.change_only and mention.status == "delayed")  # "the rise is now set for ..."
     if m.effective and m.effective_stated and (mention.effective is None or put_off):
         mention = replace(mention, effective=m.effective)
     measures[k] = _Measure(e.first, e.last, mention)

@@ -302,6 +302,32 @@ def test_goods_end_before_a_duration_or_a_rate(sentence: str, products: str) -> 
     assert one(sentence).products == products
 
 
+def test_a_following_sentence_dates_the_delayed_change_without_a_tariff_word() -> None:
+    body = ("Peru postponed a planned increase in tariffs on US$2 billion of Chilean fruit to 20 pct "
+            "from 10 pct, which had been due on Aug 1.\nThe increase is now set for Sept 15, officials said.")
+    c = one(body)
+    assert (c.value_usd, c.old_rate_pct, c.new_rate_pct) == (2_000_000_000, 10, 20)
+    assert (c.status, c.effective) == ("delayed", "2024-09-15")
+
+
+@pytest.mark.parametrize(
+    ("second", "effective", "status"),
+    [
+        ("The rise will take effect in March.", "2025-03", "announced"),
+        ("The tariffs are now due on July 1.", "2024-07-01", "announced"),
+        ("The hike is scheduled for Oct 2.", "2024-10-02", "announced"),
+    ],
+)
+def test_a_following_sentence_dates_the_change(second: str, effective: str, status: str) -> None:
+    c = one("Uruguay will raise tariffs on Chilean fruit to 20 pct.\n" + second)
+    assert (c.new_rate_pct, c.effective, c.status) == (20, effective, status)
+
+
+def test_a_change_of_something_else_does_not_date_the_measure() -> None:
+    c = one("Uruguay raised tariffs on Chilean fruit to 20 pct.\nThe rise in fuel prices is set for Oct 2.")
+    assert c.effective is None
+
+
 @pytest.mark.parametrize(
     ("sentence", "imposer"),
     [
