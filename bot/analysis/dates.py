@@ -217,8 +217,8 @@ def _starts_ahead(text: str, start: int) -> bool:
     "set for March", "will take effect in March") is the coming one, unless its clause tells
     of what already happened ("took effect in March", "was in force until March")."""
     lead = _AHEAD_LEAD.search(text, max(0, start - 40), start)
-    if lead is None:
-        return False
+    if lead is None or (lead.group(0).lower().startswith("from") and _COMPARED.search(text, max(0, start - 60), lead.start())):
+        return False  # "down 0.5 pct in January from December": a comparison, not a start
     head = re.split(r"[.!?]\s+(?=[A-Z\"])|\n|;|,\s+(?:and|but|while|which|who)\s", text[max(0, start - 200) : start])[-1]
     for w in reversed(re.findall(r"[A-Za-z']+", head.lower())):
         if w in _FUTURE or w in _AHEAD_VERBS:
@@ -235,6 +235,7 @@ _AHEAD_LEAD = re.compile(
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_COMPARED = re.compile(r"(?:\d|\b" + _MON_PLAIN + r")[\w.'’]*\s+(?:[\w.'’]+\s+){0,2}$", re.IGNORECASE)
 _AHEAD_VERBS = frozenset("is are be remain remains stay stays apply applies run runs last lasts".split())
 _PAST_DEED = frozenset(
     """was were had did ago earlier previously ended began took came went expired lasted remained

@@ -88,6 +88,8 @@ JUNE = date(2024, 6, 12)
         ("The duties took effect in March.", ["2024-03"]),
         ("The ban was in force until April.", ["2024-04"]),
         ("Imports from February to April totalled 3 mln tonnes.", ["2024-02", "2024-04"]),
+        # "from" after a figure or a month compares, it does not start anything
+        ("Output fell 0.5 pct in April from March.", ["2024-04", "2024-03"]),
         # and a month with no such word stays the nearest
         ("Seoul eased the curbs in March.", ["2024-03"]),
     ],
