@@ -203,7 +203,9 @@ def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozense
     """Name candidates inside the run words[start:end]."""
     i = start
     while i < end:
-        if not is_name_word(words[i], i in in_country) or words[i].low in PARTICLES:
+        if not is_name_word(words[i], i in in_country) or (
+            words[i].low in PARTICLES and not given_al(words, i, end, in_country)
+        ):
             i += 1
             continue
         j = i + 1
@@ -216,6 +218,17 @@ def segments(words: tuple[Word, ...], start: int, end: int, in_country: frozense
         if not _INITIALS.match(words[j - 1].text):
             yield Segment(i, j, start, end)
         i = j
+
+
+def given_al(words: tuple[Word, ...], i: int, end: int, in_country: frozenset[int]) -> bool:
+    """A capitalised "Al" before one capitalised surname is a given name ("Al Gore"); the
+    particle is written lower case or hyphened ("al-Assad", "Al-Jubeir") or stands inside a
+    longer name ("Khalid Al Falih")."""
+    j = i + 1
+    return (words[i].text == "Al" and j < end and not cut_between(words, i)
+            and is_capitalised(words[j]) and "-" not in words[j].text and words[j].low not in PARTICLES
+            and is_name_word(words[j], j in in_country, inner=True)
+            and (j + 1 >= end or cut_between(words, j) or not is_name_word(words[j + 1], j + 1 in in_country, inner=True)))
 
 
 def is_particle(word: Word) -> bool:

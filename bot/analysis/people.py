@@ -269,10 +269,12 @@ def _asian_name(names: Sequence[Word]) -> bool:
 
 
 def _key(name: Sequence[str]) -> tuple[str, ...]:
-    """The name without its particles; a capitalised one that ends it is a name ("Zhou Bin")."""
+    """The name without its particles; a capitalised one that ends it is a name ("Zhou Bin"),
+    and so is "Al" before one surname ("Al Gore")."""
     last = len(name) - 1
+    given_al = last == 1 and name[0] == "Al"  # "Al Gore": a given name, not a particle
     return tuple(w.lower().replace("-", "") for i, w in enumerate(name)
-                 if w.lower() not in PARTICLES or (i == last and w[:1].isupper())) or tuple(
+                 if w.lower() not in PARTICLES or (i == last and w[:1].isupper()) or given_al) or tuple(
         w.lower() for w in name
     )
 

@@ -152,6 +152,20 @@ def test_a_lowercase_bin_inside_a_name_stays_a_particle(nlp: Any) -> None:
     assert same_person(("Tariq", "bin", "Nasser"), ("Tariq", "Nasser"))
 
 
+def test_a_capitalised_al_before_one_surname_is_a_given_name(nlp: Any) -> None:
+    found = people(nlp, "Senator Al Brandt said the steel duties would cost jobs. "
+                        "Brandt added that he would ask for hearings.")
+    assert [(p.name, p.role) for p in found] == [("Al Brandt", "Senator")]
+
+
+def test_al_hyphened_or_inside_a_longer_name_stays_a_particle(nlp: Any) -> None:
+    found = people(nlp, "Energy Minister Faisal Al Karim and Foreign Minister Nadia Al-Masri said "
+                        "the kingdom would not raise tariffs. Prince Samir al-Rashid agreed.")
+    assert names(found) == ["Faisal Al Karim", "Nadia Al-Masri", "Samir al-Rashid"]
+    assert same_person(("Al", "Brandt"), ("Brandt",))
+    assert not same_person(("Al", "Brandt"), ("Ed", "Brandt"))
+
+
 def test_speaker_named_with_an_organisation_the_model_misreads(nlp: Any) -> None:
     found = people(nlp, '"Quotas never work," Martin Crane of Westfield University told a Senate hearing.')
     assert found == (Person("Martin Crane", "Westfield University", None),)
