@@ -73,14 +73,18 @@ def read_mentions(prepared: Prepared) -> list[Mention]:
 
 
 _CHANGE_DATED = re.compile(
-    r"^(?:The|This|That|Its|Their)\s+(?:[\w-]+\s+){0,3}?(?:increase|rise|cut|hike|reduction)s?\s+"
+    r"^(?:[^,;]*?\b(?:said|says|announced|added)\s+(?:that\s+)?)?"
+    r"(?:The|This|That|Its|Their)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:increase|rise|cut|hike|reduction|suspension|removal|exemption)s?\s+"
     r"(?:(?:is|are|was|will|would|has|have|been|be|now|also|then)\s+){0,3}"
-    r"(?:set\s+for|due\s+(?:on|in|from)|(?:scheduled|slated)\s+for|(?:to\s+)?take\s+effect\s+(?:on|in|from))"
+    r"(?:set\s+for|due\s+(?:on|in|from)|(?:scheduled|slated)\s+for|(?:to\s+)?take\s+effect\s+(?:on|in|from)"
+    r"|(?:to\s+)?(?:start|begin|apply)s?\s+(?:on|in|from))"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 """A sentence that dates the change the story is about without a measure word: "The increase
-is now set for Sept 15", "The cut will take effect on July 1"."""
+is now set for Sept 15", "The cut will take effect on July 1", "... said the suspension would
+start on March 1"."""
 
 
 def _change_dated(index: int, text: str, dates: list[DateSpan]) -> list[Mention]:

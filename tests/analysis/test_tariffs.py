@@ -323,6 +323,18 @@ def test_a_following_sentence_dates_the_change(second: str, effective: str, stat
     assert (c.new_rate_pct, c.effective, c.status) == (20, effective, status)
 
 
+def test_a_reported_start_of_a_suspension_dates_it() -> None:
+    c = one("Norway suspended its 8 pct tariff on Peruvian asparagus for a year.\n"
+            "The trade minister said the suspension would start on June 3 and end next spring.")
+    assert (c.old_rate_pct, c.new_rate_pct, c.effective) == (8, 0, "2024-06-03")
+
+
+def test_a_suspension_of_something_else_does_not_date_the_measure() -> None:
+    c = one("Norway suspended its 8 pct tariff on Peruvian asparagus.\n"
+            "The union said the strike would start on June 3.")
+    assert c.effective is None
+
+
 def test_a_change_of_something_else_does_not_date_the_measure() -> None:
     c = one("Uruguay raised tariffs on Chilean fruit to 20 pct.\nThe rise in fuel prices is set for Oct 2.")
     assert c.effective is None
