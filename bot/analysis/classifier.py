@@ -263,7 +263,7 @@ def action_evidence(actions: Iterable[Action]) -> float:
 # A reason phrase is the cue plus what it is about: "tariffs on US$300 billion of Chinese
 # goods", "trade barriers between the two countries". The tail opens with a preposition and
 # runs over at most TAIL_WORDS words, up to punctuation, a verb or a second preposition.
-TAIL_WORDS = 6
+TAIL_WORDS = 8
 _OPENERS = frozenset("on against of with between over for from into".split())
 _ENDERS = frozenset(
     """to in at by on for from into over against after before since until during as than
@@ -284,11 +284,12 @@ def quote(text: str, start: int, end: int) -> str:
 
 
 def _tail_end(text: str, end: int) -> int:
-    m = _WORD_AHEAD.match(text, end)
-    if not m or m.group(1).lower() not in _OPENERS:
+    opened = text[:end].rsplit(None, 1)[-1].lower() in _OPENERS  # the cue ends "duty on"
+    m = None if opened else _WORD_AHEAD.match(text, end)
+    if not opened and (not m or m.group(1).lower() not in _OPENERS):
         return end
     tail_end = end
-    pos = m.end()
+    pos = end if opened or m is None else m.end()
     previous = ""
     for _ in range(TAIL_WORDS):
         m = _WORD_AHEAD.match(text, pos)

@@ -296,6 +296,19 @@ def test_the_reasons_quote_the_measure_and_its_goods(rules: RuleClassifier) -> N
     assert "anti-dumping duties of up to 62 per cent" in rules.classify(MODERN_POLICY["solar-anti-dumping"]).reasons
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("Canberra will cut its duty on Chilean dried apricots to zero from 4 per cent, the trade minister said.",
+         "duty on Chilean dried apricots"),
+        ("Washington raised tariffs on 900 mln dlrs of Finnish processed wood goods to 40 pct, officials said.",
+         "tariffs on 900 mln dlrs of Finnish processed wood goods"),
+    ],
+)
+def test_a_reason_quotes_the_goods_whole(rules: RuleClassifier, body: str, reason: str) -> None:
+    assert reason in rules.classify(Article("r", "", body)).reasons
+
+
 def test_a_wheat_market_report_stays_out(rules: RuleClassifier) -> None:
     verdict = rules.classify(WHEAT_MARKET_REPORT)
     assert not verdict.is_trade and verdict.score < 0.2
