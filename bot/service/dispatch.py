@@ -14,8 +14,9 @@ is gone (deleted, bot removed) is unsubscribed and its delivery marked failed.
 
 Each chat service has a lane of its own (one more takes the channels of services with no
 connection): a service that makes us wait (Slack's HTTP 429 Retry-After, a slow gateway)
-holds up only its own channels. Within a lane deliveries go out oldest first, one at a time,
-and an alert's card is made once per batch, however many channels it goes to.
+holds up only its own channels, in posting and in reconciling. Within a lane deliveries go
+out oldest first, one at a time, and an alert's card is made once per batch, however many
+channels it goes to.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Protocol
 
@@ -77,31 +77,38 @@ class Dispatcher:
     async def reconcile(self, older_than: timedelta | None = None) -> int:
         """Settle deliveries a crash left in `sending`; returns how many were settled.
 
+        Lane by lane, each under its lane's lock (so no delivery is judged while it is being
+        posted, and a lane that is waiting out a rate limit holds up only its own channels).
         A delivery whose channel cannot be asked right now stays `sending` and is tried
         again by the next reconcile (the scheduler runs one periodically)."""
         settled = 0
-        async with AsyncExitStack() as stack:
-            for lane in self._lanes:  # no lane is posting meanwhile (always the same order)
-                await stack.enter_async_context(self._locks[lane])
-            for d in await self._store.in_flight(older_than):
-                service, channel_id = split_channel(d.channel)
-                sink = self._sinks.get(service)
-                try:
-                    ref = await sink.find(channel_id, d.alert_id) if sink else None
-                except Exception as e:
-                    log.warning("cannot tell whether alert %s reached %s (%s); asking again later",
-                                d.alert_id, d.channel, e)
-                    continue
-                if ref is not None:
-                    log.info("alert %s was already in %s before the restart: recorded as sent",
-                             d.alert_id, d.channel)
-                    await self._store.mark_sent(d.alert_id, d.channel, ref)
-                else:
-                    log.info("alert %s had not reached %s before the restart: posting again",
-                             d.alert_id, d.channel)
-                    await self._store.reset(d.alert_id, d.channel)
-                settled += 1
+        for lane in self._lanes:
+            async with self._locks[lane]:
+                for d in await self._store.in_flight(older_than):
+                    if self._lane_of(d.channel) == lane:
+                        settled += await self._settle(d)
         return settled
+
+    def _lane_of(self, channel: str) -> str | None:
+        service, _ = split_channel(channel)
+        return service if service in self._sinks else None
+
+    async def _settle(self, d: Delivery) -> int:
+        service, channel_id = split_channel(d.channel)
+        sink = self._sinks.get(service)
+        try:
+            ref = await sink.find(channel_id, d.alert_id) if sink else None
+        except Exception as e:
+            log.warning("cannot tell whether alert %s reached %s (%s); asking again later",
+                        d.alert_id, d.channel, e)
+            return 0
+        if ref is not None:
+            log.info("alert %s was already in %s before the restart: recorded as sent", d.alert_id, d.channel)
+            await self._store.mark_sent(d.alert_id, d.channel, ref)
+        else:
+            log.info("alert %s had not reached %s before the restart: posting again", d.alert_id, d.channel)
+            await self._store.reset(d.alert_id, d.channel)
+        return 1
 
     async def drain(self, batch: int = 20) -> int:
         """Post every pending delivery, the lanes side by side; returns how many were posted."""

@@ -221,3 +221,42 @@ async def test_a_channel_of_a_service_not_connected_is_given_up_and_the_others_a
     assert sink.posted == [("C1", "alert-1")]
     (gone,) = await store.deliveries("alert-1", "teams:T1")
     assert gone.state == "failed" and "no teams connection" in (gone.last_error or "")
+
+
+class HeldFindSink(RecordingSink):
+    """A chat service whose history lookup makes us wait until the test lets it go."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+        self.release = asyncio.Event()
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        await self.release.wait()
+        return await super().find(channel_id, key)
+
+
+async def test_reconciling_a_waiting_service_does_not_hold_up_the_others(store: SqlStore) -> None:
+    await store.enqueue("alert-1", ["held:C9"])
+    assert [d.channel for d in await store.claim(10, "held")] == ["held:C9"]  # a crash left it sending
+    held, sink = HeldFindSink("held"), RecordingSink()
+
+    async def message_for(alert_id: str) -> Message | None:
+        analysis = await store.get_analysis(alert_id)
+        return alert_message(analysis) if analysis else None
+
+    dispatcher = Dispatcher(store, {"held": held, "fake": sink}, message_for)
+    reconciling = asyncio.create_task(dispatcher.reconcile())
+    running = asyncio.create_task(dispatcher.run())
+    try:
+        dispatcher.wake()
+        await asyncio.wait_for(_until(lambda: sink.posted == [("C1", "alert-1")]), 30)
+        assert not reconciling.done() and held.posted == []  # still asking the held service
+        held.release.set()
+        assert await asyncio.wait_for(reconciling, 30) == 1
+        await asyncio.wait_for(_until(lambda: held.posted == [("C9", "alert-1")]), 30)  # not found: posted
+    finally:
+        for task in (reconciling, running):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
