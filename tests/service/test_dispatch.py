@@ -148,17 +148,24 @@ async def test_reconcile_waits_when_the_channel_cannot_be_asked(store: SqlStore)
 
 
 class HeldSink(RecordingSink):
-    """A chat service that makes us wait (as Slack does with HTTP 429 and Retry-After)
-    until the test lets it go."""
+    """A chat service that makes us wait (as Slack does with HTTP 429 and Retry-After) in
+    `post`, or in `find` when asked its history, until the test lets it go."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, held: str = "post") -> None:
         super().__init__()
         self.service = service
+        self.held = held
         self.release = asyncio.Event()
 
     async def post(self, channel_id: str, message: Message) -> str | None:
-        await self.release.wait()
+        if self.held == "post":
+            await self.release.wait()
         return await super().post(channel_id, message)
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        if self.held == "find":
+            await self.release.wait()
+        return await super().find(channel_id, key)
 
 
 async def _until(condition: Callable[[], bool]) -> None:
@@ -223,23 +230,10 @@ async def test_a_channel_of_a_service_not_connected_is_given_up_and_the_others_a
     assert gone.state == "failed" and "no teams connection" in (gone.last_error or "")
 
 
-class HeldFindSink(RecordingSink):
-    """A chat service whose history lookup makes us wait until the test lets it go."""
-
-    def __init__(self, service: str) -> None:
-        super().__init__()
-        self.service = service
-        self.release = asyncio.Event()
-
-    async def find(self, channel_id: str, key: str) -> str | None:
-        await self.release.wait()
-        return await super().find(channel_id, key)
-
-
 async def test_reconciling_a_waiting_service_does_not_hold_up_the_others(store: SqlStore) -> None:
     await store.enqueue("alert-1", ["held:C9"])
     assert [d.channel for d in await store.claim(10, "held")] == ["held:C9"]  # a crash left it sending
-    held, sink = HeldFindSink("held"), RecordingSink()
+    held, sink = HeldSink("held", held="find"), RecordingSink()
 
     async def message_for(alert_id: str) -> Message | None:
         analysis = await store.get_analysis(alert_id)
