@@ -163,17 +163,19 @@ def command_name(text: str) -> str:
     return words[0].lower().lstrip("/") if words else "help"
 
 
+def permission_needed(command: str) -> tuple[str, str]:
+    """The permission a member needs to change what `command` manages, as discord.py's
+    attribute and as Discord names it: the bot's feeds need Manage Server, a channel's
+    subscription Manage Channels."""
+    if command in BOT_WIDE:
+        return "manage_guild", "the Manage Server permission"
+    return "manage_channels", "the Manage Channels permission"
+
+
 def may_manage(command: str, permissions: discord.Permissions, *, in_guild: bool) -> bool:
-    """Whether a member with `permissions` may change what `command` manages: the bot's
-    feeds need Manage Server, a channel's subscription Manage Channels."""
-    if not in_guild:
-        return False
-    return permissions.manage_guild if command in BOT_WIDE else permissions.manage_channels
-
-
-def permission_needed(command: str) -> str:
-    """The permission `may_manage` asks of a member for `command`, as Discord names it."""
-    return "the Manage Server permission" if command in BOT_WIDE else "the Manage Channels permission"
+    """Whether a member with `permissions` may change what `command` manages (never
+    outside a server)."""
+    return in_guild and bool(getattr(permissions, permission_needed(command)[0]))
 
 
 class Answerer:
@@ -187,7 +189,7 @@ class Answerer:
     def context(interaction: discord.Interaction[Any], text: str) -> Context:
         command = command_name(text)
         manage = may_manage(command, interaction.permissions, in_guild=interaction.guild_id is not None)
-        needs = permission_needed(command) if interaction.guild_id is not None else "to run this in a server channel"
+        needs = permission_needed(command)[1] if interaction.guild_id is not None else "to run this in a server channel"
         return Context(channel=f"discord:{interaction.channel_id}", user=str(interaction.user.id),
                        can_manage=manage, needs=needs)
 

@@ -43,7 +43,8 @@ class DeliveryStore(Protocol):
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None) -> None: ...
     async def mark_failed(self, alert_id: str, channel: str, error: str, *, retry: bool,
                           max_attempts: int, retry_after: timedelta | None = None) -> None: ...
-    async def in_flight(self, older_than: timedelta | None = None) -> list[Delivery]: ...
+    async def in_flight(self, older_than: timedelta | None = None, service: str | None = None,
+                        other_than: Sequence[str] = ()) -> list[Delivery]: ...
     async def reset(self, alert_id: str, channel: str) -> None: ...
     async def unsubscribe(self, channel: str) -> bool: ...
 
@@ -84,14 +85,14 @@ class Dispatcher:
         settled = 0
         for lane in self._lanes:
             async with self._locks[lane]:
-                for d in await self._store.in_flight(older_than):
-                    if self._lane_of(d.channel) == lane:
-                        settled += await self._settle(d)
+                for d in await self._store.in_flight(older_than, *self._lane_filter(lane)):
+                    settled += await self._settle(d)
         return settled
 
-    def _lane_of(self, channel: str) -> str | None:
-        service, _ = split_channel(channel)
-        return service if service in self._sinks else None
+    def _lane_filter(self, lane: str | None) -> tuple[str | None, tuple[str, ...]]:
+        """The store's (service, other_than) for a lane: its service's channels, or for the
+        lane of services not connected, every channel of none of the connected ones."""
+        return (lane, ()) if lane is not None else (None, tuple(self._sinks))
 
     async def _settle(self, d: Delivery) -> int:
         service, channel_id = split_channel(d.channel)
@@ -116,9 +117,8 @@ class Dispatcher:
 
     async def _drain_lane(self, lane: str | None, batch: int = 20) -> int:
         posted = 0
-        others = () if lane is not None else tuple(self._sinks)
         async with self._locks[lane]:
-            while deliveries := await self._store.claim(batch, lane, others):
+            while deliveries := await self._store.claim(batch, *self._lane_filter(lane)):
                 cards: dict[str, Message | None] = {}
                 for d in deliveries:
                     posted += await self._deliver(d, cards)

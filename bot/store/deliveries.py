@@ -58,16 +58,19 @@ def _service_is(service: str) -> ColumnElement[bool]:
     return d.c.channel.startswith(service + ":", autoescape=True)
 
 
+def _of_services(service: str | None, other_than: Sequence[str]) -> list[ColumnElement[bool]]:
+    """Only the channels of `service` when given, and none of the services in `other_than`
+    (the dispatcher's lanes)."""
+    return ([_service_is(service)] if service is not None else []) + [not_(_service_is(s)) for s in other_than]
+
+
 async def claim(conn: AsyncConnection, limit: int, now: datetime, service: str | None = None,
                 other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
-    """The oldest due pending deliveries -> sending; only the channels of `service` when
-    given, and none of the services in `other_than`."""
+    """The oldest due pending deliveries -> sending, of the services asked for."""
     if limit < 1:
         return []
-    due = [d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now)]
-    if service is not None:
-        due.append(_service_is(service))
-    due += [not_(_service_is(s)) for s in other_than]
+    due = [d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now),
+           *_of_services(service, other_than)]  # fmt: skip
     oldest = (
         select(d.c.id)
         .where(*due)
@@ -155,8 +158,9 @@ async def reset(conn: AsyncConnection, alert_id: str, channel: str, now: datetim
     return (await conn.execute(stmt)).first() is not None
 
 
-async def in_flight(conn: AsyncConnection, before: datetime | None) -> list[Delivery]:
-    q = select(d).where(d.c.state == "sending").order_by(d.c.id)
+async def in_flight(conn: AsyncConnection, before: datetime | None, service: str | None = None,
+                    other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
+    q = select(d).where(d.c.state == "sending", *_of_services(service, other_than)).order_by(d.c.id)
     if before is not None:
         q = q.where(d.c.updated_at < before)
     return [delivery_from(r) for r in (await conn.execute(q)).mappings()]

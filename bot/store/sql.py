@@ -370,11 +370,13 @@ class SqlStore:
             await dq.mark_failed(conn, alert_id, channel, error, retry=retry,
                                  max_attempts=max_attempts, retry_after=retry_after, now=now)
 
-    async def in_flight(self, older_than: timedelta | None = None) -> list[Delivery]:
-        """Deliveries left `sending` (optionally only those claimed longer ago than that)."""
+    async def in_flight(self, older_than: timedelta | None = None, service: str | None = None,
+                        other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
+        """Deliveries left `sending` (optionally only those claimed longer ago than that), of
+        the services asked for as in `claim`."""
         before = None if older_than is None else self._now() - older_than
         async with self._read() as conn:
-            return await dq.in_flight(conn, before)
+            return await dq.in_flight(conn, before, service, other_than)
 
     async def reset(self, alert_id: str, channel: str) -> None:
         """sending -> pending (the post is known not to have happened); other states stay."""

@@ -322,6 +322,9 @@ async def test_claim_keeps_to_one_chat_service_or_leaves_some_alone(store: SqlSt
     assert [d.channel for d in await store.claim(10, "web_hook")] == ["web_hook:x"]  # "_" is no wildcard
     assert [d.channel for d in await store.claim(10, other_than=("discord",))] == ["slackish:C1", "webXhook:y"]
     assert [d.channel for d in await store.claim(10)] == ["discord:9"]
+    assert [d.channel for d in await store.in_flight(service="slack")] == ["slack:C1"]  # the same filter
+    assert [d.channel for d in await store.in_flight(other_than=("slack", "slackish", "web_hook"))] == [
+        "discord:9", "webXhook:y"]
 
 
 async def test_claim_then_sent(store: SqlStore) -> None:
