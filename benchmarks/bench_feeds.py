@@ -121,9 +121,9 @@ async def bench(args: argparse.Namespace, port: int, data: Path) -> dict[str, ob
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.config import FeedsSettings, Settings, StoreSettings
+    from bot.core.commands import Commands
+    from bot.core.connector import Runtime
     from bot.domain import Analysis, Article, Subscription, TradeVerdict
-    from bot.service.commands import Commands
-    from bot.service.connector import Runtime
     from bot.service.ingest import Ingest
     from bot.sources.feeds import FeedsConnector
     from bot.store import fingerprint, open_store

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.chat.message import Message  # noqa: E402
 from bot.config import FolderSettings, Settings, StoreSettings, SubscriptionSettings  # noqa: E402
+from bot.core.message import Message  # noqa: E402
 from bot.service.app import Service  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "examples" / "news").glob("*.txt"))

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.chat.message import Message
+from bot.core.message import Message
 from bot.render.text import clean, render_text
 
 KEY_PREFIX = "## alert "

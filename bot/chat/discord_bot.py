@@ -35,16 +35,16 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.chat.base import ChannelGone, ChatSink
 from bot.chat.discord_commands import build_tree
-from bot.chat.message import Message
 from bot.config import ConfigError
+from bot.core.commands import Commands, Context
+from bot.core.message import Message
+from bot.core.sink import ChannelGone, ChatSink
 from bot.render.discord_embeds import KEY_PREFIX, SEP, render_embeds
-from bot.service.commands import Commands, Context
 
 if TYPE_CHECKING:
     from bot.config import DiscordSettings
-    from bot.service.connector import Runtime
+    from bot.core.connector import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.base import ChannelGone, ChatSink, TransientError
-from bot.chat.message import Message
 from bot.config import ConfigError, SlackSettings
+from bot.core.message import Message
+from bot.core.sink import ChannelGone, ChatSink, TransientError
 from bot.render.slack_blocks import render
 
 if TYPE_CHECKING:
-    from bot.service.connector import Runtime
+    from bot.core.connector import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.message import Message, Section
+from bot.core.commands import Commands, Context
+from bot.core.message import Message, Section
 from bot.render.slack_blocks import render
-from bot.service.commands import Commands, Context
 
 log = logging.getLogger(__name__)
 

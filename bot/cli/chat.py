@@ -13,8 +13,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from bot.chat.message import Message
 from bot.config import ConfigError, load_settings
+from bot.core.message import Message
 from bot.domain import Analysis, Article
 from bot.render.text import render_text
 
@@ -40,7 +40,7 @@ def take_option(words: list[str], name: str) -> str | None:
 
 async def execute(config: Path | None, channel: str | None, line: str) -> Message:
     from bot.analysis.pipeline import Analyzer
-    from bot.service.commands import Commands, Context
+    from bot.core.commands import Commands, Context
     from bot.store import open_store
     from bot.training.model import load_classifier
 

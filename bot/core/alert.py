@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 from bot.domain import Analysis, TariffChange
 
 TARIFF_HEADER = ("who → whom", "goods", "value", "rate", "effective", "status")

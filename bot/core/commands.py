@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.analysis.taxonomy import TAG_NAMES, describe
-from bot.chat.message import Message, Section, Table, error, reply
+from bot.core.alert import alert_message, money, rates
+from bot.core.feed_commands import USAGE as FEEDS_USAGE
+from bot.core.feed_commands import feeds_message, parse_feed_command, pick
+from bot.core.message import Message, Section, Table, error, reply
+from bot.core.router import decide, normalise_country
 from bot.domain import STATUSES, Analysis, Article, Feed, Subscription
 from bot.io.readers import ReadError, read_path
-from bot.render.alert import alert_message, money, rates
-from bot.service.feed_commands import USAGE as FEEDS_USAGE
-from bot.service.feed_commands import feeds_message, parse_feed_command, pick
-from bot.service.router import decide, normalise_country
 
 if TYPE_CHECKING:
     from bot.config import FeedsSettings

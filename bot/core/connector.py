@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from bot.chat.base import ChatSink
+from bot.core.sink import ChatSink
 from bot.domain import Analysis, Article
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.config import Settings
-    from bot.service.commands import Commands
+    from bot.core.commands import Commands
     from bot.store import SqlStore
 
 

@@ -1,5 +1,5 @@
 """The `feeds` command, pure parts: reading `feeds add URL --every 10m --backfill` and
-showing the feeds' state. `Commands.feeds` (bot/service/commands.py) runs them against the
+showing the feeds' state. `Commands.feeds` (bot/core/commands.py) runs them against the
 store. Parsing errors are ValueError with a message for the user.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.chat.message import Message, Section, Table, reply
+from bot.core.message import Message, Section, Table, reply
 from bot.domain import Feed
 from bot.durations import format_duration, parse_duration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.chat.message import Message
+from bot.core.message import Message
 
 
 class ChannelGone(Exception):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.alert import alert_message, money
 from bot.domain import Analysis
-from bot.render.alert import alert_message, money
 from bot.render.text import clean, render_text
 
 __all__ = ["clean", "money", "render_card"]

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.chat.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 
 TITLE = 256
 DESCRIPTION = 4096

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.chat.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3000

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from bot.chat.message import Message, Table
+from bot.core.message import Message, Table
 
 WIDTH = 88
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")

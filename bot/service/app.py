@@ -17,19 +17,19 @@ from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.chat.base import ChatSink
 from bot.chat.console import ConsoleSink
-from bot.chat.message import Message
 from bot.config import Settings
+from bot.core.alert import alert_message
+from bot.core.commands import Commands
+from bot.core.connector import Connector, Runtime
+from bot.core.message import Message
+from bot.core.sink import ChatSink
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
-from bot.render.alert import alert_message
-from bot.service.commands import Commands
-from bot.service.connector import Connector, Runtime
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
 from bot.service.ingest import Ingest
 from bot.service.worker import BULK, LIVE, AnalysisWorker
-from bot.sources.base import Discovered
 from bot.sources.folder import FolderSource
 from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint

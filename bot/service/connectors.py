@@ -7,7 +7,7 @@ slack-bolt. Add a chat service or a source here.
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.service.connector import Connector
+from bot.core.connector import Connector
 
 
 def build_connectors(settings: Settings) -> list[Connector]:

@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Protocol
 
-from bot.chat.base import ChannelGone, ChatSink, split_channel
-from bot.chat.message import Message
+from bot.core.message import Message
+from bot.core.sink import ChannelGone, ChatSink, split_channel
 from bot.domain import Delivery
 
 log = logging.getLogger(__name__)

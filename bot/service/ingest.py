@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Protocol
 
+from bot.core.router import decide
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
-from bot.service.router import decide
 from bot.service.worker import AnalysisFailed
-from bot.sources.base import Discovered
 
 log = logging.getLogger(__name__)
 

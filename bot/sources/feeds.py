@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.chat.base import ChatSink
 from bot.config import FeedsSettings
+from bot.core.sink import ChatSink
 from bot.domain import Feed
 from bot.sources import feed_policy as policy
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
@@ -29,7 +29,7 @@ from bot.sources.http_fetch import Http, Limits, user_agent
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot.service.connector import Runtime
+    from bot.core.connector import Runtime
     from bot.store import SqlStore
 
 log = logging.getLogger(__name__)

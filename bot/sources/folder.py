@@ -26,9 +26,9 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from bot.core.source import Discovered, FileState
 from bot.domain import Article
 from bot.io.readers import ARTICLE_SUFFIXES, MAX_FILE_BYTES, ReadError, read_file
-from bot.sources.base import Discovered, FileState
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from typing import Any
 import discord
 import pytest
 
-from bot.chat.base import ChannelGone
 from bot.chat.discord_bot import (
     DiscordConnector,
     DiscordSink,
@@ -21,11 +20,12 @@ from bot.chat.discord_bot import (
     may_manage,
     nonce_for,
 )
-from bot.chat.message import Message, Section
 from bot.config import DiscordSettings, Settings
+from bot.core.commands import Commands, Context
+from bot.core.connector import Runtime
+from bot.core.message import Message, Section
+from bot.core.sink import ChannelGone
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
-from bot.service.commands import Commands, Context
-from bot.service.connector import Runtime
 from bot.service.connectors import build_connectors
 from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from bot.chat.discord_commands import feeds_line
-from bot.service.feed_commands import FeedCommand, parse_feed_command
+from bot.core.feed_commands import FeedCommand, parse_feed_command
 
 
 def _read(line: str) -> FeedCommand:

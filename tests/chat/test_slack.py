@@ -15,13 +15,13 @@ from datetime import date
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.chat.base import ChannelGone, TransientError
-from bot.chat.message import Message, Section
 from bot.chat.slack import SlackConnector, SlackSink
 from bot.config import ConfigError, Settings, SlackSettings
+from bot.core.commands import Commands
+from bot.core.connector import Runtime
+from bot.core.message import Message, Section
+from bot.core.sink import ChannelGone, TransientError
 from bot.domain import Analysis, Article
-from bot.service.commands import Commands
-from bot.service.connector import Runtime
 from bot.service.connectors import build_connectors
 from bot.store import SqlStore
 from tests.chat.fake_slack import FakeSlack

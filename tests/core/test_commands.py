@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.chat.message import Message
+from bot.core.commands import Commands, Context
+from bot.core.message import Message
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
 from bot.render.text import render_text
-from bot.service.commands import Commands, Context
 from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
 

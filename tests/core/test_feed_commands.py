@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import FeedsSettings
+from bot.core.commands import Commands, Context
+from bot.core.feed_commands import parse_feed_command
 from bot.domain import Analysis, Article
-from bot.service.commands import Commands, Context
-from bot.service.feed_commands import parse_feed_command
 from bot.store import SqlStore
 from tests.sources.feed_server import FeedServer, html_page
 from tests.sources.feed_stories import GRAIN, stand_in_analysis

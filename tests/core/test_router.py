@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.router import decide, route, story_countries
 from bot.domain import Analysis, Article, Person, Subscription, TariffChange, TradeVerdict
-from bot.service.router import decide, route, story_countries
 
 
 def _a(is_trade: bool = True, score: float = 0.9, tags: tuple[str, ...] = ("tariffs",),

@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.chat.message import Message, Section, Table
+from bot.core.message import Message, Section, Table
 from bot.render.discord_embeds import (
     DESCRIPTION,
     EMBEDS,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.chat.message import Message, Section, Table, error
+from bot.core.alert import alert_message
+from bot.core.message import Message, Section, Table, error
 from bot.domain import Analysis, Article, DateMention, Person, TariffChange, TradeVerdict
-from bot.render.alert import alert_message
 from bot.render.slack_blocks import MARK, block_texts, escape, fit, render, source_link
 from tests.chat.slack_helpers import assert_within_slack_limits, pings_or_links
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.base import ChannelGone
-from bot.chat.message import Message
+from bot.core.alert import alert_message
+from bot.core.message import Message
+from bot.core.sink import ChannelGone
 from bot.domain import Analysis, Article, Delivery, Subscription, TradeVerdict
-from bot.render.alert import alert_message
 from bot.service.dispatch import Dispatcher
 from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint

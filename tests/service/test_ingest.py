@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription, TradeVerdict
 from bot.service.ingest import Ingest
-from bot.sources.base import Discovered
 from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
 

@@ -18,8 +18,8 @@ import pytest
 
 from bot.chat.console import ConsoleSink
 from bot.config import FolderSettings, Settings, StoreSettings, SubscriptionSettings
+from bot.core.commands import Context
 from bot.service.app import Service
-from bot.service.commands import Context
 from tests.conftest import EXAMPLES
 from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 

@@ -13,9 +13,9 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
+from bot.core.commands import Commands, Context
+from bot.core.connector import Runtime
 from bot.domain import Analysis, Article, Feed
-from bot.service.commands import Commands, Context
-from bot.service.connector import Runtime
 from bot.service.connectors import build_connectors
 from bot.sources.feeds import FeedsConnector
 from bot.store import SqlStore, open_store

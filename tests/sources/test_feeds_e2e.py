@@ -20,8 +20,8 @@ import pytest
 
 from bot.chat.console import ConsoleSink
 from bot.config import FeedsSettings, FolderSettings, Settings, StoreSettings, SubscriptionSettings
+from bot.core.commands import Context
 from bot.service.app import Service
-from bot.service.commands import Context
 from tests.sources.feed_server import FeedServer, Item, atom, rss20
 from tests.sources.feed_stories import FESTIVAL, GRAIN, STEEL, item
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.base import Discovered, MemoryFileState
+from bot.core.source import Discovered, MemoryFileState
 from bot.sources.folder import FolderSource, is_article_file
 
 STEEL = """date 2025-02-03
