@@ -140,9 +140,10 @@ async def bench(args: argparse.Namespace, port: int, data: Path) -> dict[str, ob
         await store.add_feed(url, 3600.0)
     ingest = Ingest(store, stand_in, fingerprint, lambda: None)
     scheduler = AsyncIOScheduler()
-    runtime = Runtime(Settings(store=StoreSettings(data_dir=data), feeds=settings), store,
-                      Commands(store, stand_in), scheduler, ingest.article, lambda: None)
     connector = FeedsConnector(settings)
+    runtime = Runtime(Settings(store=StoreSettings(data_dir=data), feeds=settings), store,
+                      Commands(store, stand_in, feeds=settings, feeds_changed=connector.sync), scheduler,
+                      ingest.article, lambda: None, ingest.discovered)
     results: dict[str, object] = {"feeds": args.feeds, "entries_per_feed": args.entries, "hosts": args.hosts,
                                   "per_host": settings.per_host, "max_connections": settings.max_connections}
 

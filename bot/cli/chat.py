@@ -41,6 +41,7 @@ def take_option(words: list[str], name: str) -> str | None:
 async def execute(config: Path | None, channel: str | None, line: str) -> Message:
     from bot.analysis.pipeline import Analyzer
     from bot.core.commands import Commands, Context
+    from bot.sources.page_fetch import WebPages
     from bot.store import open_store
     from bot.training.model import load_classifier
 
@@ -56,7 +57,8 @@ async def execute(config: Path | None, channel: str | None, line: str) -> Messag
                 analyzer = Analyzer(load_classifier(settings.analysis.model, threshold=settings.analysis.threshold))
             return await asyncio.to_thread(analyzer.analyze, article)
 
-        commands = Commands(store, analyse, files_root=Path.cwd(), feeds=settings.feeds)
+        commands = Commands(store, analyse, files_root=Path.cwd(), feeds=settings.feeds,
+                            pages=WebPages(settings.feeds))
         ctx = Context(channel=channel or settings.console.channel, user="cli")
         return await commands.execute(ctx, line)
     finally:

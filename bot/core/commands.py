@@ -65,8 +65,21 @@ class CommandStore(Protocol):
     async def feeds(self) -> list[Feed]: ...
 
 
+class Pages(Protocol):
+    """The web, for `summary <url>` (`bot.sources.page_fetch.WebPages`)."""
+
+    def canonical(self, url: str) -> str:
+        """The URL as articles from it are stored (no tracking parameters, no fragment)."""
+        ...
+
+    async def read(self, url: str) -> Article:
+        """The page as an article; ValueError saying why, for the user, when it cannot."""
+        ...
+
+
 Analyze = Callable[[Article], Awaitable[Analysis]]
 FeedsChanged = Callable[[], Awaitable[None]]
+"""What `feeds add/remove` calls so the change takes effect at once (the feeds connector's sync)."""
 
 HELP = {
     "subscribe": "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] — "
@@ -199,18 +212,17 @@ def ledger_message(entries: Sequence[Any], q: LedgerQuery) -> Message:
 
 class Commands:
     def __init__(self, store: CommandStore, analyze: Analyze, *, files_root: Path | None = None,
-                 feeds: FeedsSettings | None = None) -> None:
+                 feeds: FeedsSettings | None = None, feeds_changed: FeedsChanged | None = None,
+                 pages: Pages | None = None) -> None:
+        """Everything a command needs comes in here: the feeds' settings (intervals), what
+        to tell when `feeds add/remove` changed the list, and the web for `summary <url>`
+        (without it, only stored articles and files are summarised)."""
         self._store = store
         self._analyze = analyze
         self._files_root = files_root
         self._feeds_settings = feeds
-        self._feeds_changed: list[FeedsChanged] = []
-
-    def attach_feeds(self, settings: FeedsSettings, on_change: FeedsChanged) -> None:
-        """The feeds source plugs in: its settings (page fetching limits, intervals) and what
-        to call when `feeds add/remove` changed the list, so the change takes effect at once."""
-        self._feeds_settings = settings
-        self._feeds_changed.append(on_change)
+        self._feeds_changed = feeds_changed
+        self._pages = pages
 
     def _feeds_config(self) -> FeedsSettings:
         from bot.config import FeedsSettings
@@ -325,26 +337,16 @@ class Commands:
     async def _analyse_url(self, url: str) -> Analysis:
         """Fetch a web page safely (http(s), public addresses unless allowed, time and size
         limits) and analyse its main text."""
-        from bot.sources.feed_parse import canonical_url
-        from bot.sources.http_fetch import FetchError, Http, Limits, Refused, user_agent
-        from bot.sources.page_fetch import fetch_page, page_article
-
-        stored = await self._store.find_by_source(canonical_url(url))
+        if self._pages is None:
+            raise CommandError("Web pages are not read here; try an article id, a file or `latest`.")
+        stored = await self._store.find_by_source(self._pages.canonical(url))
         if stored is not None:
             return stored
-        settings = self._feeds_config()
-        http = Http(Limits.from_settings(settings), user_agent(settings.contact))
         try:
-            page = await fetch_page(http, url)
-        except Refused as e:
-            raise CommandError(f"I will not fetch that: {e}") from None
-        except FetchError as e:
-            raise CommandError(f"Could not read {url}: {e}") from None
-        finally:
-            await http.close()
-        if not page.text:
-            raise CommandError(f"Found no article text at {url}.")
-        return await self._analyze(page_article(page, url))
+            article = await self._pages.read(url)
+        except ValueError as e:
+            raise CommandError(str(e)) from None
+        return await self._analyze(article)
 
     async def feeds(self, ctx: Context, args: Sequence[str]) -> Message:
         if not ctx.can_manage:
@@ -385,8 +387,9 @@ class Commands:
                      f"{url} is read every {format_duration(every)}. {first}")
 
     async def _tell_feeds_changed(self) -> None:
-        for listener in self._feeds_changed:
-            try:
-                await listener()
-            except Exception:
-                log.exception("telling the feeds source about a change failed; it syncs on its own soon")
+        if self._feeds_changed is None:
+            return
+        try:
+            await self._feeds_changed()
+        except Exception:
+            log.exception("telling the feeds source about a change failed; it syncs on its own soon")

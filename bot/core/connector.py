@@ -1,8 +1,8 @@
 """The seam for what plugs into the running bot: chat services and article sources.
 
 A `Connector` brings chat sinks (for alerts) and/or starts its own work (a Slack app
-answering slash commands, a Discord gateway client, feed polling jobs) given the
-`Runtime` of the service. `bot/service/connectors.py` is the one visible list of them.
+answering slash commands, a Discord gateway client, feed polling jobs, the folder watcher)
+given the `Runtime` of the service. Every source comes in this way. `bot/service/connectors.py` is the one visible list of them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.sink import ChatSink
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article
 
 if TYPE_CHECKING:
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.commands import Commands
     from bot.store import SqlStore
+
+LIVE = 0
+"""The analysis priority of news as it arrives: a lone new file, a few new feed entries."""
+BULK = 1
+"""The analysis priority of a backlog: a catch-up scan, a burst of files, a feed's backfill."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +37,10 @@ class Runtime:
     commands: Commands
     scheduler: AsyncIOScheduler
     ingest: Callable[[Article, int], Awaitable[Analysis | None]]
-    """Store, analyse and route one article (priority LIVE=0 or BULK=1)."""
+    """Store, analyse and route one article (priority LIVE or BULK)."""
     wake_dispatcher: Callable[[], None]
+    ingest_file: Callable[[Discovered, int], Awaitable[None]]
+    """Store, analyse and route every article of a file, then record the file as read."""
 
 
 class Connector(Protocol):

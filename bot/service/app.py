@@ -1,19 +1,20 @@
 """The wiring of the running bot: the one place where the parts meet.
 
-Sources produce articles, the worker analyses them off the loop, the ingest step stores
-them with their pending deliveries, the dispatcher posts to chat sinks, and an APScheduler
-scheduler runs the periodic work (rescans, delivery retries). Adding a chat service or a
-source means adding it here, behind its Protocol.
+Sources (connectors: the watched folders, feeds) hand articles to the ingest step, the
+worker analyses them off the loop, the ingest step stores them with their pending
+deliveries, the dispatcher posts to chat sinks (from the chat connectors), and an
+APScheduler scheduler runs the periodic work (rescans, feed polls, delivery retries).
+Everything is built here before any connector starts: the command layer is complete when
+the first command arrives. Adding a chat service or a source means one line in
+`bot/service/connectors.py`, behind the `Connector` Protocol.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -21,23 +22,20 @@ from bot.chat.console import ConsoleSink
 from bot.config import Settings
 from bot.core.alert import alert_message
 from bot.core.commands import Commands
-from bot.core.connector import Connector, Runtime
+from bot.core.connector import LIVE, Connector, Runtime
 from bot.core.message import Message
 from bot.core.sink import ChatSink
-from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
 from bot.service.ingest import Ingest
-from bot.service.worker import BULK, LIVE, AnalysisWorker
-from bot.sources.folder import FolderSource
+from bot.service.worker import AnalysisWorker
+from bot.sources.feeds import FeedsConnector
+from bot.sources.page_fetch import WebPages
 from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint
 
 log = logging.getLogger(__name__)
-
-CATCH_UP_PROGRESS = 50
-"""A catch-up of at least this many files reports its progress."""
 
 
 class Service:
@@ -50,7 +48,6 @@ class Service:
         self.connectors = build_connectors(settings) if connectors is None else connectors
         self._checkpoint = checkpoint
         self._tasks: set[asyncio.Task[None]] = set()
-        self._in_flight: set[tuple[Path, str]] = set()
         self._stop = asyncio.Event()
         self.ready = asyncio.Event()
         self.store: SqlStore | None = None
@@ -80,11 +77,13 @@ class Service:
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
                                                   checkpoint=self._checkpoint)
-        self.commands = Commands(store, self._analyse_on_demand)
+        feeds = next((c for c in self.connectors if isinstance(c, FeedsConnector)), None)
+        self.commands = Commands(store, self._analyse_on_demand, feeds=s.feeds,
+                                 feeds_changed=feeds.sync if feeds else None, pages=WebPages(s.feeds))
         self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake)
-        self._source = FolderSource([f.path for f in s.folders], store, progress=self._progress)
         self._scheduler = AsyncIOScheduler()
-        runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake)
+        runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
+                          self._ingest.discovered)
         for c in self.connectors:
             log.info("starting %s", c.name)
             await c.start(runtime)
@@ -94,18 +93,12 @@ class Service:
             log.info("settled %d delivery(ies) left half-done by the last run", settled)
         self._spawn(dispatcher.run(), "dispatcher")
         dispatcher.wake()
-        rescan = min((f.rescan_seconds for f in s.folders), default=60.0)
-        self._scheduler.add_job(self.rescan, "interval", seconds=rescan, id="rescan",
-                                max_instances=1, coalesce=True)
         self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
         self._scheduler.add_job(dispatcher.reconcile, "interval", minutes=10, id="reconcile",
                                 kwargs={"older_than": timedelta(minutes=10)}, max_instances=1,
                                 coalesce=True)
         self._scheduler.start()
-        self._spawn(self._watch(), "folder-watch")  # watch first: a file written meanwhile is not missed
-        await asyncio.sleep(0)
-        await self.rescan()
         self.ready.set()
 
     async def _default_subscriptions(self, store: SqlStore) -> None:
@@ -153,50 +146,6 @@ class Service:
         task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def rescan(self) -> None:
-        """Catch up with files not yet read (at start-up, then periodically)."""
-        found = await self._source.scan()
-        fresh = [d for d in found if (d.path, d.signature) not in self._in_flight]
-        if fresh:
-            log.info("%d new or changed file(s) to read", len(fresh))
-        for d in fresh:
-            self._ingest_later(d, BULK)
-        if len(fresh) >= CATCH_UP_PROGRESS:
-            self._spawn(self._report_catch_up(len(fresh)), "catch-up progress")
-
-    async def _report_catch_up(self, files: int, every: float = 2.0) -> None:
-        """Log how a large catch-up goes, until the files it found are done."""
-        start, t0 = self._ingest.files_done, time.monotonic()
-        while (done := self._ingest.files_done - start) < files:
-            await asyncio.sleep(every)
-            rate = (self._ingest.files_done - start) / max(time.monotonic() - t0, 1e-9)
-            left = (files - done) / rate if rate else float("inf")
-            log.warning("catching up: %d of %d files analysed (%.0f a second, about %.0f s left)",
-                        self._ingest.files_done - start, files, rate, left)
-        log.warning("caught up: %d files in %.1f s", files, time.monotonic() - t0)
-
-    async def _watch(self) -> None:
-        async for batch in self._source.watch(self._stop):
-            for d in batch:
-                if (d.path, d.signature) not in self._in_flight:
-                    self._ingest_later(d, BULK if d.bulk else LIVE)
-
-    def _ingest_later(self, d: Discovered, priority: int) -> None:
-        key = (d.path, d.signature)
-        self._in_flight.add(key)
-
-        async def go() -> None:
-            try:
-                await self._ingest.discovered(d, priority)
-            finally:
-                self._in_flight.discard(key)
-
-        self._spawn(go(), f"ingest {d.path.name}")
-
-    def _progress(self, done: int, total: int) -> None:
-        if total >= CATCH_UP_PROGRESS:
-            log.info("scanning: %d of %d files read", done, total)
 
     # ------------------------------------------------------------ callbacks
 

@@ -1,7 +1,8 @@
 """The one visible list of what plugs into `tradewatch run`, chosen by the configuration.
 
 Each entry is imported only when configured, so a bot without Slack never imports
-slack-bolt. Add a chat service or a source here.
+slack-bolt. Add a chat service or a source here. The watched folders come last, so that
+the chat services already answer while the start-up catch-up is read.
 """
 
 from __future__ import annotations
@@ -24,4 +25,8 @@ def build_connectors(settings: Settings) -> list[Connector]:
         from bot.sources.feeds import FeedsConnector
 
         connectors.append(FeedsConnector(settings.feeds))
+    if settings.folders:
+        from bot.sources.folders import FoldersConnector
+
+        connectors.append(FoldersConnector(settings.folders))
     return connectors

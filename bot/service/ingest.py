@@ -41,8 +41,6 @@ class Ingest:
         self._limit = asyncio.Semaphore(concurrency)
         self.processed = 0
         """Articles analysed and stored."""
-        self.files_done = 0
-        """Files finished (stored, skipped as duplicates, or failed)."""
 
     async def discovered(self, d: Discovered, priority: int) -> None:
         """Ingest every article of a file, then record the file as read."""
@@ -59,8 +57,6 @@ class Ingest:
                 raise
             except Exception:
                 log.exception("ingesting %s failed; it will be tried again on the next scan", d.path)
-            finally:
-                self.files_done += 1
 
     async def article(self, article: Article, priority: int) -> Analysis | None:
         fp = self._fingerprint(article.title, article.body)

@@ -15,12 +15,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.connector import LIVE
 from bot.domain import Analysis, Article
 
 log = logging.getLogger(__name__)
-
-LIVE = 0
-BULK = 1
 
 _ANALYZER = None  # the worker process's own analyser, built by _init
 

@@ -4,8 +4,9 @@ At start the feeds listed in the configuration are added to the store (those alr
 known keep their state), and each enabled feed gets its own APScheduler job, run at the
 feed's `next_poll` (its interval, jittered; after failures, its backoff). After each poll
 the job is set again for the new `next_poll`, so one slow or failing feed never delays
-another. Feeds added or removed from chat are picked up at once (the command layer tells
-the connector), those changed from the CLI within `feeds.sync_seconds`.
+another. Feeds added or removed from chat are picked up at once (the service builds the
+command layer with this connector's `sync`), those changed from the CLI within
+`feeds.sync_seconds`.
 """
 
 from __future__ import annotations
@@ -89,7 +90,6 @@ class FeedsConnector:
                 await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
                                      added_by="configuration")
                 log.info("feed %s added from the configuration", listed.url)
-        runtime.commands.attach_feeds(s, self.sync)
         self._scheduler.add_job(self.sync, "interval", seconds=s.sync_seconds, id="feeds-sync",
                                 max_instances=1, coalesce=True, misfire_grace_time=None,
                                 replace_existing=True)

@@ -13,9 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from bot.config import FeedsSettings
 from bot.domain import Article
 from bot.sources.feed_parse import canonical_url
-from bot.sources.http_fetch import FetchError, Http
+from bot.sources.http_fetch import FetchError, Http, Limits, Refused, user_agent
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.2"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -75,3 +76,28 @@ def page_article(page: Page, asked: str) -> Article:
         url=url,
         source=url,
     )
+
+
+class WebPages:
+    """The web for `summary <url>` (`bot.core.commands.Pages`): each page fetched with the
+    feeds' limits and contact, then closed."""
+
+    def __init__(self, settings: FeedsSettings) -> None:
+        self._settings = settings
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url)
+
+    async def read(self, url: str) -> Article:
+        http = Http(Limits.from_settings(self._settings), user_agent(self._settings.contact))
+        try:
+            page = await fetch_page(http, url)
+        except Refused as e:
+            raise ValueError(f"I will not fetch that: {e}") from None
+        except FetchError as e:
+            raise ValueError(f"Could not read {url}: {e}") from None
+        finally:
+            await http.close()
+        if not page.text:
+            raise ValueError(f"Found no article text at {url}.")
+        return page_article(page, url)

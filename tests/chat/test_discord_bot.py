@@ -25,6 +25,7 @@ from bot.core.commands import Commands, Context
 from bot.core.connector import Runtime
 from bot.core.message import Message, Section
 from bot.core.sink import ChannelGone
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, TariffChange, TradeVerdict
 from bot.service.connectors import build_connectors
 from bot.store import SqlStore
@@ -58,7 +59,10 @@ def _runtime(store: SqlStore, commands: Commands) -> Runtime:
     async def ingest(article: Article, priority: int) -> Analysis | None:
         return None
 
-    return Runtime(Settings(), store, commands, None, ingest, lambda: None)  # type: ignore[arg-type]
+    async def ingest_file(found: Discovered, priority: int) -> None:
+        raise AssertionError("no files expected")
+
+    return Runtime(Settings(), store, commands, None, ingest, lambda: None, ingest_file)  # type: ignore[arg-type]
 
 
 async def _started(store: SqlStore, commands: Commands | None = None, **settings: Any) -> DiscordConnector:

@@ -28,6 +28,7 @@ from bot.config import (
 )
 from bot.domain import Delivery
 from bot.service.app import Service
+from bot.sources.folders import FoldersConnector
 from tests.chat.fake_discord import CHANNEL_ID, MANAGE_CHANNELS, Call, FakeDiscord, running
 from tests.render.test_discord_embeds import displayed, within_limits
 
@@ -55,7 +56,8 @@ def _settings(tmp: Path, *channels: str) -> Settings:
 
 
 async def _start(settings: Settings, checkpoint: Callable[[str, Delivery], None] | None = None) -> Service:
-    service = Service(settings, connectors=[DiscordConnector(settings.discord)], checkpoint=checkpoint)
+    service = Service(settings, connectors=[DiscordConnector(settings.discord), FoldersConnector(settings.folders)],
+                      checkpoint=checkpoint)
     await service.start()
     return service
 

@@ -21,6 +21,7 @@ from bot.core.commands import Commands
 from bot.core.connector import Runtime
 from bot.core.message import Message, Section
 from bot.core.sink import ChannelGone, TransientError
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article
 from bot.service.connectors import build_connectors
 from bot.store import SqlStore
@@ -47,7 +48,11 @@ def _runtime(store: SqlStore) -> Runtime:
     async def ingest(article: Article, priority: int) -> Analysis | None:
         return None
 
-    return Runtime(Settings(), store, Commands(store, _no_analysis), AsyncIOScheduler(), ingest, lambda: None)
+    async def ingest_file(found: Discovered, priority: int) -> None:
+        raise AssertionError("no files expected")
+
+    return Runtime(Settings(), store, Commands(store, _no_analysis), AsyncIOScheduler(), ingest, lambda: None,
+                   ingest_file)
 
 
 async def _started(fake: FakeSlack, store: SqlStore, env: dict[str, str] = ENV_HTTP,

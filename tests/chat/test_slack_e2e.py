@@ -28,6 +28,7 @@ from bot.config import (
 from bot.domain import Delivery
 from bot.render.slack_blocks import block_texts
 from bot.service.app import Service
+from bot.sources.folders import FoldersConnector
 from tests.chat.fake_slack import FakeSlack
 from tests.chat.slack_helpers import (
     ENV_HTTP,
@@ -71,7 +72,7 @@ def _settings(tmp: Path, fake: FakeSlack, *channels: str) -> Settings:
 async def _start(settings: Settings, checkpoint: Callable[[str, Delivery], None] | None = None
                  ) -> tuple[Service, SlackConnector]:
     connector = SlackConnector(settings.slack, env=ENV_HTTP)
-    service = Service(settings, connectors=[connector], checkpoint=checkpoint)
+    service = Service(settings, connectors=[connector, FoldersConnector(settings.folders)], checkpoint=checkpoint)
     await service.start()
     return service, connector
 

@@ -37,3 +37,9 @@ def test_empty_ledger_and_unknown_article(config: Path, capsys: pytest.CaptureFi
     assert "No tariff changes recorded" in capsys.readouterr().out
     assert main(["why", "no-such-article", "--config", str(config)]) == 1
     assert "No article 'no-such-article'" in capsys.readouterr().err
+
+
+def test_summary_of_a_url_goes_through_the_safe_fetch(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "http://127.0.0.1:9/news/steel", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "I will not fetch that" in err and "allow_private_addresses" in err

@@ -13,6 +13,7 @@ from bot.config import FeedsSettings
 from bot.core.commands import Commands, Context
 from bot.core.feed_commands import parse_feed_command
 from bot.domain import Analysis, Article
+from bot.sources.page_fetch import WebPages
 from bot.store import SqlStore
 from tests.sources.feed_server import FeedServer, html_page
 from tests.sources.feed_stories import GRAIN, stand_in_analysis
@@ -96,7 +97,8 @@ async def test_backfill_is_said_back(store: SqlStore) -> None:
 async def test_summary_of_a_loopback_url_is_refused_unless_allowed(store: SqlStore, server: FeedServer) -> None:
     server.page("/news/wheat", html_page("Sylvania caps wheat exports", GRAIN))
     url = server.url("/news/wheat")
-    refused = await Commands(store, stand_in_analysis).execute(ADMIN, f"summary {url}")
+    refused = await Commands(store, stand_in_analysis, pages=WebPages(FeedsSettings())).execute(
+        ADMIN, f"summary {url}")
     assert refused.kind == "error" and "will not fetch" in refused.text
     assert "loopback" in refused.text and "allow_private_addresses" in refused.text
     assert server.requests == []  # refused before any request
@@ -107,7 +109,7 @@ async def test_summary_of_a_loopback_url_is_refused_unless_allowed(store: SqlSto
         seen.append(article)
         return await stand_in_analysis(article)
 
-    allowed = Commands(store, analyse, feeds=FeedsSettings(allow_private_addresses=True))
+    allowed = Commands(store, analyse, pages=WebPages(FeedsSettings(allow_private_addresses=True)))
     card = await allowed.execute(ADMIN, f"summary {url}")
     assert card.kind == "reply" and card.title == "Sylvania caps wheat exports"
     assert seen[0].body.startswith("Sylvania said on Tuesday it would cap wheat exports")
@@ -115,7 +117,7 @@ async def test_summary_of_a_loopback_url_is_refused_unless_allowed(store: SqlSto
 
 
 async def test_summary_of_other_schemes_and_unreadable_pages(store: SqlStore, server: FeedServer) -> None:
-    commands = Commands(store, stand_in_analysis, feeds=FeedsSettings(allow_private_addresses=True))
+    commands = Commands(store, stand_in_analysis, pages=WebPages(FeedsSettings(allow_private_addresses=True)))
     ftp = await commands.execute(ADMIN, "summary ftp://files.example/story.txt")
     assert ftp.kind == "error" and "only http and https" in ftp.text
     missing = await commands.execute(ADMIN, f"summary {server.url('/nowhere')}")
@@ -130,6 +132,30 @@ async def test_summary_of_a_stored_articles_url_needs_no_fetch(store: SqlStore) 
                       url="https://desk.example/news/1", source="https://desk.example/news/1")
     await store.add_article(article, "fp-1")
     await store.save_analysis(await stand_in_analysis(article))
-    card = await Commands(store, stand_in_analysis).execute(
+    card = await Commands(store, stand_in_analysis, pages=WebPages(FeedsSettings())).execute(
         ADMIN, "summary https://desk.example/news/1?utm_source=slack")
     assert card.kind == "reply" and card.title == "Freedonia raises steel duty"
+
+
+async def test_the_feeds_source_given_at_construction_hears_of_each_change(store: SqlStore) -> None:
+    told: list[int] = []
+
+    async def feeds_changed() -> None:
+        told.append(len(await store.feeds()))
+        if len(told) == 2:
+            raise ConnectionError("the poller is busy")
+
+    commands = Commands(store, stand_in_analysis, feeds_changed=feeds_changed)
+    assert (await commands.execute(ADMIN, f"feeds add {URL}")).title == "Feed added"
+    assert (await commands.execute(ADMIN, "feeds add https://desk.example/two.xml")).title == "Feed added"
+    assert (await commands.execute(ADMIN, f"feeds remove {URL}")).title == "Feed removed"
+    assert told == [1, 2, 1]  # after each change is stored; a failing listener is only logged
+    await commands.execute(ADMIN, "feeds list")
+    assert told == [1, 2, 1]
+
+
+async def test_without_the_web_a_url_is_not_fetched(store: SqlStore, server: FeedServer) -> None:
+    server.page("/news/wheat", html_page("Sylvania caps wheat exports", GRAIN))
+    answer = await Commands(store, stand_in_analysis).execute(ADMIN, f"summary {server.url('/news/wheat')}")
+    assert answer.kind == "error" and "Web pages are not read here" in answer.text
+    assert server.requests == []

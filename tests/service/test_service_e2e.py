@@ -115,7 +115,7 @@ async def test_seed_article_alerts_once_and_not_again_after_restart(
 
 async def test_command_answered_while_backlog_is_analysed(
         folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setattr("bot.service.app.CATCH_UP_PROGRESS", 10)
+    monkeypatch.setattr("bot.sources.folders.CATCH_UP_PROGRESS", 10)
     caplog.set_level(logging.INFO, logger="bot")
     for i in range(40):
         shutil.copy(EXAMPLES / "2025-03-06-us-steel-tariffs.txt", folder / "news" / f"copy-{i}.txt")

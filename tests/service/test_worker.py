@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures.process import BrokenProcessPool
 
+from bot.core.connector import BULK, LIVE
 from bot.domain import Analysis, Article, TradeVerdict
-from bot.service.worker import BULK, LIVE, AnalysisFailed, AnalysisWorker
+from bot.service.worker import AnalysisFailed, AnalysisWorker
 
 
 class StandIn(AnalysisWorker):

@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
 from bot.core.commands import Commands, Context
 from bot.core.connector import Runtime
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Feed
 from bot.service.connectors import build_connectors
 from bot.sources.feeds import FeedsConnector
@@ -65,11 +66,14 @@ async def make(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Running]
             await store.add_article(article, article.id)
             return await stand_in_analysis(article)
 
-        commands = Commands(store, stand_in_analysis)
+        async def ingest_file(found: Discovered, priority: int) -> None:
+            raise AssertionError("no files expected")
+
+        connector = FeedsConnector(settings)
+        commands = Commands(store, stand_in_analysis, feeds=settings, feeds_changed=connector.sync)
         scheduler = AsyncIOScheduler()
         runtime = Runtime(Settings(store=StoreSettings(data_dir=tmp_path), feeds=settings), store, commands,
-                          scheduler, ingest, lambda: None)
-        connector = FeedsConnector(settings)
+                          scheduler, ingest, lambda: None, ingest_file)
         await connector.start(runtime)
         scheduler.start()
         made.append((connector, scheduler, store, server))
@@ -88,8 +92,8 @@ async def last_success(store: SqlStore, url: str) -> Feed | None:
 
 
 def test_the_registry_adds_the_feeds_connector_when_enabled() -> None:
-    assert [c.name for c in build_connectors(Settings())] == ["feeds"]
-    assert build_connectors(Settings(feeds=FeedsSettings(enabled=False))) == []
+    assert [c.name for c in build_connectors(Settings())] == ["feeds", "folders"]
+    assert [c.name for c in build_connectors(Settings(feeds=FeedsSettings(enabled=False)))] == ["folders"]
 
 
 async def test_configured_feeds_are_added_and_polled(make: Callable[..., Awaitable[Running]]) -> None:
