@@ -39,7 +39,11 @@ log = logging.getLogger(__name__)
 
 
 class Service:
-    """`tradewatch run`: start(), then run until stop() (or the stop event) ."""
+    """`tradewatch run`: start(), then run until stop() (or the stop event) .
+
+    `connectors` replaces the list built from the settings (`build_connectors`), folders
+    included: a test that drops files lists a `FoldersConnector` too.
+    """
 
     def __init__(self, settings: Settings, *, sinks: Mapping[str, ChatSink] | None = None,
                  connectors: list[Connector] | None = None, checkpoint: Checkpoint | None = None) -> None:

@@ -51,7 +51,7 @@ async def test_feeds_added_from_chat_alert_new_stories_once(tmp_path: Path) -> N
     service = Service(settings, sinks={"console": ConsoleSink(tmp_path / "data", stream=out)})
     await service.start()
     try:
-        assert [c.name for c in service.connectors] == ["feeds"]
+        assert [c.name for c in service.connectors] == ["feeds", "folders"]
         store, commands = service.store, service.commands
         assert store is not None and commands is not None
         old = [item(1, GRAIN), item(2, FESTIVAL)]
