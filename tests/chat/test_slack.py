@@ -89,8 +89,9 @@ async def test_subscribe_is_acknowledged_then_answered_in_the_channel(
         await subscribe(sub)
 
     monkeypatch.setattr(store, "subscribe", held_subscribe)
-    status, body = await send_slash(_address(http), "/tradewatch", "subscribe tags:tariffs countries:china",
-                                    fake.response_url())
+    status, body = await asyncio.wait_for(  # a generous guard: no answer while held fails here
+        send_slash(_address(http), "/tradewatch", "subscribe tags:tariffs countries:china",
+                   fake.response_url()), timeout=30)
     assert status == 200 and body == ""
     assert fake.responses == [] and await store.subscriptions("slack:C1") == []
     release.set()
