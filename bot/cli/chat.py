@@ -63,11 +63,6 @@ def take_option(words: list[str], name: str) -> str | None:
     return None
 
 
-def store_setting(settings: Settings) -> str:
-    """Where the store's location was set, for messages."""
-    return "TRADEWATCH_DATABASE_URL" if settings.database_url else "store.data_dir"
-
-
 class NothingStored:
     """The store of a bot that never ran: nothing in it, and nothing written to it."""
 
@@ -114,7 +109,7 @@ async def execute(config: Path | None, channel: str | None, line: str) -> Messag
     try:
         return await _execute(settings, channel, line)
     except (StoreUnavailable, ValueError) as e:  # ValueError: a database URL that is none
-        raise StoreUnavailable(f"{store_setting(settings)}: {e}") from e
+        raise StoreUnavailable(f"{settings.store_setting}: {e}") from e
 
 
 async def _execute(settings: Settings, channel: str | None, line: str) -> Message:
@@ -151,7 +146,7 @@ async def _execute(settings: Settings, channel: str | None, line: str) -> Messag
         if found is not None:
             await found.close()
     if found is None and line.split()[0] != "help":
-        note = (f"Nothing is stored yet: the store ({store_setting(s)}) has not been set up. "
+        note = (f"Nothing is stored yet: the store ({s.store_setting}) has not been set up. "
                 "`tradewatch run` sets it up; this command created nothing.")
         message = replace(message, sections=(*message.sections, Section("Note", text=note)))
     return message

@@ -19,7 +19,7 @@ from bot.analysis.countries import country_of as _resolve
 CHANNEL_FORMS = "console:NAME, slack:C0123ABCD (a Slack channel id) or discord:123456789012345678"
 _CHANNEL = {
     "console": re.compile(r"[A-Za-z0-9_-]{1,64}"),
-    "slack": re.compile(r"[CGD][A-Z0-9]{2,30}"),
+    "slack": re.compile(r"[CGD][A-Z0-9]{1,30}"),
     "discord": re.compile(r"[0-9]{5,25}"),
 }
 
