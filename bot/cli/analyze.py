@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -45,6 +45,12 @@ def read_inputs(paths: list[str], stdin: TextIO, errors: list[ReadError]) -> Ite
                 yield item
 
 
+def count_articles(paths: list[str]) -> int:
+    """How many articles the files hold, for the progress total: one quick pass that reads
+    (a line at a time, like the analysis) without analysing."""
+    return sum(1 for p in paths for item in read_path(Path(p)) if not isinstance(item, ReadError))
+
+
 def write(analyses: Iterator[Analysis], fmt: str, out: TextIO) -> int:
     count = 0
     if fmt == "json":
@@ -80,11 +86,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"tradewatch analyze: {e}", file=sys.stderr)
         return 2
     errors: list[ReadError] = []
-    articles: Iterable[Article] = read_inputs(paths, sys.stdin, errors)
-    if "-" not in paths:  # files are read first, for a total; stdin is analysed as it comes
-        articles = list(articles)
-    total = len(articles) if isinstance(articles, list) else None
-    with Progress(total, "analysing", "articles", enabled=not args.no_progress) as progress:
+    shown = not args.no_progress
+    total = count_articles(paths) if shown and "-" not in paths else None  # stdin: read once, as it comes
+    articles = read_inputs(paths, sys.stdin, errors)
+    with Progress(total, "analysing", "articles", enabled=shown) as progress:
         analyses = progress.wrap(Analyzer(classifier).analyze_many(articles, full=args.full))
         count = write(analyses, args.format, sys.stdout)
     if count == 0:
