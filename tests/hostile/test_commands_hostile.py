@@ -122,6 +122,22 @@ async def test_slack_feeds_need_a_manager_or_a_workspace_admin_with_no_managers_
         await c.stop()
 
 
+async def test_slack_without_users_read_only_listed_managers_change_feeds(
+        fake: FakeSlack, store: SqlStore, caplog: pytest.LogCaptureFixture) -> None:
+    fake.owners = {"UOWNER"}
+    fake.queue("users.info", error="missing_scope")  # an app installed before users:read
+    c = await _slack(fake, store)
+    assert c.address is not None
+    try:
+        await send_slash(c.address, "/tradewatch", "feeds add http://127.0.0.1:9/f.xml", fake.response_url("a"),
+                         user="UOWNER")
+        await fake.wait_for(lambda: fake.responses)
+        assert "workspace admin" in json.dumps(fake.responses[0]) and await store.feeds() == []
+        assert any("users:read" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    finally:
+        await c.stop()
+
+
 # ---------------------------------------------------------------- 12: help never acts
 
 
