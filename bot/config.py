@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.analysis.taxonomy import TAG_NAMES
+from bot.places import check_channel, check_country
 
 
 class ConfigError(ValueError):
@@ -61,10 +62,27 @@ class SubscriptionSettings(_Section):
             raise ValueError(f"unknown tag(s) {', '.join(unknown)}; known: {', '.join(TAG_NAMES)}")
         return tags
 
+    @field_validator("channel")
+    @classmethod
+    def _a_channel(cls, channel: str) -> str:
+        return check_channel(channel)
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, countries: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_country(c) for c in countries)
+
 
 class ConsoleSettings(_Section):
     enabled: bool = True
     channel: str = "console:default"
+
+    @field_validator("channel")
+    @classmethod
+    def _a_console_channel(cls, channel: str) -> str:
+        if not channel.startswith("console:"):
+            raise ValueError(f"the console's channel is console:NAME, not {channel!r}")
+        return check_channel(channel)
 
 
 class DeliverySettings(_Section):
@@ -87,7 +105,9 @@ class SlackSettings(_Section):
     rate_limit_retries: int = Field(5, ge=0, le=20)
     """How often one post waits out an HTTP 429 (Retry-After) before the dispatcher retries later."""
     managers: tuple[str, ...] = ()
-    """Slack user ids allowed to subscribe/unsubscribe channels; empty: anyone."""
+    """Slack user ids allowed to change the bot: its feeds (so are workspace admins and
+    owners) and channels' subscriptions (empty: anyone may subscribe a channel; the feeds
+    stay with admins and owners)."""
 
 
 class DiscordSettings(_Section):
@@ -196,6 +216,11 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     feeds: FeedsSettings = FeedsSettings()
+
+    @property
+    def store_setting(self) -> str:
+        """The setting that says where the store is, for messages about it."""
+        return "TRADEWATCH_DATABASE_URL" if self.database_url else "store.data_dir"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: Any, init_settings: Any, env_settings: Any,

@@ -80,6 +80,10 @@ def feeds_line(action: str, feed: str | None = None, *, every: str | None = None
     return shlex.join(words)
 
 
+def help_line(command: str | None = None) -> str:
+    return shlex.join(["help", command]) if command else "help"
+
+
 def complete(current: str, names: Iterable[str], *, several: bool = False) -> list[tuple[str, str]]:
     """(label, value) suggestions for what is being typed: names starting with it first,
     then names containing it. With `several`, the last of a comma-separated list is
@@ -118,6 +122,7 @@ async def complete_country(interaction: discord.Interaction[Any], current: str) 
 
 
 STATUS_CHOICES = [app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES]
+HELP_CHOICES = [app_commands.Choice(name=n, value=n) for n in NAMES if n != "help"]
 
 
 # ---------------------------------------------------------------- the tree
@@ -194,9 +199,11 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
 
     tree.add_command(feeds)
 
-    @tree.command(name="help", description="TradeWatch's commands and tags")
-    async def help_(interaction: discord.Interaction[Any]) -> None:
-        await run(interaction, "help")
+    @tree.command(name="help", description="TradeWatch's commands and tags, or more about one command")
+    @app_commands.describe(command="the command to say more about")
+    @app_commands.choices(command=HELP_CHOICES)
+    async def help_(interaction: discord.Interaction[Any], command: app_commands.Choice[str] | None = None) -> None:
+        await run(interaction, help_line(command.value if command else None))
 
     return tree
 

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.commands import Commands, Context
+from bot.core.commands import MANAGES, Commands, Context, wants_help
 from bot.core.message import Message, Section
 from bot.render.slack_blocks import render
 
@@ -75,6 +75,34 @@ async def ensure_member(client: AsyncWebClient, channel_id: str) -> bool:
 
 
 MANAGERS_ONLY = "to be one of the bot's managers (ask its admin to add you to [slack] managers)"
+MANAGERS_OR_ADMINS = ("to be one of the bot's managers or a workspace admin (ask its admin to add you "
+                      "to [slack] managers)")
+
+
+async def is_workspace_admin(client: AsyncWebClient, user: str) -> bool:
+    """Whether Slack says the user is an admin or owner of the workspace (users.info); False
+    when it cannot be asked (the app lacks the users:read scope), with a log line."""
+    try:
+        answer = await client.users_info(user=user)
+    except SlackApiError as e:
+        log.warning("Slack: cannot look up user %s (%s): only [slack] managers may change the bot "
+                    "(reinstall the app from `tradewatch slack manifest` for the users:read scope)",
+                    user, e.response.get("error"))
+        return False
+    found = answer.get("user") or {}
+    return bool(found.get("is_admin") or found.get("is_owner"))
+
+
+async def may_manage(client: AsyncWebClient, scope: str | None, user: str | None,
+                     managers: frozenset[str]) -> bool:
+    """Whether the user may change what a command manages (`MANAGES`): a channel's alerts,
+    anyone when no managers are listed; the bot as a whole (its feeds), only a listed manager
+    or a workspace admin or owner. Commands that change nothing need nothing."""
+    if scope is None or (user is not None and user in managers):
+        return True
+    if scope == "channel" and not managers:
+        return True
+    return user is not None and await is_workspace_admin(client, user)
 
 
 def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset[str]) -> Handler:
@@ -83,8 +111,11 @@ def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset
         channel_id = str(command.get("channel_id", ""))
         user = command.get("user_id")
         line = command_line(str(command.get("command", "")), str(command.get("text", "")))
+        words = line.split()
+        scope = MANAGES.get(words[0].lower()) if words and not wants_help(words[1:]) else None
         ctx = Context(channel=f"slack:{channel_id}", user=user,
-                      can_manage=not managers or user in managers, needs=MANAGERS_ONLY)
+                      can_manage=await may_manage(client, scope, user, managers),
+                      needs=MANAGERS_OR_ADMINS if scope == "bot" else MANAGERS_ONLY)
         message = await commands.execute(ctx, line)
         if (message.kind == "reply" and line.split()[:1] == ["subscribe"]
                 and not await ensure_member(client, channel_id)):

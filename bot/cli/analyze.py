@@ -12,6 +12,7 @@ from typing import TextIO
 from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article
 from bot.io.readers import ReadError, read_jsonl, read_path
+from bot.progress import Progress
 from bot.render.card import render_card
 
 FORMATS = ("text", "json", "jsonl")
@@ -28,7 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="extract people, dates and tariffs even from stories the trade check rejects")
     parser.add_argument("--model", type=Path, default=None,
                         help="a classifier trained with `tradewatch train` (default: the built-in rules)")
-    parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress on stderr (by default a bar with the time left on a terminal, "
+                             "else a line every 10 s)")
 
 
 def read_inputs(paths: list[str], stdin: TextIO, errors: list[ReadError]) -> Iterator[Article]:
@@ -40,6 +43,12 @@ def read_inputs(paths: list[str], stdin: TextIO, errors: list[ReadError]) -> Ite
                 print(f"tradewatch analyze: {item}", file=sys.stderr)
             else:
                 yield item
+
+
+def count_articles(paths: list[str]) -> int:
+    """How many articles the files hold, for the progress total: one quick pass that reads
+    (a line at a time, like the analysis) without analysing."""
+    return sum(1 for p in paths for item in read_path(Path(p)) if not isinstance(item, ReadError))
 
 
 def write(analyses: Iterator[Analysis], fmt: str, out: TextIO) -> int:
@@ -77,13 +86,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"tradewatch analyze: {e}", file=sys.stderr)
         return 2
     errors: list[ReadError] = []
+    shown = not args.no_progress
+    total = count_articles(paths) if shown and "-" not in paths else None  # stdin: read once, as it comes
     articles = read_inputs(paths, sys.stdin, errors)
-    analyses = Analyzer(classifier).analyze_many(articles, full=args.full)
-    if not args.no_progress and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        analyses = iter(tqdm(analyses, desc="analysing", unit=" articles", file=sys.stderr, leave=False))
-    count = write(analyses, args.format, sys.stdout)
+    with Progress(total, "analysing", "articles", enabled=shown) as progress:
+        analyses = progress.wrap(Analyzer(classifier).analyze_many(articles, full=args.full))
+        count = write(analyses, args.format, sys.stdout)
     if count == 0:
         print("tradewatch analyze: nothing could be analysed", file=sys.stderr)
         return 1

@@ -3,6 +3,10 @@
 `tradewatch tariffs china`, `tradewatch summary latest`, `tradewatch subscribe tags:tariffs`,
 `tradewatch subscriptions`, `tradewatch unsubscribe`, `tradewatch why ID`: the same command
 layer the chat services call, answering in the console channel (or `--channel`).
+
+`--help` anywhere shows the command's help and does nothing else. Commands that only read
+create nothing: on a store that was never set up they say so. A store that cannot be reached
+is one line naming the setting it came from.
 """
 
 from __future__ import annotations
@@ -11,18 +15,39 @@ import argparse
 import asyncio
 import shlex
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from bot.config import ConfigError, load_settings
-from bot.core.message import Message
-from bot.domain import Analysis, Article
+from bot.config import ConfigError, Settings, load_settings
+from bot.core.commands import HELP, changes_something, wants_help
+from bot.core.message import Message, Section
+from bot.domain import Analysis, Article, Delivery, Feed, Subscription
+from bot.places import CHANNEL_FORMS, UnknownPlace, check_channel
 from bot.render.text import render_text
+from bot.store import StoreUnavailable
+
+OPTIONS = (
+    ("--channel CHANNEL", f"the channel to act for: {CHANNEL_FORMS} (default: console.channel)"),
+    ("--config FILE", "the bot's configuration file (where its store is)"),
+)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("args", nargs=argparse.REMAINDER,
                         help="the command's arguments; also --config FILE (the bot's configuration) "
                              "and --channel ID (default: the console channel)")
+
+
+def usage(command: str) -> str:
+    """`tradewatch COMMAND --help`: the command's own help and the CLI's options."""
+    h = HELP[command]
+    lines = [f"usage: tradewatch {h.usage} [--channel CHANNEL] [--config FILE]", "",
+             f"{h.about[:1].upper()}{h.about[1:]}.", ""]
+    lines += [f"  {d}" for d in h.details] + ([""] if h.details else [])
+    lines += ["options:"] + [f"  {name:<18} {text}" for name, text in OPTIONS]
+    return "\n".join(lines)
 
 
 def take_option(words: list[str], name: str) -> str | None:
@@ -38,42 +63,120 @@ def take_option(words: list[str], name: str) -> str | None:
     return None
 
 
+class NothingStored:
+    """The store of a bot that never ran: nothing in it, and nothing written to it."""
+
+    async def subscribe(self, sub: Subscription) -> None:
+        raise RuntimeError("read-only")
+
+    async def unsubscribe(self, channel: str) -> bool:
+        raise RuntimeError("read-only")
+
+    async def subscriptions(self, channel: str | None = None) -> list[Subscription]:
+        return []
+
+    async def ledger(self, country: str | None = None, since: date | None = None,
+                     status: str | None = None) -> list[Any]:  # fmt: skip
+        return []
+
+    async def get_analysis(self, article_id: str) -> Analysis | None:
+        return None
+
+    async def latest_analysis(self, trade_only: bool = True) -> Analysis | None:
+        return None
+
+    async def find_by_source(self, source: str) -> Analysis | None:
+        return None
+
+    async def add_feed(self, url: str, every_seconds: float, *, backfill: bool = False,
+                       added_by: str | None = None) -> tuple[Feed, bool]:  # fmt: skip
+        raise RuntimeError("read-only")
+
+    async def remove_feed(self, url: str) -> bool:
+        raise RuntimeError("read-only")
+
+    async def feeds(self) -> list[Feed]:
+        return []
+
+    async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]:
+        return []
+
+
 async def execute(config: Path | None, channel: str | None, line: str) -> Message:
+    """Run one command line against the configured store. Raises ConfigError, and
+    StoreUnavailable with the setting named."""
+    settings = load_settings(config)
+    try:
+        return await _execute(settings, channel, line)
+    except (StoreUnavailable, ValueError) as e:  # ValueError: a database URL that is none
+        raise StoreUnavailable(f"{settings.store_setting}: {e}") from e
+
+
+async def _execute(settings: Settings, channel: str | None, line: str) -> Message:
     from bot.analysis.pipeline import Analyzer
-    from bot.core.commands import Commands, Context
+    from bot.core.commands import Commands, CommandStore, Context
     from bot.sources.page_fetch import WebPages
-    from bot.store import open_store
+    from bot.store import SqlStore, open_existing, open_store
     from bot.training.model import load_classifier
 
-    settings = load_settings(config)
-    store = open_store(settings.database_url, settings.store.data_dir, schema=settings.store.pg_schema)
+    s = settings
+    found: SqlStore | None
+    if changes_something(line):
+        found = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema)
+        try:
+            await found.migrate()
+        except BaseException:
+            await found.close()
+            raise
+    else:
+        found = await open_existing(s.database_url, s.store.data_dir, schema=s.store.pg_schema)
+    store: CommandStore = found if found is not None else NothingStored()
     try:
-        await store.migrate()
         analyzer: Analyzer | None = None
 
         async def analyse(article: Article) -> Analysis:
             nonlocal analyzer
             if analyzer is None:
-                analyzer = Analyzer(load_classifier(settings.analysis.model, threshold=settings.analysis.threshold))
+                analyzer = Analyzer(load_classifier(s.analysis.model, threshold=s.analysis.threshold))
             return await asyncio.to_thread(analyzer.analyze, article)
 
-        commands = Commands(store, analyse, files_root=Path.cwd(), feeds=settings.feeds,
-                            pages=WebPages(settings.feeds))
-        ctx = Context(channel=channel or settings.console.channel, user="cli")
-        return await commands.execute(ctx, line)
+        commands = Commands(store, analyse, files_root=Path.cwd(), feeds=s.feeds,
+                            pages=WebPages(s.feeds))
+        ctx = Context(channel=channel or s.console.channel, user="cli")
+        message = await commands.execute(ctx, line)
     finally:
-        await store.close()
+        if found is not None:
+            await found.close()
+    if found is None and line.split()[0] != "help":
+        note = (f"Nothing is stored yet: the store ({s.store_setting}) has not been set up. "
+                "`tradewatch run` sets it up; this command created nothing.")
+        message = replace(message, sections=(*message.sections, Section("Note", text=note)))
+    return message
+
+
+def answer(command: str, config: Path | None, channel: str | None, line: str) -> int:
+    """Run the line, print the answer (errors on stderr); the exit status."""
+    try:
+        message = asyncio.run(execute(config, channel, line))
+    except (ConfigError, StoreUnavailable) as e:
+        print(f"tradewatch {command}: {e}", file=sys.stderr)
+        return 2 if isinstance(e, ConfigError) else 1
+    print(render_text(message), file=sys.stderr if message.kind == "error" else sys.stdout)
+    return 1 if message.kind == "error" else 0
 
 
 def run(args: argparse.Namespace) -> int:
     rest = [a for a in args.args if a != "--"]
     config = take_option(rest, "--config")
     channel = take_option(rest, "--channel")
+    if wants_help(rest):
+        print(usage(args.command))
+        return 0
+    if channel is not None:
+        try:
+            channel = check_channel(channel)
+        except UnknownPlace as e:
+            print(f"tradewatch {args.command}: --channel: {e}", file=sys.stderr)
+            return 2
     line = " ".join([args.command, *(shlex.quote(a) for a in rest)])
-    try:
-        message = asyncio.run(execute(Path(config) if config else None, channel, line))
-    except ConfigError as e:
-        print(f"tradewatch {args.command}: {e}", file=sys.stderr)
-        return 2
-    print(render_text(message), file=sys.stderr if message.kind == "error" else sys.stdout)
-    return 1 if message.kind == "error" else 0
+    return answer(args.command, Path(config) if config else None, channel, line)

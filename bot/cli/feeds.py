@@ -11,13 +11,8 @@ The same command layer as `feeds ...` in chat. A running bot picks the change up
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shlex
-import sys
 from pathlib import Path
-
-from bot.config import ConfigError
-from bot.render.text import render_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -52,12 +47,6 @@ def command_line(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli.chat import execute
+    from bot.cli.chat import answer
 
-    try:
-        message = asyncio.run(execute(args.config, None, command_line(args)))
-    except ConfigError as e:
-        print(f"tradewatch feeds: {e}", file=sys.stderr)
-        return 2
-    print(render_text(message), file=sys.stderr if message.kind == "error" else sys.stdout)
-    return 1 if message.kind == "error" else 0
+    return answer("feeds", args.config, None, command_line(args))

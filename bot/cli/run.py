@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.store.engine import StoreUnavailable
 
 log = logging.getLogger("tradewatch")
 
@@ -20,9 +21,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a TOML configuration file (default: built-in defaults, see config/default.toml)")
 
 
-def banner(s: Settings) -> str:
+def banner(s: Settings, missing: frozenset[Path] = frozenset()) -> str:
+    """What the running bot does; `missing`: configured folders that do not exist."""
     db = "PostgreSQL/other (TRADEWATCH_DATABASE_URL)" if s.database_url else f"SQLite in {s.store.data_dir}/"
-    folders = ", ".join(str(f.path) for f in s.folders) or "none"
+    folders = ", ".join(str(f.path) for f in s.folders if f.path not in missing) or "no folder"
+    if missing:
+        folders += f" (not watched, missing: {', '.join(sorted(map(str, missing)))})"
     channels = ", ".join(sub.channel for sub in s.subscriptions) or "none subscribed yet"
     return (f"TradeWatch is running. Watching: {folders}. Store: {db}. Channels: {channels}.\n"
             "Alerts print here; drop article files into a watched folder. Ctrl-C stops.")
@@ -36,7 +40,11 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, service.stop)
-    await service.run(on_ready=lambda: print(banner(settings), file=sys.stderr))
+    def ready() -> None:
+        missing = frozenset(f.path for f in settings.folders if not f.path.is_dir())
+        print(banner(settings, missing), file=sys.stderr)
+
+    await service.run(on_ready=ready)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         asyncio.run(serve(settings))
+    except StoreUnavailable as e:
+        print(f"tradewatch run: {settings.store_setting}: {e}", file=sys.stderr)
+        return 1
     except ConfigError as e:  # found at start-up: a chat token missing or rejected
         print(f"tradewatch run: {e}", file=sys.stderr)
         return 2

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.analysis.taxonomy import TAG_NAMES, describe
 from bot.core.alert import alert_message, money, rates
-from bot.core.feed_commands import USAGE as FEEDS_USAGE
 from bot.core.feed_commands import feeds_message, parse_feed_command, pick
 from bot.core.message import Message, Section, Table, error, reply
-from bot.core.router import decide, normalise_country
-from bot.domain import STATUSES, Analysis, Article, Feed, Subscription
+from bot.core.router import RouteDecision, decide, normalise_country
+from bot.domain import STATUSES, Analysis, Article, Delivery, Feed, Subscription
 from bot.io.readers import ReadError, read_path
+from bot.places import UnknownPlace, check_country
 
 if TYPE_CHECKING:
     from bot.config import FeedsSettings
@@ -63,6 +63,7 @@ class CommandStore(Protocol):
                        added_by: str | None = None) -> tuple[Feed, bool]: ...
     async def remove_feed(self, url: str) -> bool: ...
     async def feeds(self) -> list[Feed]: ...
+    async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]: ...
 
 
 class Pages(Protocol):
@@ -81,18 +82,60 @@ Analyze = Callable[[Article], Awaitable[Analysis]]
 FeedsChanged = Callable[[], Awaitable[None]]
 """What `feeds add/remove` calls so the change takes effect at once (the feeds connector's sync)."""
 
-HELP = {
-    "subscribe": "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] — "
-                 "alerts for this channel, filtered",
-    "unsubscribe": "unsubscribe — stop alerts in this channel",
-    "subscriptions": "subscriptions — what this channel is subscribed to",
-    "tariffs": "tariffs [country] [--since YYYY-MM-DD] [--status S] — the tariff ledger, newest first",
-    "summary": "summary <article id | file | latest | https://...> — the alert card for an article "
-               "(a web page is fetched and read)",
-    "why": "why <article id> — why it was or was not posted to this channel",
-    "feeds": FEEDS_USAGE,
-    "help": "help — this list",
+@dataclass(frozen=True, slots=True)
+class CommandHelp:
+    """What `help COMMAND` (or `COMMAND --help`) shows: how to write it, what it does."""
+
+    usage: str
+    about: str
+    details: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        return f"{self.usage} — {self.about}"
+
+
+HELP: dict[str, CommandHelp] = {
+    "subscribe": CommandHelp(
+        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only]",
+        "alerts for this channel, filtered (replaces its earlier filters)",
+        ("tags: only stories with one of these tags (`help` lists them); default any",
+         "countries: only stories about one of these countries (China, US, EU, ...); default any",
+         "min-score: only stories at least this surely about trade, 0 to 1; default 0.5",
+         "tariffs-only: only stories that report a tariff change",
+         "example: subscribe tags:tariffs,disputes countries:china,us min-score:0.7",
+         "needs the manage permission (Slack: one of the bot's managers, when it has any)")),
+    "unsubscribe": CommandHelp("unsubscribe", "stop alerts in this channel",
+                               ("needs the manage permission, like subscribe",)),
+    "subscriptions": CommandHelp("subscriptions [all]", "what this channel is subscribed to",
+                                 ("all: every channel's subscription",)),
+    "tariffs": CommandHelp(
+        "tariffs [country] [--since YYYY-MM-DD] [--status S]", "the tariff ledger, newest first",
+        ("country: measures it imposes or faces, e.g. tariffs china",
+         "--since: measures from stories published on or after that day",
+         f"--status: one of {', '.join(STATUSES)}")),
+    "summary": CommandHelp(
+        "summary <article id | file | latest | https://...>", "the alert card for an article",
+        ("latest: the newest trade story stored",
+         "a file (CLI: relative to the current folder) or a web page is read and analysed, not stored",)),
+    "why": CommandHelp(
+        "why <article id | latest>", "whether the story was posted to this channel, and why (not)",
+        ("answers from what was delivered here: posted, queued, failed, or never queued",
+         "with the trade-policy verdict and the terms that decided it")),
+    "feeds": CommandHelp(
+        "feeds [list] | feeds add URL [--every 10m] [--backfill] | feeds remove URL|N",
+        "the RSS/Atom feeds the bot reads, for all its channels",
+        ("add: read a feed; its first poll records what it already carries without alerting "
+         "(--backfill: alert those too); --every: time between polls (default feeds.every)",
+         "remove: stop reading it (its URL, or its number in `feeds list`)",
+         "bot-wide: needs Manage Server on Discord; on Slack one of the bot's managers or a workspace admin")),
+    "help": CommandHelp("help [command]", "this list, or more about one command"),
 }
+
+HELP_WORDS = frozenset({"--help", "-h", "-?"})
+"""Any of these among a command's words asks for its help: the command is not carried out."""
+
+MANAGES = {"subscribe": "channel", "unsubscribe": "channel", "feeds": "bot"}
+"""What a command changes: this channel's alerts, or the bot as a whole (its feeds)."""
 
 
 # ---------------------------------------------------------------- parsing (pure)
@@ -103,6 +146,29 @@ def split(text: str) -> list[str]:
         return shlex.split(text)
     except ValueError as e:
         raise CommandError(f"could not read the command: {e}") from None
+
+
+def wants_help(args: Sequence[str]) -> bool:
+    """`subscribe --help`, `tariffs china -h`, `unsubscribe help`: a question, not an order."""
+    return any(a.lower() in HELP_WORDS for a in args) or [a.lower() for a in args] == ["help"]
+
+
+def changes_something(text: str) -> bool:
+    """Whether the command line would change the store (subscribe, unsubscribe, feeds add or
+    remove); help, reading and unreadable lines change nothing."""
+    try:
+        words = split(text)
+    except CommandError:
+        return False
+    name, args = (words[0].lower().lstrip("/"), words[1:]) if words else ("help", [])
+    if name not in MANAGES or wants_help(args):
+        return False
+    if name == "feeds":
+        try:
+            return parse_feed_command(args).action != "list"
+        except ValueError:
+            return False
+    return True
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -126,7 +192,10 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
             if unknown:
                 raise CommandError(f"unknown tag {', '.join(unknown)}; known tags: {', '.join(TAG_NAMES)}")
         elif key in ("countries", "country"):
-            countries = tuple(normalise_country(c) for c in _csv(value))
+            try:
+                countries = tuple(check_country(c) for c in _csv(value))
+            except UnknownPlace as e:
+                raise CommandError(str(e)) from None
         elif key in ("min-score", "min_score", "score"):
             try:
                 min_score = float(value)
@@ -135,7 +204,7 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
             if not 0 <= min_score <= 1:
                 raise CommandError("min-score must be between 0 and 1")
         else:
-            raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe']}")
+            raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe'].line()}")
     return Subscription(channel=channel, tags=tags, countries=countries, min_score=min_score,
                         tariff_changes_only=only, created_by=user)
 
@@ -167,7 +236,7 @@ def parse_ledger_query(args: Sequence[str]) -> LedgerQuery:
                 if status not in STATUSES:
                     raise CommandError(f"--status must be one of {', '.join(STATUSES)}")
             else:
-                raise CommandError(f"unknown option --{key}. {HELP['tariffs']}")
+                raise CommandError(f"unknown option --{key}. {HELP['tariffs'].line()}")
         else:
             country.append(arg)
     name = " ".join(country) or None
@@ -207,6 +276,42 @@ def ledger_message(entries: Sequence[Any], q: LedgerQuery) -> Message:
     return reply(title, text, Section("Measures", table=Table(header, tuple(rows))))
 
 
+def help_message() -> Message:
+    tags = tuple(f"{t}: {describe(t)}" for t in TAG_NAMES)
+    return reply("TradeWatch commands", "`help COMMAND` (or `COMMAND --help`) says more about one.",
+                 Section("Commands", items=tuple(h.line() for h in HELP.values())),
+                 Section("Tags", items=tags), ephemeral=True)
+
+
+def command_help(name: str) -> Message:
+    h = HELP[name]
+    sections = (Section("Details", items=h.details),) if h.details else ()
+    return reply(f"Help: {name}", f"{h.usage}\n{h.about[:1].upper()}{h.about[1:]}.", *sections,
+                 ephemeral=True)
+
+
+def delivery_verdict(delivery: Delivery | None, today: RouteDecision | None) -> str:
+    """What happened to the story in this channel, from its delivery (None: none was ever
+    queued), with today's routing decision to explain a story that was not queued."""
+    if delivery is not None:
+        if delivery.state == "sent":
+            later = ("" if today is None or today.send
+                     else f" (this channel's filters today would not send it: {'; '.join(today.reasons)})")
+            return f"Posted to this channel{later}."
+        if delivery.state == "failed":
+            return (f"Not posted: posting to this channel failed after {delivery.attempts} attempt(s)"
+                    f"{f' ({delivery.last_error})' if delivery.last_error else ''}.")
+        return (f"Queued for this channel, not posted yet ({delivery.state}, "
+                f"{delivery.attempts} attempt(s) so far).")
+    if today is None:
+        return "Not posted to this channel: no alert was queued for it, and the channel has no subscription."
+    if not today.send:
+        return f"Not posted to this channel: {'; '.join(today.reasons)}."
+    return ("Not posted to this channel: no alert was queued for it when the story arrived. Its filters "
+            "would send it today, so they were set or changed after the story came in (a story is "
+            "routed once, when it arrives), or it came with a feed's first poll, which only records.")
+
+
 # ---------------------------------------------------------------- execution
 
 
@@ -243,6 +348,8 @@ class Commands:
         }.get(name)
         if handler is None:
             return error(f"Unknown command {name!r}. Try `help`.")
+        if wants_help(args) and name != "help":
+            return command_help(name)
         try:
             return await handler(ctx, args)
         except CommandError as e:
@@ -252,9 +359,12 @@ class Commands:
             return error("Something went wrong on our side; it has been logged.")
 
     async def help(self, ctx: Context, args: Sequence[str]) -> Message:
-        tags = tuple(f"{t}: {describe(t)}" for t in TAG_NAMES)
-        return reply("TradeWatch commands", "", Section("Commands", items=tuple(HELP.values())),
-                     Section("Tags", items=tags), ephemeral=True)
+        if args and args[0].lower() not in HELP_WORDS:
+            name = args[0].lower().lstrip("/")
+            if name not in HELP or len(args) > 1:
+                raise CommandError(f"No command {' '.join(args)!r}; the commands: {', '.join(HELP)}.")
+            return command_help(name)
+        return help_message()
 
     async def subscribe(self, ctx: Context, args: Sequence[str]) -> Message:
         if not ctx.can_manage:
@@ -265,6 +375,9 @@ class Commands:
         return reply("Subscribed", f"This channel now gets trade alerts ({describe_subscription(sub)}).")
 
     async def unsubscribe(self, ctx: Context, args: Sequence[str]) -> Message:
+        if args:
+            raise CommandError(f"`unsubscribe` takes nothing more (got {' '.join(args)!r}); "
+                               "it stops this channel's alerts. `unsubscribe --help` says more.")
         if not ctx.can_manage:
             raise CommandError(f"You need {ctx.needs} to change this channel's alerts.")
         removed = await self._store.unsubscribe(ctx.channel)
@@ -273,7 +386,9 @@ class Commands:
                      "No more alerts in this channel." if removed else "This channel had no subscription.")
 
     async def subscriptions(self, ctx: Context, args: Sequence[str]) -> Message:
-        channel = None if args[:1] == ["all"] else ctx.channel
+        if args not in ([], ["all"]):
+            raise CommandError(f"{HELP['subscriptions'].line()}; not {' '.join(args)!r}.")
+        channel = None if args else ctx.channel
         subs = await self._store.subscriptions(channel)
         if not subs:
             return reply("No subscription", "This channel gets no alerts. Try `subscribe tags:tariffs`.")
@@ -283,11 +398,16 @@ class Commands:
     async def tariffs(self, ctx: Context, args: Sequence[str]) -> Message:
         q = parse_ledger_query(args)
         entries = await self._store.ledger(country=q.country, since=q.since, status=q.status)
+        if not entries and q.country:
+            try:
+                check_country(q.country)  # the ledger may hold names the list does not know
+            except UnknownPlace as e:
+                raise CommandError(f"{e} (and no tariff change names it).") from None
         return ledger_message(entries, q)
 
     async def summary(self, ctx: Context, args: Sequence[str]) -> Message:
         if not args:
-            raise CommandError(HELP["summary"])
+            raise CommandError(f"Say which article: {HELP['summary'].usage}")
         ref = " ".join(args)
         analysis = await self._find(ref)
         if analysis is None and "://" in ref:
@@ -300,20 +420,19 @@ class Commands:
 
     async def why(self, ctx: Context, args: Sequence[str]) -> Message:
         if not args:
-            raise CommandError(HELP["why"])
+            raise CommandError(f"Say which article: {HELP['why'].usage}")
         analysis = await self._find(" ".join(args))
         if analysis is None:
             raise CommandError(f"No article {' '.join(args)!r} is stored.")
         tp = analysis.trade_policy
         verdict = f"{'trade policy' if tp.is_trade else 'not trade policy'}, score {tp.score:.2f}"
         sections = [Section("What decided it", items=tp.reasons or ("no trade-policy terms found",))]
+        delivered = await self._store.deliveries(analysis.article.id, ctx.channel)
         subs = await self._store.subscriptions(ctx.channel)
-        if not subs:
-            text = f"{verdict}. This channel has no subscription, so nothing is posted here."
-        else:
-            d = decide(analysis, subs[0])
-            text = f"{verdict}. {'Posted' if d.send else 'Not posted'} to this channel: {'; '.join(d.reasons)}."
+        today = decide(analysis, subs[0]) if subs else None
+        if subs:
             sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
+        text = f"{verdict}. {delivery_verdict(delivered[0] if delivered else None, today)}"
         return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)
 
     async def _find(self, ref: str) -> Analysis | None:

@@ -37,6 +37,9 @@ from bot.store.fingerprint import fingerprint
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE_SECONDS = 30.0
+"""How long stopping waits for the delivery in hand (a post, its store write) to finish."""
+
 
 class Service:
     """`tradewatch run`: start(), then run until stop() (or the stop event) .
@@ -57,6 +60,7 @@ class Service:
         self.store: SqlStore | None = None
         self.worker: AnalysisWorker | None = None
         self.dispatcher: Dispatcher | None = None
+        self._dispatching: asyncio.Task[None] | None = None
         self.commands: Commands | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._started_connectors: list[Connector] = []
@@ -95,7 +99,7 @@ class Service:
         settled = await dispatcher.reconcile()
         if settled:
             log.info("settled %d delivery(ies) left half-done by the last run", settled)
-        self._spawn(dispatcher.run(), "dispatcher")
+        self._dispatching = self._spawn(dispatcher.run(), "dispatcher")
         dispatcher.wake()
         self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
@@ -138,6 +142,10 @@ class Service:
             except Exception:
                 log.exception("stopping %s failed", c.name)
         self._started_connectors.clear()
+        if self.dispatcher:
+            self.dispatcher.stop()  # the delivery in hand finishes; then the lanes end
+            if self._dispatching:
+                await asyncio.wait([self._dispatching], timeout=STOP_GRACE_SECONDS)
         for t in list(self._tasks):
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -146,10 +154,11 @@ class Service:
         if self.store:
             await self.store.close()
 
-    def _spawn(self, coro: object, name: str) -> None:
+    def _spawn(self, coro: object, name: str) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     # ------------------------------------------------------------ callbacks
 

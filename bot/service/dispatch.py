@@ -70,6 +70,13 @@ class Dispatcher:
         self._lanes: tuple[str | None, ...] = (*sinks, None)
         self._wakes = {lane: asyncio.Event() for lane in self._lanes}
         self._locks = {lane: asyncio.Lock() for lane in self._lanes}
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Let `run` end after the delivery in hand: no post or store write is cut in half
+        (cancelling a lane inside a database call can leave the connection hanging)."""
+        self._stopping = True
+        self.wake()
 
     def wake(self) -> None:
         for event in self._wakes.values():
@@ -118,9 +125,13 @@ class Dispatcher:
     async def _drain_lane(self, lane: str | None, batch: int = 20) -> int:
         posted = 0
         async with self._locks[lane]:
-            while deliveries := await self._store.claim(batch, *self._lane_filter(lane)):
+            while not self._stopping and (deliveries := await self._store.claim(batch, *self._lane_filter(lane))):
                 cards: dict[str, Message | None] = {}
                 for d in deliveries:
+                    # once stopping, the rest of the claimed batch stays `sending`: the next
+                    # start's reconcile settles it, as after a crash
+                    if self._stopping:
+                        break
                     posted += await self._deliver(d, cards)
         return posted
 
@@ -167,9 +178,11 @@ class Dispatcher:
 
     async def _run_lane(self, lane: str | None) -> None:
         wake = self._wakes[lane]
-        while True:
+        while not self._stopping:
             await wake.wait()
             wake.clear()
+            if self._stopping:
+                return
             try:
                 await self._drain_lane(lane)
             except asyncio.CancelledError:

@@ -194,12 +194,12 @@ class FolderSource:
         """Batches of files created or modified while watching, until `stop` is set.
 
         Deletions are ignored. A batch of more than five files is marked bulk. A folder that
-        does not exist is logged as an ERROR and the others are watched; with none, it returns.
+        does not exist is logged (a WARNING, once) and the others are watched; with none, it
+        returns at once (`scan` still reads a folder that appears later).
         """
         folders = await self._present_folders()
         if not folders:
-            log.error("none of the article folders exist, nothing to watch: %s",
-                      ", ".join(map(str, self._folders)))
+            log.debug("no article folder exists: no live watch")
             return
         changes = awatch(*folders, watch_filter=_wanted_change, debounce=self._debounce_ms,
                          step=WATCH_STEP_MS, stop_event=stop, recursive=False)
@@ -213,12 +213,15 @@ class FolderSource:
                     yield found
 
     async def _present_folders(self) -> list[Path]:
-        """The watched folders that exist; each missing one is logged as an ERROR once (and
+        """The watched folders that exist; each missing one is logged as a WARNING once (and
         again if it comes back and then goes missing again)."""
         present, missing = await asyncio.to_thread(_check_folders, self._folders)
         for folder in missing:
             if folder not in self._missing:
-                log.error("article folder %s does not exist or is not a folder; skipping it", folder)
+                log.warning("article folder %s (folders.path in the configuration) does not exist or is "
+                            "not a folder: it is not watched; the periodic scan reads it if it appears", folder)
+        for folder in self._missing - set(missing):
+            log.warning("article folder %s appeared: the periodic scan reads it", folder)
         self._missing = set(missing)
         return present
 

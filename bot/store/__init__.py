@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.store.engine import async_url, create_engine
+from bot.store.engine import StoreUnavailable, async_url, create_engine, where
 from bot.store.fingerprint import fingerprint
 from bot.store.ledger import LedgerEntry, LedgerRow, LedgerSource, filter_ledger, merge_ledger
 from bot.store.protocol import Store
@@ -29,9 +29,11 @@ __all__ = [
     "LedgerSource",
     "SqlStore",
     "Store",
+    "StoreUnavailable",
     "filter_ledger",
     "fingerprint",
     "merge_ledger",
+    "open_existing",
     "open_store",
 ]
 
@@ -55,3 +57,30 @@ def open_store(
     timezone-aware "now" the store records (a test can fix it).
     """
     return SqlStore(create_engine(async_url(url, data_dir), schema=schema), clock=clock)
+
+
+async def open_existing(url: str | None, data_dir: Path, *, schema: str | None = None) -> SqlStore | None:
+    """The store when it has been set up (`migrate`d), None when it never was; creates
+    nothing (no file, no folder, no table): for commands that only read.
+
+    Raises StoreUnavailable when the database cannot be reached, or when its schema is not
+    this version's (reading it could fail; `migrate`, i.e. `tradewatch run`, upgrades it)."""
+    from bot.store.migrate import head_revision
+
+    target = async_url(url, data_dir)
+    if target.drivername.startswith("sqlite") and not Path(target.database or "").is_file():
+        return None
+    store = SqlStore(create_engine(target, schema=schema))
+    try:
+        revision = await store.schema_revision()
+    except BaseException:
+        await store.close()
+        raise
+    if revision is None:
+        await store.close()
+        return None
+    if revision != head_revision():
+        await store.close()
+        raise StoreUnavailable(f"{where(target)} is at schema revision {revision}, this version "
+                               f"reads {head_revision()}: `tradewatch run` upgrades an older one")
+    return store

@@ -7,6 +7,8 @@ the lock instead of failing halfway), `BEGIN DEFERRED` for connections marked re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy import Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_FILE = "tradewatch.sqlite3"
@@ -21,6 +24,45 @@ READ_ONLY = "tradewatch_read_only"
 """Execution option: a connection that only reads (SQLite opens it with BEGIN DEFERRED)."""
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 15
+"""PostgreSQL: how long opening a connection may take before it counts as failed."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or used; the message says which one and what failed,
+    in one line (the caller names the setting it came from)."""
+
+
+def where(url: URL) -> str:
+    """The database for a person: "PostgreSQL database test at 127.0.0.1:5432" or "the
+    SQLite file data/tradewatch.sqlite3" (never a password)."""
+    if url.drivername.startswith("sqlite"):
+        return f"the SQLite file {url.database}"
+    host = f"{url.host or 'localhost'}{f':{url.port}' if url.port else ''}"
+    return f"PostgreSQL database {url.database or '(default)'} at {host}"
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, DBAPIError):
+        e = e.orig if isinstance(e.orig, BaseException) else e
+        return str(e.args[0]) if e.args else type(e).__name__
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused (is the server running, on that port?)"
+    if isinstance(e, TimeoutError):
+        return "no answer in time"
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e).strip() or type(e).__name__
+
+
+@contextmanager
+def reachable(url: URL, doing: str) -> Iterator[None]:
+    """Connection-level failures inside become StoreUnavailable naming the database and
+    what failed ("cannot open PostgreSQL database x at h:5432: connection refused")."""
+    try:
+        yield
+    except (OSError, DBAPIError) as e:  # TimeoutError and socket errors are OSErrors
+        raise StoreUnavailable(f"cannot {doing} {where(url)}: {_reason(e)}") from e
 
 _DRIVERS = {
     "postgresql": "postgresql+asyncpg",
@@ -40,7 +82,10 @@ def async_url(url: str | None, data_dir: Path) -> URL:
     """
     if url is None:
         return make_url(f"sqlite+aiosqlite:///{(data_dir / SQLITE_FILE).as_posix()}")
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError("not a database URL: use postgresql://user@host/db or sqlite:///path/to/file") from None
     driver = _DRIVERS.get(parsed.drivername)
     if driver is None:
         raise ValueError(
@@ -66,7 +111,7 @@ def create_engine(url: URL, *, schema: str | None = None) -> AsyncEngine:
         engine = create_async_engine(url)
         _sqlite_setup(engine)
         return engine
-    connect_args: dict[str, Any] = {}
+    connect_args: dict[str, Any] = {"timeout": CONNECT_TIMEOUT_S}
     if schema is not None:
         connect_args["server_settings"] = {"search_path": schema}
     return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)

@@ -20,7 +20,7 @@ from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
 from bot.store import tables as t
-from bot.store.engine import READ_ONLY, dialect_insert
+from bot.store.engine import READ_ONLY, dialect_insert, reachable
 from bot.store.ledger import LedgerEntry, country_key, filter_ledger, merge_ledger
 from bot.store.migrate import current_revision, upgrade
 from bot.store.rows import (
@@ -73,14 +73,17 @@ class SqlStore:
 
         Safe when several processes start at once: on PostgreSQL they take turns (an
         advisory lock), on SQLite the write lock does the same."""
-        async with self._engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
-            await conn.run_sync(upgrade)
+        with reachable(self._engine.url, "open or set up"):
+            async with self._engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
+                await conn.run_sync(upgrade)
 
     async def schema_revision(self) -> str | None:
-        async with self._read() as conn:
-            return await conn.run_sync(current_revision)
+        """The schema's Alembic revision (None: never set up); creates nothing."""
+        with reachable(self._engine.url, "open"):
+            async with self._read() as conn:
+                return await conn.run_sync(current_revision)
 
     async def close(self) -> None:
         await self._engine.dispose()

@@ -2,7 +2,7 @@
 
 Reads the stories (a bad line is reported as FILE:LINE on stderr and skipped), prints the
 k-fold cross-validated precision, recall and F1, writes the model as JSON and returns 0.
-Progress bars go to stderr. Point the bot at the model with `analysis.model` in the
+Progress goes to stderr (a bar on a terminal, else a line every few seconds). Point the bot at the model with `analysis.model` in the
 configuration (or `tradewatch analyze --model MODEL`).
 """
 
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.progress import Progress
 from bot.training.data import read_labelled
 from bot.training.model import save_model
 from bot.training.train import CVReport, Settings, best_cut, cross_validate, featurize, fit, steps
@@ -50,18 +51,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{path}: {args.folds}-fold cross-validation needs at least {args.folds} trade "
                      f"and {args.folds} other stories; found {trade} trade and {others} others")  # fmt: skip
 
-    from tqdm import tqdm
-
     settings = Settings()
-    quiet = bool(args.no_progress)
-    with tqdm(total=len(stories), desc="reading stories", unit=" stories", file=sys.stderr,
-              disable=quiet, leave=False) as bar:  # fmt: skip
-        data = featurize(stories, tick=bar.update)
-    with tqdm(total=steps(args.folds, settings), desc="fitting", unit=" fits", file=sys.stderr,
-              disable=quiet, leave=False) as bar:  # fmt: skip
-        report, probabilities = cross_validate(data, args.folds, args.seed, settings, bar.update)
+    shown = not args.no_progress
+    with Progress(len(stories), "reading stories", "stories", enabled=shown) as progress:
+        data = featurize(stories, tick=progress.update)
+    with Progress(steps(args.folds, settings), "fitting", "fits", enabled=shown) as progress:
+        report, probabilities = cross_validate(data, args.folds, args.seed, settings, progress.update)
         model = fit(data, best_cut(probabilities, data.labels), args.seed, settings, report.to_json())
-        bar.update()
+        progress.update()
     print_report(report, sys.stdout)
     try:
         save_model(model, args.output)

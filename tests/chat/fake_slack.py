@@ -4,7 +4,8 @@ The real slack-sdk and slack-bolt talk to it over real sockets. It records every
 call and every `response_url` answer, keeps the messages posted per channel (with their
 metadata, for `conversations.history`), and answers 429 or errors when told to:
 `fake.queue("chat.postMessage", status=429, retry_after=0)` (answers taken in order), or
-`fake.channel_errors["C1"] = "channel_not_found"`.
+`fake.channel_errors["C1"] = "channel_not_found"`. `users.info` says who is a workspace
+admin or owner: `fake.admins = {"UADMIN"}`, `fake.owners = {...}`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class FakeSlack:
         self.history_errors: dict[str, str] = {}
         self.auth_error: str | None = None
         self.app_token_error: str | None = None
+        self.admins: set[str] = set()
+        self.owners: set[str] = set()
         self._queued: dict[str, list[Answer]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -137,6 +140,7 @@ class FakeSlack:
             "chat.postMessage": self._post_message,
             "conversations.history": self._history,
             "conversations.join": self._join,
+            "users.info": self._user,
         }.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
@@ -167,6 +171,12 @@ class FakeSlack:
             for m in reversed(self.messages.get(channel, []))
         ]
         return {"ok": True, "messages": messages, "has_more": False}
+
+    def _user(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user"))
+        return {"ok": True, "user": {"id": user, "team_id": "T1", "name": user.lower(), "deleted": False,
+                                     "is_admin": user in self.admins or user in self.owners,
+                                     "is_owner": user in self.owners, "is_bot": False}}
 
     def _join(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel"))

@@ -226,6 +226,10 @@ async def test_help_lists_the_commands_privately(fake: FakeDiscord, bot: Discord
     answer = await fake.interact(fake.interaction("help"))
     assert answer["data"]["flags"] & EPHEMERAL
     assert "subscribe" in _text(_embeds(answer)) and "export-controls" in _text(_embeds(answer))
+    about = await fake.interact(fake.interaction("help", {"command": "subscribe"}))
+    assert about["data"]["flags"] & EPHEMERAL
+    [embed] = _embeds(about)
+    assert embed["title"] == "Help: subscribe" and "min-score" in _text([embed])
 
 
 async def test_tags_and_countries_are_autocompleted(fake: FakeDiscord, bot: DiscordConnector) -> None:

@@ -254,3 +254,28 @@ async def test_reconciling_a_waiting_service_does_not_hold_up_the_others(store: 
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+async def test_stop_lets_the_post_in_hand_finish_then_ends_the_lanes(store: SqlStore) -> None:
+    """Stopping the bot while a post is under way: the post and its store write complete (no
+    database call is cut in half), the lanes end by themselves, and the alert is not posted
+    again by the next run."""
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    class SlowSink(RecordingSink):
+        async def post(self, channel_id: str, message: Message) -> str | None:
+            entered.set()
+            await release.wait()
+            return await super().post(channel_id, message)
+
+    sink = SlowSink()
+    dispatcher = _dispatcher(store, sink)
+    running = asyncio.create_task(dispatcher.run())
+    dispatcher.wake()
+    await asyncio.wait_for(entered.wait(), timeout=30)
+    dispatcher.stop()
+    release.set()
+    await asyncio.wait_for(running, timeout=30)  # ends without being cancelled
+    assert sink.posted == [("C1", "alert-1")]
+    assert [d.state for d in await store.deliveries("alert-1")] == ["sent"]
+    assert await _dispatcher(store, sink).drain() == 0
