@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,8 +28,35 @@ BULK = 1
 _ANALYZER = None  # the worker process's own analyser, built by _init
 
 
-def _init(model: Path | None, threshold: float) -> None:
+PARENT_CHECK_SECONDS = 0.5
+"""How often the worker process checks that the bot that started it is still there."""
+
+
+def _exit_with_parent(bot_pid: int) -> None:
+    """End this worker process when the bot that started it ends, however it ended (even
+    `kill -9`, which runs no clean-up in the bot): a daemon thread polls the parent's pid,
+    which changes when the process is re-parented. Polling works on any POSIX system and,
+    unlike Linux's PR_SET_PDEATHSIG, does not fire when merely the bot's starting thread ends.
+    A bot gone before this runs is noticed by its pid."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)  # the bot is gone: nobody will read a result; end now, without clean-up
+
+    try:
+        os.kill(bot_pid, 0)
+    except ProcessLookupError:
+        os._exit(0)
+    except PermissionError:
+        pass  # it exists
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init(model: Path | None, threshold: float, bot_pid: int) -> None:
     global _ANALYZER  # per-process state of the worker process, never of the bot
+    _exit_with_parent(bot_pid)
     from bot.analysis.pipeline import Analyzer
     from bot.training.model import load_classifier
 
@@ -74,7 +104,7 @@ class AnalysisWorker:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(max_workers=1, initializer=_init,
-                                         initargs=(self._model, self._threshold))
+                                         initargs=(self._model, self._threshold, os.getpid()))
         await asyncio.get_running_loop().run_in_executor(self._pool, _analyse, [], False)
 
     async def stop(self) -> None:
