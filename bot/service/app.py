@@ -9,6 +9,7 @@ source means adding it here, behind its Protocol.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_PROGRESS = 50
 """A catch-up of at least this many files reports its progress."""
+WATCH_RESTART_SECONDS = 1.0
+"""How long the folder watch waits before starting again after an unexpected error."""
 
 
 class Service:
@@ -155,8 +158,13 @@ class Service:
         task.add_done_callback(self._tasks.discard)
 
     async def rescan(self) -> None:
-        """Catch up with files not yet read (at start-up, then periodically)."""
-        found = await self._source.scan()
+        """Catch up with files not yet read (at start-up, then periodically). A scan that
+        fails is logged and the bot runs on; the next rescan tries again."""
+        try:
+            found = await self._source.scan()
+        except Exception:
+            log.exception("scanning the article folders failed; the next rescan tries again")
+            return
         fresh = [d for d in found if (d.path, d.signature) not in self._in_flight]
         if fresh:
             log.info("%d new or changed file(s) to read", len(fresh))
@@ -177,10 +185,23 @@ class Service:
         log.warning("caught up: %d files in %.1f s", files, time.monotonic() - t0)
 
     async def _watch(self) -> None:
-        async for batch in self._source.watch(self._stop):
-            for d in batch:
-                if (d.path, d.signature) not in self._in_flight:
-                    self._ingest_later(d, BULK if d.bulk else LIVE)
+        """Hand each watched batch to ingestion until stopped. An unexpected error is logged
+        and the watch starts again (after a pause, so a repeating fault does not spin): the
+        periodic rescan finds whatever was written meanwhile."""
+        while not self._stop.is_set():
+            try:
+                async for batch in self._source.watch(self._stop):
+                    for d in batch:
+                        if (d.path, d.signature) not in self._in_flight:
+                            self._ingest_later(d, BULK if d.bulk else LIVE)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("watching the article folders failed; watching again in %.0f s",
+                              WATCH_RESTART_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), WATCH_RESTART_SECONDS)
 
     def _ingest_later(self, d: Discovered, priority: int) -> None:
         key = (d.path, d.signature)
