@@ -209,12 +209,17 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(Sentence(start + lead, start + lead + len(stripped), stripped))
 
 
+_WORD_WINDOW = 200
+"""How far around a full stop `_is_boundary` looks for the words on either side."""
+
+
 def _is_boundary(text: str, dot: int, end: int) -> bool:
     if text[dot] != ".":
         return True
-    before = re.search(r"([\w.]+)$", text[:dot])
+    # a window around the dot, not the whole text: the cost of a story stays linear in its length
+    before = re.search(r"([\w.]+)$", text[max(0, dot - _WORD_WINDOW) : dot])
     word = before.group(1) if before else ""
-    after = re.match(r"\s+[\"'“‘(\[]?([\w'’-]+)", text[end:])
+    after = re.match(r"\s+[\"'“‘(\[]?([\w'’-]+)", text[end : end + _WORD_WINDOW])
     nxt = after.group(1) if after else ""
     low = word.lower()
     if len(word) == 1 and word.isupper():  # an initial: "George W. Bush"
