@@ -2,7 +2,11 @@
 
 The event loop stays free for chat commands while a backlog is analysed. A lone new file
 (priority LIVE) jumps ahead of a catch-up backlog (priority BULK): the worker takes small
-batches, so a live article waits at most for the batch in progress.
+batches, so a live article waits at most for the batch in progress. A batch holds at most
+`batch_size` stories and, past its first, about `BATCH_CHARS` of text; a story longer than
+`LONG_STORY_CHARS` always goes at BULK priority, so a very long story (analysed up to
+`bot.analysis.text.ANALYSED_CHARS`) never goes ahead of a live file, and holds one up for at
+most the few seconds of its own analysis.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ log = logging.getLogger(__name__)
 
 LIVE = 0
 BULK = 1
+BATCH_CHARS = 50_000
+"""A batch takes more stories only while it holds less text than this."""
+LONG_STORY_CHARS = 50_000
+"""A story longer than this is analysed at BULK priority, whatever it was asked at."""
 
 _ANALYZER = None  # the worker process's own analyser, built by _init
 
@@ -120,6 +128,8 @@ class AnalysisWorker:
 
     async def analyse(self, article: Article, *, priority: int = LIVE, full: bool = False) -> Analysis:
         future: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
+        if len(article.body) > LONG_STORY_CHARS:
+            priority = max(priority, BULK)
         await self._queue.put(_Job(priority, next(self._seq), article, full, future))
         return await future
 
@@ -127,12 +137,14 @@ class AnalysisWorker:
         while True:
             first = await self._queue.get()
             jobs = [first]
-            while len(jobs) < self._batch and not self._queue.empty():
+            chars = len(first.article.body)
+            while len(jobs) < self._batch and chars < BATCH_CHARS and not self._queue.empty():
                 nxt = self._queue.get_nowait()
                 if nxt.priority != first.priority or nxt.full != first.full:
                     await self._queue.put(nxt)
                     break
                 jobs.append(nxt)
+                chars += len(nxt.article.body)
             jobs = [j for j in jobs if not j.future.cancelled()]
             if jobs:
                 await self._run_jobs(jobs, first.full)
