@@ -115,11 +115,27 @@ class Analyzer:
         """One article; full by default (on-demand analysis is always full)."""
         return next(self.analyze_many([article], full=full))
 
-    def analyze_many(self, articles: Iterable[Article], *, full: bool = False) -> Iterator[Analysis]:
-        """Many articles, in input order; spaCy parses the accepted ones in batches."""
+    def analyze_many(self, articles: Iterable[Article], *, full: bool = False,
+                     on_error: Callable[[Article, Exception], None] | None = None) -> Iterator[Analysis]:
+        """Many articles, in input order; spaCy parses the accepted ones in batches.
+
+        With `on_error`, an article whose analysis fails (a bug met by that input) is handed
+        to it and left out, and the others are analysed; without, the error is raised."""
         it = iter(articles)
         while batch := list(islice(it, BATCH)):
-            yield from self._batch(batch, full=full)
+            if on_error is None:
+                yield from self._batch(batch, full=full)
+                continue
+            try:
+                done = self._batch(batch, full=full)
+            except Exception:  # find the article that failed: each alone
+                for article in batch:
+                    try:
+                        yield from self._batch([article], full=full)
+                    except Exception as e:
+                        on_error(article, e)
+            else:
+                yield from done
 
     def _batch(self, batch: list[Article], *, full: bool) -> list[Analysis]:
         work = [_head(a) for a in batch]

@@ -77,8 +77,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"tradewatch analyze: {e}", file=sys.stderr)
         return 2
     errors: list[ReadError] = []
+
+    def failed(article: Article, e: Exception) -> None:
+        error = ReadError(article.source or article.id,
+                          f"article {article.id!r} could not be analysed ({type(e).__name__}: {e})")
+        errors.append(error)
+        print(f"tradewatch analyze: {error}", file=sys.stderr)
+
     articles = read_inputs(paths, sys.stdin, errors)
-    analyses = Analyzer(classifier).analyze_many(articles, full=args.full)
+    analyses = Analyzer(classifier).analyze_many(articles, full=args.full, on_error=failed)
     if not args.no_progress and sys.stderr.isatty():
         from tqdm import tqdm
 
