@@ -6,7 +6,7 @@ batches, so a live article waits at most for the batch in progress. A batch hold
 `batch_size` stories and, past its first, about `BATCH_CHARS` of text; a story longer than
 `LONG_STORY_CHARS` always goes at BULK priority, so a very long story (analysed up to
 `bot.analysis.text.ANALYSED_CHARS`) never goes ahead of a live file, and holds one up for at
-most the few seconds of its own analysis.
+most its own analysis, bounded by that cap.
 """
 
 from __future__ import annotations
