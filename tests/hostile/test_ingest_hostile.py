@@ -12,6 +12,7 @@ are written for these tests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -24,8 +25,10 @@ import pytest
 from bot.chat.console import ConsoleSink
 from bot.cli import main
 from bot.config import FolderSettings, Settings, StoreSettings, SubscriptionSettings
-from bot.service.app import Service
+from bot.service.app import WATCH_RESTART_SECONDS, Service
 from bot.service.commands import Context
+from bot.sources.base import Discovered
+from bot.sources.folder import FolderSource
 
 pytestmark = pytest.mark.slow
 
@@ -49,7 +52,7 @@ Start = Callable[[], Awaitable[tuple[Service, io.StringIO]]]
 def _settings(tmp: Path) -> Settings:
     return Settings(
         store=StoreSettings(data_dir=tmp / "data"),
-        folders=(FolderSettings(path=tmp / "news"),),
+        folders=(FolderSettings(path=tmp / "news", rescan_seconds=3600),),
         subscriptions=(SubscriptionSettings(channel="console:default"),),
     )
 
@@ -111,6 +114,41 @@ async def test_a_nested_jsonl_file_is_skipped_at_start_up_and_while_watching(
     _write(news / "sylvania.md", SYLVANIA)
     await _until(lambda: out.getvalue().count(CARD) == 2, "a good file dropped after it is alerted")
     assert "Sylvania cuts duty on rice" in out.getvalue()
+
+
+async def test_an_unexpected_error_in_the_scan_or_the_watch_is_logged_and_the_bot_goes_on(
+        news: Path, running: Start, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Whatever a reader does not catch: start-up survives a failing scan, and the folder watch
+    is started again after it fails (the periodic rescan is an hour away here)."""
+    failed: set[str] = set()
+    real_scan, real_watch = FolderSource.scan, FolderSource.watch
+
+    async def scan(self: FolderSource) -> list[Discovered]:
+        if "scan" not in failed:
+            failed.add("scan")
+            raise RecursionError("maximum recursion depth exceeded")
+        return await real_scan(self)
+
+    async def watch(self: FolderSource, stop: asyncio.Event) -> AsyncIterator[list[Discovered]]:
+        if "watch" not in failed:
+            failed.add("watch")
+            raise RecursionError("maximum recursion depth exceeded")
+        async for batch in real_watch(self, stop):
+            yield batch
+
+    monkeypatch.setattr(FolderSource, "scan", scan)
+    monkeypatch.setattr(FolderSource, "watch", watch)
+    caplog.set_level(logging.WARNING, logger="bot")
+    _service, out = await running()
+    assert "scanning the article folders failed" in caplog.text
+    await _until(lambda: "watching the article folders failed" in caplog.text, "the failed watch is logged")
+    await asyncio.sleep(WATCH_RESTART_SECONDS)
+    for _ in range(30):  # written again until seen: the new watch may take a moment to start
+        _write(news / "canada.txt", CANADA)
+        with contextlib.suppress(AssertionError):
+            await _until(lambda: out.getvalue().count(CARD) == 1, "alerted", timeout=2.0)
+            break
+    assert out.getvalue().count(CARD) == 1, "a file dropped after the watch failed was not alerted"
 
 
 def test_analyze_reports_a_nested_jsonl_file_and_outputs_the_good_ones(
