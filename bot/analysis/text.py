@@ -209,12 +209,17 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(Sentence(start + lead, start + lead + len(stripped), stripped))
 
 
+_WORD_WINDOW = 200
+"""How far around a full stop `_is_boundary` looks for the words on either side."""
+
+
 def _is_boundary(text: str, dot: int, end: int) -> bool:
     if text[dot] != ".":
         return True
-    before = re.search(r"([\w.]+)$", text[:dot])
+    # a window around the dot, not the whole text: the cost of a story stays linear in its length
+    before = re.search(r"([\w.]+)$", text[max(0, dot - _WORD_WINDOW) : dot])
     word = before.group(1) if before else ""
-    after = re.match(r"\s+[\"'“‘(\[]?([\w'’-]+)", text[end:])
+    after = re.match(r"\s+[\"'“‘(\[]?([\w'’-]+)", text[end : end + _WORD_WINDOW])
     nxt = after.group(1) if after else ""
     low = word.lower()
     if len(word) == 1 and word.isupper():  # an initial: "George W. Bush"
@@ -238,3 +243,56 @@ def prepare(body: str, published: date | None) -> Prepared:
     rest = repair_wire_case(rest)
     anchor = dateline.day if dateline and dateline.day else published
     return Prepared(text=rest, anchor=anchor, dateline=dateline, sentences=split_sentences(rest))
+
+
+ANALYSED_CHARS = 100_000
+"""A story is analysed up to this many characters (about 15,000 words, beyond any news
+story); a longer one is analysed as far as that, cut at a paragraph or sentence end, and its
+card says so. It bounds the time one story holds the analysis worker."""
+PART_CHARS = 20_000
+"""The language model reads a long story in parts of at most about this many characters, so
+time and memory grow with the story's length, not faster (a part ends at a sentence end)."""
+
+
+def analysed_body(body: str) -> str:
+    """The part of a story body that is analysed: all of it up to `ANALYSED_CHARS`, else its
+    head, cut at the last paragraph (or else sentence, else word) end before the limit."""
+    if len(body) <= ANALYSED_CHARS:
+        return body
+    head = body[:ANALYSED_CHARS]
+    for sep in ("\n", ". ", " "):
+        cut = head.rfind(sep, ANALYSED_CHARS // 2)
+        if cut > 0:
+            return head[: cut + len(sep)].rstrip()
+    return head
+
+
+def length_note(body: str) -> str | None:
+    """What a card says of a story too long to analyse whole, else None."""
+    if len(body) <= ANALYSED_CHARS:
+        return None
+    return f"long story: analysed the first {len(analysed_body(body)):,} of {len(body):,} characters"
+
+
+def parts(prepared: Prepared, size: int = PART_CHARS) -> tuple[Prepared, ...]:
+    """The story as consecutive parts of at most about `size` characters, each cut at a
+    sentence end (a sentence longer than `size` is a part of its own); a short story is one
+    part, itself. Each part keeps the story's anchor and dateline."""
+    if len(prepared.text) <= size:
+        return (prepared,)
+    out: list[Prepared] = []
+    group: list[Sentence] = []
+    for s in prepared.sentences:
+        if group and s.end - group[0].start > size:
+            out.append(_part(prepared, group))
+            group = []
+        group.append(s)
+    if group:
+        out.append(_part(prepared, group))
+    return tuple(out)
+
+
+def _part(prepared: Prepared, sentences: list[Sentence]) -> Prepared:
+    start, end = sentences[0].start, sentences[-1].end
+    shifted = tuple(Sentence(s.start - start, s.end - start, s.text) for s in sentences)
+    return Prepared(prepared.text[start:end], prepared.anchor, prepared.dateline, shifted)

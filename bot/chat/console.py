@@ -1,9 +1,12 @@
 """The console channel: alerts as text cards, for running without any chat service.
 
-Posting an alert means appending its card to the channel's log file (one write, flushed
-and synced, with the alert key on its first line) and echoing it to the terminal. The log
-is what `find` reads, so a crash between posting and recording the delivery is reconciled
-without printing the alert twice.
+Posting an alert means showing its card on the terminal (written and flushed to standard
+output): that is what "posted" means for the console. Only then is the card appended to the
+channel's log file (one write, flushed and synced, with the alert key on its first line), the
+record of what was shown, which `find` reads. So an alert in the log always reached the
+terminal: a crash before the terminal write leaves nothing in the log and the alert is posted
+again after the restart; a crash in the instant between the terminal write and the log
+append shows that one card twice. Never lost, at worst shown twice in that instant.
 """
 
 from __future__ import annotations
@@ -36,10 +39,10 @@ class ConsoleSink:
         card = render_text(message)
         key = clean(message.key) if message.key else None
         async with self._lock:
+            self._stream.write(card + "\n\n")
+            self._stream.flush()  # posted: on the terminal; the log then records it
             if key:
                 await asyncio.to_thread(self._append, channel_id, f"{KEY_PREFIX}{key}\n{card}\n\n")
-            self._stream.write(card + "\n\n")
-            self._stream.flush()
         return key
 
     def _append(self, channel_id: str, text: str) -> None:

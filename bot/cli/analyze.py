@@ -86,11 +86,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"tradewatch analyze: {e}", file=sys.stderr)
         return 2
     errors: list[ReadError] = []
+
+    def failed(article: Article, e: Exception) -> None:
+        error = ReadError(article.source or article.id,
+                          f"article {article.id!r} could not be analysed ({type(e).__name__}: {e})")
+        errors.append(error)
+        print(f"tradewatch analyze: {error}", file=sys.stderr)
+
     shown = not args.no_progress
     total = count_articles(paths) if shown and "-" not in paths else None  # stdin: read once, as it comes
     articles = read_inputs(paths, sys.stdin, errors)
     with Progress(total, "analysing", "articles", enabled=shown) as progress:
-        analyses = progress.wrap(Analyzer(classifier).analyze_many(articles, full=args.full))
+        analyses = progress.wrap(Analyzer(classifier).analyze_many(articles, full=args.full, on_error=failed))
         count = write(analyses, args.format, sys.stdout)
     if count == 0:
         print("tradewatch analyze: nothing could be analysed", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.analysis.text import length_note
 from bot.core.message import Message, Section, Table
 from bot.domain import Analysis, TariffChange
 
@@ -72,6 +73,8 @@ def alert_message(a: Analysis) -> Message:
         footer += f" · source: {a.article.source}"
     if not a.full:
         footer += " · not analysed further: below the trade-policy threshold"
+    if note := length_note(a.article.body):
+        footer += f" · {note}"
     return Message(
         kind="alert",
         title=a.article.title or a.article.id,

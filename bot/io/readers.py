@@ -136,6 +136,9 @@ def _jsonl_line(line: str, n: int, stem: str, source: str) -> Iterator[Article |
     except json.JSONDecodeError as e:
         yield ReadError(source, f"not valid JSON ({e.msg} at column {e.colno})", n)
         return
+    except RecursionError:
+        yield ReadError(source, "JSON nested too deeply to read", n)
+        return
     if not isinstance(record, dict):
         yield ReadError(source, f"a JSON {type(record).__name__}, not an object", n)
         return
@@ -170,7 +173,15 @@ def read_jsonl_file(path: Path) -> Iterator[Article | ReadError]:
 
 
 def read_file(path: Path) -> Iterator[Article | ReadError]:
-    """The article(s) in one file."""
+    """The article(s) in one file. Whatever goes wrong reading it is this file's ReadError
+    (after the articles read before it), never an exception: one file never stops a batch."""
+    try:
+        yield from _read_file(path)
+    except Exception as e:  # a bug met by this input: the file's skip, not the caller's crash
+        yield ReadError(str(path), f"could not be read ({type(e).__name__}: {e})")
+
+
+def _read_file(path: Path) -> Iterator[Article | ReadError]:
     source = str(path)
     if path.suffix.lower() == ".jsonl":
         yield from read_jsonl_file(path)

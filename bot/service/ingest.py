@@ -68,6 +68,9 @@ class Ingest:
                          article.source or article.id, article_id)
                 return None
         if article_id != article.id:
+            if created:
+                log.warning("%s: the id %r is taken by a different story; this one is stored and "
+                            "alerted as %r", article.source or article.id, article.id, article_id)
             article = replace(article, id=article_id)
         analysis = await self._analyse(article, priority)
         subs = await self._store.subscriptions()

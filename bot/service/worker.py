@@ -2,7 +2,11 @@
 
 The event loop stays free for chat commands while a backlog is analysed. A lone new file
 (priority LIVE) jumps ahead of a catch-up backlog (priority BULK): the worker takes small
-batches, so a live article waits at most for the batch in progress.
+batches, so a live article waits at most for the batch in progress. A batch holds at most
+`batch_size` stories and, past its first, about `BATCH_CHARS` of text; a story longer than
+`LONG_STORY_CHARS` always goes at BULK priority, so a very long story (analysed up to
+`bot.analysis.text.ANALYSED_CHARS`) never goes ahead of a live file, and holds one up for at
+most its own analysis, bounded by that cap.
 """
 
 from __future__ import annotations
@@ -10,21 +14,56 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.connector import LIVE
+from bot.core.connector import BULK, LIVE
 from bot.domain import Analysis, Article
 
 log = logging.getLogger(__name__)
 
+BATCH_CHARS = 50_000
+"""A batch takes more stories only while it holds less text than this."""
+LONG_STORY_CHARS = 50_000
+"""A story longer than this is analysed at BULK priority, whatever it was asked at."""
+
 _ANALYZER = None  # the worker process's own analyser, built by _init
 
 
-def _init(model: Path | None, threshold: float) -> None:
+PARENT_CHECK_SECONDS = 0.5
+"""How often the worker process checks that the bot that started it is still there."""
+
+
+def _exit_with_parent(bot_pid: int) -> None:
+    """End this worker process when the bot that started it ends, however it ended (even
+    `kill -9`, which runs no clean-up in the bot): a daemon thread polls the parent's pid,
+    which changes when the process is re-parented. Polling works on any POSIX system and,
+    unlike Linux's PR_SET_PDEATHSIG, does not fire when merely the bot's starting thread ends.
+    A bot gone before this runs is noticed by its pid."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)  # the bot is gone: nobody will read a result; end now, without clean-up
+
+    try:
+        os.kill(bot_pid, 0)
+    except ProcessLookupError:
+        os._exit(0)
+    except PermissionError:
+        pass  # it exists
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init(model: Path | None, threshold: float, bot_pid: int) -> None:
     global _ANALYZER  # per-process state of the worker process, never of the bot
+    _exit_with_parent(bot_pid)
     from bot.analysis.pipeline import Analyzer
     from bot.training.model import load_classifier
 
@@ -72,7 +111,7 @@ class AnalysisWorker:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(max_workers=1, initializer=_init,
-                                         initargs=(self._model, self._threshold))
+                                         initargs=(self._model, self._threshold, os.getpid()))
         await asyncio.get_running_loop().run_in_executor(self._pool, _analyse, [], False)
 
     async def stop(self) -> None:
@@ -88,6 +127,8 @@ class AnalysisWorker:
 
     async def analyse(self, article: Article, *, priority: int = LIVE, full: bool = False) -> Analysis:
         future: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
+        if len(article.body) > LONG_STORY_CHARS:
+            priority = max(priority, BULK)
         await self._queue.put(_Job(priority, next(self._seq), article, full, future))
         return await future
 
@@ -95,12 +136,14 @@ class AnalysisWorker:
         while True:
             first = await self._queue.get()
             jobs = [first]
-            while len(jobs) < self._batch and not self._queue.empty():
+            chars = len(first.article.body)
+            while len(jobs) < self._batch and chars < BATCH_CHARS and not self._queue.empty():
                 nxt = self._queue.get_nowait()
                 if nxt.priority != first.priority or nxt.full != first.full:
                     await self._queue.put(nxt)
                     break
                 jobs.append(nxt)
+                chars += len(nxt.article.body)
             jobs = [j for j in jobs if not j.future.cancelled()]
             if jobs:
                 await self._run_jobs(jobs, first.full)

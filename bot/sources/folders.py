@@ -10,6 +10,7 @@ over again, and a large catch-up logs how it goes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_PROGRESS = 50
 """A catch-up of at least this many files reports its progress."""
+WATCH_RESTART_SECONDS = 1.0
+"""How long the folder watch waits before starting again after an unexpected error."""
 
 
 class FoldersConnector:
@@ -71,7 +74,11 @@ class FoldersConnector:
         """Catch up with files not yet read (at start-up, then periodically)."""
         if self._source is None or self._stop.is_set():
             return
-        found = await self._source.scan()
+        try:
+            found = await self._source.scan()
+        except Exception:  # one bad item is its own skip; this is the net under everything else
+            log.exception("scanning the article folders failed; the next rescan tries again")
+            return
         fresh = [d for d in found if (d.path, d.signature) not in self._in_flight]
         if fresh:
             log.info("%d new or changed file(s) to read", len(fresh))
@@ -81,10 +88,23 @@ class FoldersConnector:
             self._spawn(self._report_catch_up(len(fresh)), "catch-up progress")
 
     async def _watch(self, source: FolderSource) -> None:
-        async for batch in source.watch(self._stop):
-            for d in batch:
-                if (d.path, d.signature) not in self._in_flight:
-                    self._ingest_later(d, BULK if d.bulk else LIVE)
+        """Hand each watched batch to ingestion until stopped. An unexpected error is logged
+        and the watch starts again (after a pause, so a repeating fault does not spin): the
+        periodic rescan finds whatever was written meanwhile."""
+        while not self._stop.is_set():
+            try:
+                async for batch in source.watch(self._stop):
+                    for d in batch:
+                        if (d.path, d.signature) not in self._in_flight:
+                            self._ingest_later(d, BULK if d.bulk else LIVE)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("watching the article folders failed; watching again in %.0f s",
+                              WATCH_RESTART_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), WATCH_RESTART_SECONDS)
 
     def _ingest_later(self, d: Discovered, priority: int) -> None:
         ingest = self._ingest_file

@@ -6,13 +6,14 @@ Every public method is one transaction. Writes on SQLite take the write lock at 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
-from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy import Select, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.codec import analysis_to_dict
@@ -38,12 +39,22 @@ _MIGRATE_LOCK = 0x7472_6164_6577  # "tradew": the advisory lock key migrations t
 
 
 class AddedArticle(NamedTuple):
-    """What `add_article` did. `created`: new text was stored, analyse it (a new story, or
-    new text under a known id, which replaces the old). Otherwise the story was known and
-    `article_id` is the stored article's id (the first copy's)."""
+    """What `add_article` did. `created`: a new story was stored under `article_id` (the
+    article's own id, or one derived from it when that was taken by a different story):
+    analyse it. Otherwise the story was known and `article_id` is the stored article's id
+    (the first copy's)."""
 
     article_id: str
     created: bool
+
+
+def candidate_ids(article_id: str, fingerprint: str) -> Iterator[str]:
+    """The ids a story may be stored under, in order: its own, then ones derived from its
+    content fingerprint (`brief`, `brief-3f2a9c1d`, ...), so different stories that share an
+    id each keep one, and the same story always gets the same."""
+    yield article_id
+    for digits in (8, 16, len(fingerprint)):
+        yield f"{article_id}-{fingerprint[:digits]}"
 
 
 def utcnow() -> datetime:
@@ -108,28 +119,36 @@ class SqlStore:
     async def add_article(self, article: Article, fingerprint: str) -> AddedArticle:
         """Store a story once: a known fingerprint returns the stored article's id.
 
-        Either way `article.source` (when given) is recorded as a place the story was seen.
+        A stored article is never replaced: a different story under an id already taken
+        (`brief.txt`, then `brief.md`, or an edited file) is stored under an id of its own,
+        `<id>-<first 8 hex digits of its fingerprint>` (the same for the same text, so
+        reading it again finds it). Either way `article.source` (when given) is recorded as
+        a place the story was seen.
         """
         now = self._now()
         a = t.articles
         async with self._write() as conn:
-            stmt = (
-                dialect_insert(conn, a)
-                .values(article_values(article, fingerprint, now))
-                .on_conflict_do_nothing()
-                .returning(a.c.id)
-            )
-            created = (await conn.execute(stmt)).first() is not None
-            article_id = article.id
-            if not created:
-                known = await conn.scalar(select(a.c.id).where(a.c.fingerprint == fingerprint))
-                if known is not None:
-                    article_id = str(known)
-                else:  # the same id with new text: keep the newest text
-                    new = article_values(article, fingerprint, now)
-                    del new["first_seen"], new["source"]
-                    await conn.execute(update(a).where(a.c.id == article.id).values(new))
-                    created = True
+            known = await conn.scalar(select(a.c.id).where(a.c.fingerprint == fingerprint).limit(1))
+            created = False
+            if known is not None:
+                article_id = str(known)
+            else:
+                for article_id in candidate_ids(article.id, fingerprint):
+                    stmt = (
+                        dialect_insert(conn, a)
+                        .values(article_values(replace(article, id=article_id), fingerprint, now))
+                        .on_conflict_do_nothing()
+                        .returning(a.c.id)
+                    )
+                    if (await conn.execute(stmt)).first() is not None:
+                        created = True
+                        break
+                    known = await conn.scalar(select(a.c.id).where(a.c.fingerprint == fingerprint))
+                    if known is not None:  # stored meanwhile by another writer
+                        article_id = str(known)
+                        break
+                else:
+                    raise RuntimeError(f"no free id for article {article.id!r}")  # 2**128 to one
             if article.source:
                 await conn.execute(
                     dialect_insert(conn, t.article_sources)

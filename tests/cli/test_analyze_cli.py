@@ -67,3 +67,24 @@ def test_a_broken_model_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
     model.write_text("{not json")
     assert main(["analyze", "--model", str(model), str(STEEL)]) == 2
     assert "m.json" in capsys.readouterr().err
+
+
+def test_a_story_whose_analysis_fails_is_skipped_and_the_others_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.analysis import pipeline
+
+    real = pipeline.extract_people
+
+    def meets_a_bug(prepared: object, doc: object) -> object:
+        if "Ruritania" in prepared.text:  # type: ignore[attr-defined]
+            raise IndexError("a bug met by this story")
+        return real(prepared, doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "extract_people", meets_a_bug)
+    (tmp_path / "a.txt").write_text("Ruritania raised its tariff on steel to 25 percent.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(STEEL.read_text("utf-8"), encoding="utf-8")
+    assert main(["analyze", "--format", "jsonl", "--no-progress", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in captured.out.splitlines()] == ["b"]
+    assert "a.txt: article 'a' could not be analysed (IndexError: a bug met by this story)" in captured.err
+    assert "1 analysed, 1 skipped" in captured.err

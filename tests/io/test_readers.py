@@ -116,3 +116,26 @@ def test_a_jsonl_batch_of_any_size_is_read_a_line_at_a_time(tmp_path: Path, monk
     ]
     (tmp_path / "story.txt").write_text("date 2026-01-05\n" + "A story. " * 60)
     assert [str(e) for e in read_path(tmp_path / "story.txt")] == [f"{tmp_path / 'story.txt'}: larger than 0 MB, skipped"]
+
+
+def test_jsonl_nested_too_deeply_is_that_lines_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    good = json.dumps({"id": "ok", "title": "Duties", "body": "The EU imposed duties on bicycles."})
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n" + good + "\n", encoding="utf-8")
+    items = list(read_path(tmp_path))
+    assert items[0] == ReadError(str(path), "JSON nested too deeply to read", 1)
+    assert isinstance(items[1], Article) and items[1].id == "ok"
+
+
+def test_any_error_reading_a_file_is_that_files_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> Article:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    (tmp_path / "a.txt").write_text("a story that meets a bug", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "body": "The EU imposed duties."}) + "\n",
+                                      encoding="utf-8")
+    monkeypatch.setattr(readers, "parse_story", broken)
+    first, second = list(read_path(tmp_path))
+    assert isinstance(first, ReadError) and first.source == str(tmp_path / "a.txt")
+    assert "could not be read (RecursionError" in first.message
+    assert isinstance(second, Article) and second.id == "b"

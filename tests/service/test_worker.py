@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from bot.core.connector import BULK, LIVE
 from bot.domain import Analysis, Article, TradeVerdict
-from bot.service.worker import AnalysisFailed, AnalysisWorker
+from bot.service.worker import BATCH_CHARS, LONG_STORY_CHARS, AnalysisFailed, AnalysisWorker
 
 
 class StandIn(AnalysisWorker):
@@ -81,3 +81,36 @@ async def test_a_dead_worker_process_is_replaced() -> None:
         await w.stop()
 
 
+
+
+async def test_a_very_long_story_never_goes_ahead_of_a_live_file() -> None:
+    w = StandIn()
+    await w.start()
+    try:
+        busy = asyncio.create_task(w.analyse(_a("busy"), priority=BULK))
+        await asyncio.sleep(0.01)  # taken: the worker is busy with it
+        long = Article("long", "long", "tariff " * (LONG_STORY_CHARS // 7 + 1))
+        tasks = [asyncio.create_task(w.analyse(long, priority=LIVE)),
+                 asyncio.create_task(w.analyse(_a("live"), priority=LIVE))]
+        await asyncio.sleep(0.01)
+        w.gate.set()
+        await asyncio.gather(busy, *tasks)
+        assert w.batches == [["busy"], ["live"], ["long"]]
+    finally:
+        await w.stop()
+
+
+async def test_a_batch_holds_a_bounded_amount_of_text() -> None:
+    w = StandIn()
+    await w.start()
+    try:
+        busy = asyncio.create_task(w.analyse(_a("busy"), priority=BULK))
+        await asyncio.sleep(0.01)
+        big = [Article(f"big{i}", "t", "x" * (BATCH_CHARS // 2 + 1)) for i in range(3)]
+        tasks = [asyncio.create_task(w.analyse(a, priority=BULK)) for a in big]
+        await asyncio.sleep(0.01)
+        w.gate.set()
+        await asyncio.gather(busy, *tasks)
+        assert w.batches == [["busy"], ["big0", "big1"], ["big2"]]
+    finally:
+        await w.stop()

@@ -163,12 +163,19 @@ async def test_the_same_story_from_two_files_is_one_article_with_two_sources(sto
     assert stored == first
 
 
-async def test_new_text_under_a_known_id_replaces_the_old(store: SqlStore) -> None:
-    await add(store, article("a1"))
+async def test_new_text_under_a_known_id_never_replaces_the_stored_article(store: SqlStore) -> None:
+    first = article("a1")
+    await add(store, first)
     edited = article("a1", OTHER_BODY, title="Sylvania exports rise")
-    assert await store.add_article(edited, fingerprint(edited.title, edited.body)) == ("a1", True)
-    assert await store.count_articles() == 1
-    assert await store.get_article("a1") == edited
+    fp = fingerprint(edited.title, edited.body)
+    assert await store.add_article(edited, fp) == (f"a1-{fp[:8]}", True)
+    assert await store.count_articles() == 2
+    assert await store.get_article("a1") == first
+    stored = await store.get_article(f"a1-{fp[:8]}")
+    assert stored is not None and stored.body == OTHER_BODY
+    # the same text again is the same article, under the same derived id
+    assert await store.add_article(edited, fp) == (f"a1-{fp[:8]}", False)
+    assert await store.count_articles() == 2
 
 
 async def test_articles_without_analysis(store: SqlStore) -> None:
