@@ -26,7 +26,7 @@ from typing import Literal, Protocol
 from bot.analysis.cue_scanner import CueScanner
 from bot.analysis.policy_actions import read_measure
 from bot.analysis.taxonomy import TAG_NAMES
-from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, Cue
+from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, TARIFF_CUES, Cue
 from bot.domain import Article, TradeVerdict
 
 Where = Literal["title", "body"]
@@ -53,10 +53,14 @@ MAX_REASONS = 4
 ACTION_PARAGRAPHS = 2  # a government's action on a measure counts in the opening paragraphs
 MAX_MEASURES = 12  # measure mentions read for an action (the lead names a few at most)
 ACTION_WEIGHT = 2.0  # evidence of such an action in the lead (the headline counts more)
-GOODS_CUES = frozenset({"commodity"})  # with such an action, these name its goods
+GOODS_CUES = frozenset({"commodity", "shipments"})  # with such an action, these name its goods
 MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
+# the trade laws and proceedings measures are taken under, and the instruments that take them
+LAW_CUES = frozenset({"tariff_law", "trade_remedy", "legal_instrument"})
 MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
+MEASURE_FLOOR = MIDPOINT + 2.0  # the evidence of a reported tariff measure with its rate (score 0.92)
+MAX_MEASURE_QUOTE = 160  # a measure quoted with its rate, at most this long
 
 
 class Classifier(Protocol):
@@ -87,6 +91,7 @@ class Action:
     start: int  # the sentence
     end: int
     measure: Hit
+    rated: tuple[int, int] | None = None  # a tariff measure with its rate or value, as a span
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +125,13 @@ class Summary:
     counter: float  # counter-evidence in the text
     tags: tuple[tuple[str, float], ...]  # tag strengths, strongest first
     action: float = 0.0  # a government acting on a trade measure in the headline or lead
+    measure: bool = False  # the headline or lead reports a tariff measure with its rate or value
 
     @property
     def evidence(self) -> float:
         raw = (self.headline + self.text + self.action) * math.exp(-HEADLINE_DISCOUNT * self.headline_counter)
-        return SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
+        found = SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
+        return max(found, MEASURE_FLOOR) if self.measure else found
 
     @property
     def score(self) -> float:
@@ -189,7 +196,8 @@ def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) 
             return ()
         if sentence.acted and (hit.where, sentence.start) not in seen:
             seen.add((hit.where, sentence.start))
-            actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit))
+            rated = sentence.rated if hit.cue in TARIFF_CUES else None
+            actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit, rated))
     return tuple(actions)
 
 
@@ -209,7 +217,11 @@ def summarise(evidence: Evidence) -> Summary:
     counter_seen: dict[str, int] = {}
     tags: dict[str, float] = {}
     action = action_evidence(evidence.actions)
-    goods_named = any(a.where == "title" for a in evidence.actions) and not market_report(evidence)
+    measure = any(a.rated for a in evidence.actions)
+    goods_named = measure or (
+        (any(a.where == "title" for a in evidence.actions) or under_trade_law(evidence))
+        and not market_report(evidence)
+    )
     for hit in evidence.hits:
         if hit.weight < 0 and goods_named and hit.cue in GOODS_CUES:
             continue  # the goods of the measure, not a market report
@@ -234,6 +246,8 @@ def summarise(evidence: Evidence) -> Summary:
             text += value * REPEAT_DECAY**n
         if hit.tag:
             tags[hit.tag] = tags.get(hit.tag, 0.0) + value
+    if measure:  # a reported tariff measure is tagged `tariffs`, whatever else the story is
+        tags["tariffs"] = max(tags.get("tariffs", 0.0), TAG_MIN)
     ranked = sorted(tags.items(), key=lambda item: (-item[1], TAG_NAMES.index(item[0])))
     kept = [(t, round(s, 3)) for t, s in ranked if s >= TAG_MIN] or [
         (t, round(s, 3)) for t, s in ranked[:1]
@@ -245,12 +259,22 @@ def summarise(evidence: Evidence) -> Summary:
         counter=min(counter, COUNTER_CAP),
         tags=tuple(kept),
         action=action,
+        measure=measure,
     )
 
 
 def market_report(evidence: Evidence) -> bool:
     """Whether the story speaks a commodity market's language: traders said, tonnes, futures."""
     return sum(hit.cue in MARKET_CUES for hit in evidence.hits) >= MARKET_REPORT
+
+
+def under_trade_law(evidence: Evidence) -> bool:
+    """Whether the headline or the lead names the trade law a measure is taken under
+    ("Section 232", "the Trade Expansion Act of 1962", "IEEPA"): the goods it names are
+    the goods of that measure."""
+    return any(h.cue in LAW_CUES for h in evidence.hits) and any(
+        h.cue in MEASURE_CUES and h.paragraph < ACTION_PARAGRAPHS for h in evidence.hits
+    )
 
 
 def action_evidence(actions: Iterable[Action]) -> float:
