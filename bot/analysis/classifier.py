@@ -56,11 +56,13 @@ ACTION_WEIGHT = 2.0  # evidence of such an action in the lead (the headline coun
 GOODS_CUES = frozenset({"commodity", "shipments"})  # with such an action, these name its goods
 MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
 # the trade laws and proceedings measures are taken under, and the instruments that take them
+COMPANY_CUES = frozenset({"company_news"})
 LAW_CUES = frozenset({"tariff_law", "trade_remedy", "legal_instrument"})
 MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
 MEASURE_FLOOR = MIDPOINT + 2.0  # the evidence of a reported tariff measure with its rate (score 0.92)
 MAX_MEASURE_QUOTE = 160  # a measure quoted with its rate, at most this long
+MAX_MEASURE_QUOTES = 2  # reasons that quote such measures
 
 
 class Classifier(Protocol):
@@ -197,6 +199,9 @@ def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) 
         if sentence.acted and (hit.where, sentence.start) not in seen:
             seen.add((hit.where, sentence.start))
             rated = sentence.rated if hit.cue in TARIFF_CUES else None
+            if rated and any(h.cue in COMPANY_CUES and h.where == hit.where
+                             and sentence.start <= h.start < sentence.end for h in hits):  # fmt: skip
+                rated = None  # a company counting what a tariff costs it does not report the measure
             actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit, rated))
     return tuple(actions)
 
@@ -369,7 +374,26 @@ def reasons_for(evidence: Evidence) -> tuple[str, ...]:
     positive = _telling(evidence.positive())
     in_body = {h.cue for h in positive if h.where == "body"}
     hits = [h for h in positive if h.where == "body" or h.cue not in in_body]
-    return tuple(_ranked_phrases(evidence, hits)[:MAX_REASONS])
+    measures = measure_phrases(evidence)
+    phrases = [p for p in _ranked_phrases(evidence, hits) if not any(p.lower() in m.lower() for m in measures)]
+    return tuple((measures + phrases)[:MAX_REASONS])
+
+
+def measure_phrases(evidence: Evidence) -> list[str]:
+    """The tariff measures the headline and lead report with their rate or value, quoted
+    whole ("a 25% additional tariff on imports from Canada", "the tariff on Canada from 25%
+    to 35%"), the body's first; at most MAX_MEASURE_QUOTES."""
+    phrases: list[str] = []
+    in_body = any(a.rated and a.where == "body" for a in evidence.actions)
+    for action in sorted(evidence.actions, key=lambda a: (a.paragraph, a.start)):
+        if action.rated is None or (in_body and action.where == "title"):
+            continue
+        text = evidence.title if action.where == "title" else evidence.body
+        start, end = action.rated
+        phrase = quote(text, start, end)
+        if len(phrase) <= MAX_MEASURE_QUOTE and phrase.lower() not in (p.lower() for p in phrases):
+            phrases.append(phrase)
+    return phrases[:MAX_MEASURE_QUOTES]
 
 
 def _telling(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:

@@ -123,6 +123,14 @@ CUES: tuple[Cue, ...] = (
         r"|press|journals?|publications?|weighted)|trading" + _S + r"(?:compan(?:y|ies)|houses?"
         r"|firms?)", 0.0),
     Cue("trade_word", r"trade(?![\w-])", 2.0),
+    # a tax not levied on traded goods is no tariff: "a 1% surcharge on stock buybacks",
+    # "a levy on bank profits", "an income tax surcharge"
+    Cue("domestic_tax", r"(?:surcharges?|surtax(?:es)?|lev(?:y|ies)|(?:excise" + _S + r")?tax(?:es)?"
+        r"|dut(?:y|ies))" + _S + r"on" + _S + r"(?:\w+" + _S + r"){0,2}?(?:buybacks?|repurchases?"
+        r"|incomes?|profits?|earnings|wages|salaries|payrolls?|propert(?:y|ies)|wealth|estates?"
+        r"|inheritances?|capital" + _S + r"gains|dividends|millionaires|billionaires|banks?"
+        r"|corporations?|windfalls?|households|homes?)(?!\w)|(?:income|corporate|payroll|wealth"
+        r"|property|windfall)" + _S + r"tax" + _S + r"(?:surcharges?|surtax(?:es)?)", 0.0),
     # the instruments a government acts by: with a measure in the lead, what they name are
     # the goods of the measure (see the classifier's LAW_CUES)
     Cue("legal_instrument", r"(?:signed|signs|issued|issues)" + _S + r"(?:an?" + _S + r"|three" + _S
@@ -157,15 +165,17 @@ CUES: tuple[Cue, ...] = (
     Cue("market_access", r"market" + _S + r"access|access" + _S + r"to" + _S
         + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:\w+" + _S + r")?markets?"
         r"|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)" + _S
-        + r"(?:\w+" + _S + r")?markets?|closed" + _S + r"markets?|market" + _S
+        + r"(?:\w+" + _S + r")?markets?|closed" + _S + r"markets?|closed" + _S + r"to" + _S
+        + r"(?:foreign|imports?|overseas|outside|american|u\.s\.)|market" + _S
         + r"opening|open" + _S + r"markets", 3.0, "market-access"),
     Cue("protectionism", r"protectionis(?:m|t|ts)", 3.5),
     Cue("trade_barriers", r"(?:non-?tariff|trade)" + _S + r"barriers?|barriers" + _S
         + r"to" + _S + r"(?:trade|imports)", 3.0, "market-access"),
     # --- export controls
     Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
-        r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
-        + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
+        r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?:licen[cs]es?|licensing"
+        r"|permits?)" + _S + r"for" + _S + r"(?:\w+" + _S + r"){0,3}exports?|(?<!\w)COCOM(?!\w)|(?:forced|illicit|illegal)"
+        + _S + r"technology" + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
         + r")?exports?" + _S + r"of|restrictions" + _S + r"on" + _S + r"(?:the" + _S
         + r")?exports?", 3.0, "export-controls"),
     # export quotas are mostly a commodity pact's business; they count when a government
@@ -229,7 +239,9 @@ CUES: tuple[Cue, ...] = (
     # a domestic investment programme, not a chip trade row
     Cue("chips_act", r"CHIPS" + _S + r"(?:and" + _S + r"Science" + _S + r")?Act|CHIPS"
         + _S + r"(?:funding|incentives?|programs?|investments?)", 0.0),
-    Cue("chips", r"semiconductors?|micro" + r"-?chips?|chips", 1.0),
+    Cue("chips", r"semiconductors?|micro" + r"-?chips?|chips", 0.5),
+    # research brought to market at home, unless forced or illicit (export_controls)
+    Cue("technology_transfer", r"technology" + _S + r"transfers?", 1.0),
     Cue("impose", r"impos(?:e|es|ed|ing|ition)", 1.0),
     Cue("unfair", r"unfair(?:ly)?", 1.5, "disputes"),
     Cue("budget_deficit", r"budget" + _S + r"(?:deficits?|surplus(?:es)?)", 0.0),
@@ -249,7 +261,9 @@ CUES: tuple[Cue, ...] = (
     Cue("shipments", r"shipments?|cargo(?:es)?", -0.5),
     Cue("company_news", r"net" + _S + r"(?:income|profit|loss)|(?<!\w)shr(?!\w)|revs"
         r"|dividend|per" + _S + r"share|shareholders?|merger|acqui(?:re|red|res|sition)"
-        r"|takeover|tender" + _S + r"offer|stake", -1.0),
+        r"|takeover|tender" + _S + r"offer|stake|(?:profit|earnings|revenue|sales)" + _S
+        + r"(?:forecasts?|outlook|guidance|warning)|(?:full-year|annual|quarterly)" + _S
+        + r"(?:profits?|earnings|revenues?|results|outlook|guidance|forecasts?)|guidance", -1.0),
     Cue("bond_market", r"bonds?|eurobonds?|coupon|underwrit\w+|lead" + _S + r"manager",
         -0.7),
     # a story about one commodity's market belongs to the commodity desk, even when it
