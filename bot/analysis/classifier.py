@@ -303,6 +303,8 @@ _ENDERS = frozenset(
     slipped remained expected agreed plans plan""".split()
 )
 _WORD_AHEAD = re.compile(r"\s+([^\s]+)")
+_RATE_END = re.compile(r"(?:%|cent|pct|zero)$", re.IGNORECASE)
+_ON_AHEAD = re.compile(r"\s+on\s", re.IGNORECASE)
 
 
 def quote(text: str, start: int, end: int) -> str:
@@ -390,7 +392,9 @@ def measure_phrases(evidence: Evidence) -> list[str]:
             continue
         text = evidence.title if action.where == "title" else evidence.body
         start, end = action.rated
-        phrase = quote(text, start, end)
+        # after a rate, only the goods it is levied on belong to the quote, not "from June 4"
+        bare = _RATE_END.search(text, start, end) is not None and not _ON_AHEAD.match(text, end)
+        phrase = " ".join(text[start:end].split()) if bare else quote(text, start, end)
         if len(phrase) <= MAX_MEASURE_QUOTE and phrase.lower() not in (p.lower() for p in phrases):
             phrases.append(phrase)
     return phrases[:MAX_MEASURE_QUOTES]
