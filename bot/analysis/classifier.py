@@ -57,6 +57,13 @@ GOODS_CUES = frozenset({"commodity", "shipments"})  # with such an action, these
 MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
 # the trade laws and proceedings measures are taken under, and the instruments that take them
 COMPANY_CUES = frozenset({"company_news"})
+# a company speaking of a tariff's cost to it: "too high for the company to absorb"
+_COMPANY_TALK = re.compile(
+    r"(?<!\w)(?:the\s+company|retailers?|automakers?|carmakers?|chipmakers?|absorb(?:s|ed|ing)?"
+    r"|pass(?:es|ed|ing)?\s+(?:\w+\s+)?(?:on|through)\s+to|its\s+(?:costs|margins|profits?|earnings"
+    r"|customers|suppliers|shoppers))(?!\w)",
+    re.IGNORECASE,
+)
 LAW_CUES = frozenset({"tariff_law", "trade_remedy", "legal_instrument"})
 MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
@@ -198,12 +205,18 @@ def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) 
             return ()
         if sentence.acted and (hit.where, sentence.start) not in seen:
             seen.add((hit.where, sentence.start))
+            if company_talk(text, sentence.start, sentence.end, hit.where, hits):
+                continue  # a company counting what a measure costs it does not report the measure
             rated = sentence.rated if hit.cue in TARIFF_CUES else None
-            if rated and any(h.cue in COMPANY_CUES and h.where == hit.where
-                             and sentence.start <= h.start < sentence.end for h in hits):  # fmt: skip
-                rated = None  # a company counting what a tariff costs it does not report the measure
             actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit, rated))
     return tuple(actions)
+
+
+def company_talk(text: str, start: int, end: int, where: Where, hits: Iterable[Hit]) -> bool:
+    """Whether the sentence text[start:end] is a company's news: results, costs, customers."""
+    if _COMPANY_TALK.search(text, start, end):
+        return True
+    return any(h.cue in COMPANY_CUES and h.where == where and start <= h.start < end for h in hits)
 
 
 def position_weight(hit: Hit) -> float:
@@ -415,6 +428,7 @@ _COUNTER_LABELS = {
     "eep": "a commodity market report",
     "company_news": "company news",
     "bond_market": "bond market news",
+    "stock_market": "stock market news",
     "currency_market": "currency market news",
 }
 

@@ -123,6 +123,17 @@ CUES: tuple[Cue, ...] = (
         r"|press|journals?|publications?|weighted)|trading" + _S + r"(?:compan(?:y|ies)|houses?"
         r"|firms?)", 0.0),
     Cue("trade_word", r"trade(?![\w-])", 2.0),
+    # tariffs as the cause of another story's news: markets' fears, a company's costs,
+    # prices pushed up ("stocks fell on tariff worries", "prices rose because of tariffs")
+    Cue("tariff_effect", r"tariffs?" + _S + r"(?:fears?|worries|concerns?|jitters|uncertainty|woes"
+        r"|angst|headwinds?|costs?|hits?|impacts?|effects?|pressures?|turmoil|risks?|exposure|shocks?"
+        r"|drag|related|driven|induced|fu?el+ed)|(?:fears?|worries|concerns?|uncertainty|jitters"
+        r"|anxiety|nervousness)" + _S + r"(?:over|about|of|around|surrounding|that)" + _S
+        + r"(?:\w+" + _S + r"){0,3}?tariffs?|(?:due" + _S + r"to|because" + _S + r"of|owing" + _S
+        + r"to|blamed" + _S + r"(?:\w+" + _S + r")?on|citing)" + _S + r"(?:\w+" + _S
+        + r"){0,2}?tariffs?|tariffs?" + _S + r"(?:(?:could|would|will|may|might|are|were|have|had)"
+        + _S + r")?(?:push|pushed|pushing|drive|drove|driving|weigh|weighed|weighing|hurt|hurting"
+        r"|dent|dented|squeez\w+|eat|ate|eating|feed|fed|feeding)(?!\w)", 0.5),
     # a tax not levied on traded goods is no tariff: "a 1% surcharge on stock buybacks",
     # "a levy on bank profits", "an income tax surcharge"
     Cue("domestic_tax", r"(?:surcharges?|surtax(?:es)?|lev(?:y|ies)|(?:excise" + _S + r")?tax(?:es)?"
@@ -263,7 +274,9 @@ CUES: tuple[Cue, ...] = (
         r"|dividend|per" + _S + r"share|shareholders?|merger|acqui(?:re|red|res|sition)"
         r"|takeover|tender" + _S + r"offer|stake|(?:profit|earnings|revenue|sales)" + _S
         + r"(?:forecasts?|outlook|guidance|warning)|(?:full-year|annual|quarterly)" + _S
-        + r"(?:profits?|earnings|revenues?|results|outlook|guidance|forecasts?)|guidance", -1.0),
+        + r"(?:profits?|earnings|revenues?|results|outlook|guidance|forecasts?)|guidance|(?:first|second"
+        r"|third|fourth)-quarter" + _S + r"(?:profits?|earnings|revenues?|sales|results)|(?:comparable"
+        r"|same-store)" + _S + r"sales", -1.0),
     Cue("bond_market", r"bonds?|eurobonds?|coupon|underwrit\w+|lead" + _S + r"manager",
         -0.7),
     # a story about one commodity's market belongs to the commodity desk, even when it

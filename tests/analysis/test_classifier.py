@@ -325,7 +325,7 @@ def test_a_market_report_blaming_a_tariff_in_its_headline_stays_out(rules: RuleC
 def test_company_results_with_tariff_headwinds_in_passing_stay_out(rules: RuleClassifier) -> None:
     verdict = rules.classify(COMPANY_RESULTS)
     assert not verdict.is_trade and verdict.score < 0.2
-    assert verdict.reasons[0] == 'best evidence: "tariff"'
+    assert verdict.reasons[0] == 'best evidence: "tariff headwinds"'
     assert "reads as company news" in verdict.reasons
     assert rules.read(COMPANY_RESULTS).actions == ()
 

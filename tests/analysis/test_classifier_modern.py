@@ -90,6 +90,51 @@ MODERN_OTHER: dict[str, tuple[str, str]] = {
         "Thursday, its eighth cut in a year, as inflation in the euro zone fell close to its 2% target."
         "\n\nECB President said the bank was well placed to handle uncertainty, including from trade "
         "tensions, and left the door open to further easing. The euro rose 0.3% against the dollar."),
+    # tariffs as the cause of market, price and company news
+    'stocks-tariff-fears': (
+        'Wall Street falls as tariff fears mount',
+        'NEW YORK (Wire) - US stocks fell on Monday, with the S&P 500 losing 1.8% and the Nasdaq '
+        '2.3%, as investors worried that tariffs would hurt corporate profits. Industrials and '
+        'technology shares led the decline. Treasury yields fell and the dollar weakened against the '
+        'yen.',
+    ),
+    'automaker-guidance': (
+        'Automaker cuts guidance on tariff costs',
+        'Detroit automaker Acme cut its full-year guidance on Thursday, saying tariffs on steel and '
+        'imported parts would raise its costs by $2 billion to $2.5 billion. Quarterly net income '
+        'fell 35%. Shares fell 3%.',
+    ),
+    'retailer-prices': (
+        'Retailer warns prices will rise due to tariffs',
+        'Big-box retailer ShopMart said on Thursday it would have to raise prices this summer because'
+        ' of tariffs, as it reported first-quarter sales that beat estimates. Comparable sales rose '
+        '4.5%, and the company kept its annual forecast. Chief executive said the 30% tariff on '
+        'Chinese goods was too high for the company to absorb.',
+    ),
+    'gold-market': (
+        'Gold hits record as investors seek safety',
+        'Gold rose to a record $3,500 an ounce on Tuesday as investors sought safety from trade '
+        'tensions and a weaker dollar, traders said. Spot silver rose 1%.',
+    ),
+    'inflation-report': (
+        'Inflation rises to 2.9% as tariffs push up goods prices',
+        'WASHINGTON (Wire) - US consumer prices rose 0.4% in August and were up 2.9% from a year '
+        'earlier, the Labor Department said, as higher prices for furniture, toys and apparel '
+        'suggested tariffs were feeding through to shoppers. Core inflation was 3.1%. Economists '
+        'expect the Fed to cut rates next week.',
+    ),
+    'port-volumes': (
+        'Port of Los Angeles volumes fall',
+        'Cargo volumes at the Port of Los Angeles fell 9% in May from a year earlier as importers cut'
+        " orders, the port said. Imports dropped 12% while exports rose 2%. The port's director said "
+        'shipments from Asia were expected to recover in the summer.',
+    ),
+    'factory-survey': (
+        'Factory activity contracts for third month',
+        'US manufacturing activity contracted for a third straight month in May, the Institute for '
+        'Supply Management said, with its index at 48.5. New orders fell and prices paid by '
+        'manufacturers rose, which respondents blamed on tariffs. Employment in the sector fell.',
+    ),
 }
 # (headline, body) of trade-policy news of several kinds, and the tag each must carry
 MODERN_TRADE: dict[str, tuple[str, str]] = {
@@ -153,6 +198,71 @@ MODERN_TRADE: dict[str, tuple[str, str]] = {
         "Steel demand in Sylvania has been weak this year, and aluminium smelters have cut output.\n\n"
         "The new tariff on flat steel products will rise to 25% from 15%, while aluminium ingots will face "
         "a 20% tariff, the finance ministry said."),
+    # news-agency stories of the 2018 tariff rounds and after
+    'wire-china-retaliates': (
+        'China retaliates with tariffs on US soybeans, pork',
+        'BEIJING (Wire) - China said on Friday it would impose a 25% tariff on 545 US products worth '
+        "$34 billion, including soybeans, pork and autos, hitting back after Washington's duties on "
+        'Chinese goods took effect.\n\nSoybean futures in Chicago fell to their lowest in nine years, '
+        'and traders said Chinese buyers had cancelled cargoes. US farm groups urged the '
+        'administration to end the dispute.',
+    ),
+    'wire-soybean-farmers': (
+        'US soybean farmers reel as China tariffs bite',
+        'DES MOINES (Wire) - Iowa soybean farmer Ann Miller has watched prices for her crop tumble by'
+        ' a fifth since China slapped a 25% tariff on US soybeans in July.\n\nChina bought about 60% of'
+        ' US soybean exports last year. This year shipments to China have all but stopped, and '
+        'farmers are storing beans in the hope that the trade war ends.\n\nThe Agriculture Department '
+        'has promised $12 billion in aid to farmers hurt by retaliatory tariffs.',
+    ),
+    'wire-steel-aluminum-order': (
+        'Trump sets tariffs on steel and aluminum, exempts Canada and Mexico',
+        'WASHINGTON (Wire) - President Donald Trump on Thursday ordered tariffs of 25% on steel '
+        'imports and 10% on aluminum, but exempted Canada and Mexico while talks on NAFTA continue.\n\n'
+        'The tariffs take effect in 15 days. The European Union said it would respond with duties on '
+        'American products such as bourbon, jeans and motorcycles.',
+    ),
+    'wire-eu-counter-duties': (
+        'EU slaps duties on US bourbon, motorcycles',
+        'BRUSSELS (Wire) - The European Union began charging 25% duties on 2.8 billion euros of US '
+        'goods including bourbon whiskey, motorcycles and orange juice on Friday, in retaliation for '
+        'US tariffs on European steel and aluminium.',
+    ),
+    'steel-prices-after-tariffs': (
+        'US steel prices hit record after tariffs',
+        'US hot-rolled steel prices hit a record $1,000 a ton this week as mills raised prices after '
+        'the 25% tariff on imports took effect, traders said. Steel futures on the Comex rose 2%.',
+    ),
+    'wire-mexico-counter-tariffs': (
+        'Mexico imposes tariffs on US pork, cheese',
+        'MEXICO CITY (Wire) - Mexico imposed tariffs of up to 25% on US pork legs, apples, potatoes, '
+        'bourbon and cheese on Tuesday in response to US steel and aluminum tariffs, the economy '
+        'ministry said.',
+    ),
+    'ustr-proposed-list': (
+        'USTR proposes tariffs on $200 billion of Chinese goods',
+        'The Office of the U.S. Trade Representative on Tuesday released a list of $200 billion of '
+        'Chinese imports that would face an additional 10 percent tariff, including seafood, '
+        'furniture, and handbags. Public hearings will be held in August.',
+    ),
+    'wire-japan-farm-deal': (
+        'Japan, US reach limited trade deal on farm goods',
+        'TOKYO (Wire) - Japan agreed to lower or eliminate tariffs on about $7 billion of US farm '
+        'goods such as beef and pork, while the United States will cut tariffs on Japanese machine '
+        'tools, the two governments said on Wednesday.',
+    ),
+    'wire-gold-import-duty': (
+        'India raises import duty on gold to 15%',
+        'NEW DELHI (Wire) - India raised the import duty on gold to 15% from 10% on Monday to curb '
+        'imports and narrow its current account deficit, the finance ministry said. Jewellers said '
+        'demand would fall.',
+    ),
+    'steel-safeguard-quotas': (
+        "Canada's steel safeguard: quotas on seven products",
+        'Canada will impose tariff-rate quotas on imports of seven steel products from Friday, with a'
+        ' 25% surtax on shipments above the quota, the finance department said, to prevent steel '
+        'diverted from the US market from flooding Canada.',
+    ),
 }
 
 EXPECTED_TAG = {
@@ -160,6 +270,16 @@ EXPECTED_TAG = {
     "quota": "market-access", "export-controls": "export-controls", "deal-statement": "tariffs",
     "metals-fact-sheet": "tariffs", "retaliation": "tariffs", "rare-earths": "export-controls",
     "wto-complaint": "tariffs", "wire-steel-tariffs-later": "tariffs",
+    "wire-china-retaliates": "tariffs",
+    "wire-soybean-farmers": "tariffs",
+    "wire-steel-aluminum-order": "tariffs",
+    "wire-eu-counter-duties": "tariffs",
+    "steel-prices-after-tariffs": "tariffs",
+    "wire-mexico-counter-tariffs": "tariffs",
+    "ustr-proposed-list": "tariffs",
+    "wire-japan-farm-deal": "agriculture",
+    "wire-gold-import-duty": "tariffs",
+    "steel-safeguard-quotas": "market-access",
 }  # fmt: skip
 
 
