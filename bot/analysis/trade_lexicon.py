@@ -67,7 +67,7 @@ CUES: tuple[Cue, ...] = (
     Cue("section_301", r"Section" + _S + r"301|super" + _S + r"301|unfair" + _S
         + r"trad(?:e|ing)(?:" + _S + r"practices?)?", 3.0, "disputes"),
     # the US laws modern measures are taken under, and the customs schedule they amend
-    Cue("tariff_law", r"Section" + _S + r"(?:232|201|122|338)|Trade" + _S + r"Expansion" + _S
+    Cue("tariff_law", r"Section" + _S + r"(?:232|201|122|337|338)|Trade" + _S + r"Expansion" + _S
         + r"Act|Tariff" + _S + r"Act|Trade" + _S + r"Act" + _S + r"of" + _S + r"1974"
         r"|International" + _S + r"Emergency" + _S + r"Economic" + _S + r"Powers" + _S
         + r"Act|(?<!\w)IEEPA(?!\w)|Harmoni[sz]ed" + _S + r"Tariff" + _S + r"Schedule"
@@ -152,7 +152,10 @@ CUES: tuple[Cue, ...] = (
     Cue("trade_remedy", r"(?:anti[\s-]*dumping|countervailing)" + _S + r"(?:dut(?:y|ies)" + _S
         + r")?(?:orders?|investigations?|petitions?|proceedings?|determinations?|reviews?"
         r"|cases?|margins?|rates?)|less" + _S + r"than" + _S + r"(?:normal|fair)" + _S + r"value"
-        r"|dumping" + _S + r"margins?", 4.0, "tariffs"),
+        r"|dumping" + _S + r"margins?|safeguard" + _S + r"(?:measures?|dut(?:y|ies)|tariffs?|actions?"
+        r"|investigations?|quotas?)|(?:threat" + _S + r"of" + _S + r")?material" + _S + r"injury|sunset"
+        + _S + r"reviews?", 4.0,
+        "tariffs"),
     Cue("duties", r"(?:import|export|customs|anti" + _S + r"dumping|countervailing|punitive"
         r"|retaliatory|penalty|compensatory|excise|tariff)" + _S + r"dut(?:y|ies)"
         r"|antidumping" + _S + r"dut(?:y|ies)"
@@ -185,7 +188,8 @@ CUES: tuple[Cue, ...] = (
     # --- export controls
     Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
         r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?:licen[cs]es?|licensing"
-        r"|permits?)" + _S + r"for" + _S + r"(?:\w+" + _S + r"){0,3}exports?|(?<!\w)COCOM(?!\w)|(?:forced|illicit|illegal)"
+        r"|permits?)" + _S + r"for" + _S + r"(?:\w+" + _S + r"){0,3}exports?|(?<!\w)COCOM(?!\w)|Export" + _S + r"Administration" + _S
+        + r"Regulations|Bureau" + _S + r"of" + _S + r"Industry" + _S + r"and" + _S + r"Security|(?:forced|illicit|illegal)"
         + _S + r"technology" + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
         + r")?exports?" + _S + r"of|restrictions" + _S + r"on" + _S + r"(?:the" + _S
         + r")?exports?", 3.0, "export-controls"),

@@ -263,6 +263,49 @@ MODERN_TRADE: dict[str, tuple[str, str]] = {
         ' 25% surtax on shipments above the quota, the finance department said, to prevent steel '
         'diverted from the US market from flooding Canada.',
     ),
+    # Federal Register notices and USTR releases
+    'entity-list-rule': (
+        'Additions to the Entity List',
+        'In this rule, the Bureau of Industry and Security (BIS) amends the Export Administration '
+        'Regulations (EAR) by adding 12 entities under 15 destinations to the Entity List. These '
+        'entities have been determined by the U.S. Government to be acting contrary to the national '
+        'security or foreign policy interests of the United States.',
+    ),
+    'section-337-notice': (
+        'Certain Electric Bicycles; Institution of Investigation',
+        'Notice is hereby given that a complaint was filed with the U.S. International Trade '
+        'Commission on behalf of Acme Cycles Inc. alleging violations of section 337 of the Tariff '
+        'Act of 1930 in the importation into the United States, the sale for importation, and the '
+        'sale within the United States after importation of certain electric bicycles and components '
+        'thereof by reason of the infringement of certain claims of U.S. Patent No. 9,999,999.',
+    ),
+    'cvd-preliminary': (
+        'Hardwood Plywood From Freedonia: Preliminary Affirmative Countervailing Duty Determination',
+        'The U.S. Department of Commerce (Commerce) preliminarily determines that countervailable '
+        'subsidies are being provided to producers and exporters of hardwood plywood from Freedonia. '
+        'The period of investigation is January 1, 2024, through December 31, 2024. Interested '
+        'parties are invited to comment on this preliminary determination.',
+    ),
+    'sunset-reviews': (
+        'Initiation of Five-Year (Sunset) Reviews',
+        'In accordance with the Tariff Act of 1930, as amended, the Department of Commerce is '
+        'automatically initiating the five-year reviews (Sunset Reviews) of the orders listed below. '
+        'The International Trade Commission is publishing concurrently with this notice its notice of'
+        ' Institution of Five-Year Reviews which covers the same orders.',
+    ),
+    'ustr-301-initiation': (
+        "USTR Initiates Section 301 Investigation of Freedonia's Shipbuilding Practices",
+        'WASHINGTON - United States Trade Representative today initiated an investigation under '
+        "Section 301 of the Trade Act of 1974 into Freedonia's acts, policies, and practices "
+        'targeting the maritime, logistics, and shipbuilding sectors. The investigation responds to a'
+        ' petition filed by five national labor unions.',
+    ),
+    'safeguard-extension': (
+        'Safeguard Measure on Imported Washing Machines: Extension',
+        'The President has decided to extend the safeguard measure on large residential washers for '
+        'an additional two years. The tariff-rate quota on washers above 1.2 million units will '
+        'continue, with the in-quota rate of 14 percent and the over-quota rate of 30 percent.',
+    ),
 }
 
 EXPECTED_TAG = {
@@ -280,6 +323,12 @@ EXPECTED_TAG = {
     "wire-japan-farm-deal": "agriculture",
     "wire-gold-import-duty": "tariffs",
     "steel-safeguard-quotas": "market-access",
+    "entity-list-rule": "export-controls",
+    "section-337-notice": "disputes",
+    "cvd-preliminary": "tariffs",
+    "sunset-reviews": "tariffs",
+    "ustr-301-initiation": "disputes",
+    "safeguard-extension": "tariffs",
 }  # fmt: skip
 
 
