@@ -9,7 +9,12 @@ counter-evidence in the text (commodity reports, company results, currency marke
 the score down. A government acting on a measure in the headline or the lead ("Freedonia
 doubles tariffs on steel imports", see `bot.analysis.policy_actions`) is evidence of its
 own, and when the headline says so, the commodity it names is the goods of the measure,
-not another desk's market, unless the story speaks a market's language throughout.
+not another desk's market, unless the story speaks a market's language throughout; so are
+the goods of a measure taken under a named trade law ("Section 232", an antidumping order).
+A tariff the headline or lead reports with its rate or value ("25% tariffs on $34 billion of
+Chinese imports") makes the story trade policy tagged `tariffs` whatever its goods and
+whatever else it reads like (the evidence never falls below MEASURE_FLOOR), unless it is a
+company counting what the tariff costs it; the reasons quote that measure first.
 The score is a logistic function of the evidence, set by hand so that 0.5 is the line
 between "about trade" and "mentions trade".
 """
@@ -55,7 +60,6 @@ MAX_MEASURES = 12  # measure mentions read for an action (the lead names a few a
 ACTION_WEIGHT = 2.0  # evidence of such an action in the lead (the headline counts more)
 GOODS_CUES = frozenset({"commodity", "shipments"})  # with such an action, these name its goods
 MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
-# the trade laws and proceedings measures are taken under, and the instruments that take them
 COMPANY_CUES = frozenset({"company_news"})
 # a company speaking of a tariff's cost to it: "too high for the company to absorb"
 _COMPANY_TALK = re.compile(
@@ -64,6 +68,7 @@ _COMPANY_TALK = re.compile(
     r"|customers|suppliers|shoppers))(?!\w)",
     re.IGNORECASE,
 )
+# the trade laws and proceedings measures are taken under, and the instruments that take them
 LAW_CUES = frozenset({"tariff_law", "trade_remedy", "legal_instrument"})
 MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
@@ -287,9 +292,10 @@ def market_report(evidence: Evidence) -> bool:
 
 
 def under_trade_law(evidence: Evidence) -> bool:
-    """Whether the headline or the lead names the trade law a measure is taken under
-    ("Section 232", "the Trade Expansion Act of 1962", "IEEPA"): the goods it names are
-    the goods of that measure."""
+    """Whether the story names the trade law or proceeding a measure is taken under
+    ("Section 232", "the Trade Expansion Act of 1962", "an antidumping duty order", "signed a
+    Proclamation") and its headline or lead names a measure: the goods it names are the
+    goods of that measure, not another desk's market."""
     return any(h.cue in LAW_CUES for h in evidence.hits) and any(
         h.cue in MEASURE_CUES and h.paragraph < ACTION_PARAGRAPHS for h in evidence.hits
     )
@@ -428,7 +434,6 @@ _COUNTER_LABELS = {
     "eep": "a commodity market report",
     "company_news": "company news",
     "bond_market": "bond market news",
-    "stock_market": "stock market news",
     "currency_market": "currency market news",
 }
 

@@ -7,7 +7,10 @@ ministry, an official, or a named subject of the action verb), a measure, and, a
 the measure, what is done to it (raise, impose, cut, lift, suspend, delay, threaten ...) or
 how much it is (a rate, a value of goods). Such a sentence is trade policy whatever the
 goods are. A measure priced per unit of a commodity ("an export duty of 70 ringgit per
-tonne") is a commodity desk's number, so such a sentence is flagged as priced instead.
+tonne") is a commodity desk's number, so such a sentence is flagged as priced instead. The
+rate or value that belongs to the measure ("25% tariffs on $34 billion of Chinese imports",
+"the tariff on Canada from 25% to 35%") is read with it (`rated_span`): a tariff reported so
+is trade policy whatever the goods.
 
 The classifier finds the measures (cues of `bot.analysis.trade_lexicon.MEASURE_CUES`); this
 module reads the sentence around one of them. Pure functions of the text.
