@@ -54,6 +54,12 @@ _TRADE_DATA = (
     r"|performance|volumes?|flows?|results|returns|position|imbalance"
 )
 
+# markets that are not for goods: "access to capital markets" is finance, not market access
+_FINANCE = (
+    r"(?:capital|credit|financial|finance|debt|bond|equity|stock|housing|labou?r|job|funding"
+    r"|money|insurance|mortgage|energy|electricity|power)(?!\w)"
+)
+
 CUES: tuple[Cue, ...] = (
     # --- institutions and named regimes
     Cue("gatt", r"General" + _S + r"Agreement" + _S + r"on" + _S + r"Tariffs" + _S
@@ -161,7 +167,14 @@ CUES: tuple[Cue, ...] = (
         r"|antidumping" + _S + r"dut(?:y|ies)"
         r"|dut(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|dut(?:y|ies)" + _S + r"free", 3.0,
         "tariffs"),
+    # dumping that is no price discrimination: waste in the sea, shares on the market
+    Cue("other_dumping", r"(?:illegal|toxic|waste|ocean|sewage|fly-?tipping)" + _S + r"dumping"
+        r"|dumping" + _S + r"(?:of" + _S + r")?(?:\w+" + _S + r")?(?:waste|sewage|garbage|trash|rubbish|chemicals|shares|stocks|bonds"
+        r"|treasuries|assets)", 0.0),
     Cue("dumping", r"(?:anti[\s-]*)?dumping|countervailing", 3.0, "tariffs"),
+    # a price list, not a duty at the border: "electricity tariffs", "feed-in tariff"
+    Cue("price_tariff", r"(?:electricity|power|water|feed-in|broadband|mobile|telecoms?|postal|rail"
+        r"|train|bus|taxi|hotel|insurance|utility|retail|domestic)" + _S + r"tariffs?", 0.0),
     Cue("tariff", r"tariffs?", 3.0, "tariffs"),
     Cue("border_levy", r"carbon" + _S + r"border" + _S + r"(?:adjustment" + _S + r")?(?:lev(?:y|ies)"
         r"|tax(?:es)?|tariffs?|charges?|mechanism)|(?<!\w)CBAM(?!\w)", 3.0, "tariffs"),
@@ -177,9 +190,9 @@ CUES: tuple[Cue, ...] = (
         r"|regulations|requirements|protection|relief|surges?|competition)(?!\w)", 3.0,
         "market-access"),
     Cue("market_access", r"market" + _S + r"access|access" + _S + r"to" + _S
-        + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:\w+" + _S + r")?markets?"
-        r"|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)" + _S
-        + r"(?:\w+" + _S + r")?markets?|closed" + _S + r"markets?|closed" + _S + r"to" + _S
+        + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:(?!" + _FINANCE + r")\w+" + _S
+        + r")?markets?|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)"
+        + _S + r"(?:(?!" + _FINANCE + r")\w+" + _S + r")?markets?|closed" + _S + r"markets?|closed" + _S + r"to" + _S
         + r"(?:foreign|imports?|overseas|outside|american|u\.s\.)|market" + _S
         + r"opening|open" + _S + r"markets", 3.0, "market-access"),
     Cue("protectionism", r"protectionis(?:m|t|ts)", 3.5),

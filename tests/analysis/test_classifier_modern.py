@@ -135,6 +135,26 @@ MODERN_OTHER: dict[str, tuple[str, str]] = {
         'Supply Management said, with its index at 48.5. New orders fell and prices paid by '
         'manufacturers rose, which respondents blamed on tariffs. Employment in the sector fell.',
     ),
+    # trade words in other senses: price lists, finance, waste, selling shares
+    "electricity-prices": (
+        "Electricity tariffs to rise 12% from April",
+        "Household electricity tariffs will rise 12% from April 1, the energy regulator said on Friday, "
+        "after the government approved the increase to cover higher gas costs.",
+    ),
+    "capital-markets": (
+        "Small firms win easier access to capital markets",
+        "The Securities and Exchange Commission proposed rules on Wednesday to give small companies "
+        "easier access to capital markets, cutting disclosure costs for first-time issuers.",
+    ),
+    "share-selling": (
+        "Investors dumping tech shares",
+        "Investors kept dumping shares of technology companies on Tuesday as bond yields rose.",
+    ),
+    "waste-dumping": (
+        "City fines hauler for illegal dumping",
+        "The city fined a waste hauler $2 million for illegal dumping of construction waste in "
+        "wetlands, the government said.",
+    ),
 }
 # (headline, body) of trade-policy news of several kinds, and the tag each must carry
 MODERN_TRADE: dict[str, tuple[str, str]] = {
