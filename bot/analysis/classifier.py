@@ -347,7 +347,7 @@ def _tail_end(text: str, end: int) -> int:
             break
         word = m.group(1)
         bare = word.rstrip(",;:.)\"”’'")
-        if not bare or word[0] in "(\"“‘'" or (bare.lower() in _ENDERS and not (bare == "to" and previous == "up")):
+        if not bare or word[0] in "(\"“‘'" or (bare.lower() in _ENDERS and not _continues(bare, previous)):
             break
         if "." in bare and word[len(bare) : len(bare) + 1] == ".":  # an abbreviation: "the U.S."
             tail_end = m.start(1) + len(bare) + 1
@@ -359,6 +359,15 @@ def _tail_end(text: str, end: int) -> int:
         previous = bare.lower()
         tail_end = pos = m.end()
     return tail_end
+
+
+def _continues(word: str, previous: str) -> bool:
+    """Whether a word that usually ends a phrase continues it here: "up to 25 per cent",
+    "imports from Canada"."""
+    return (word == "to" and previous == "up") or (word == "from" and previous in _GOODS_WORDS)
+
+
+_GOODS_WORDS = frozenset("imports exports goods products articles shipments".split())
 
 
 def _ranked_phrases(evidence: Evidence, hits: Iterable[Hit]) -> list[str]:
