@@ -302,6 +302,8 @@ def test_the_reasons_quote_the_measure_and_its_goods(rules: RuleClassifier) -> N
     [
         ("Canberra will cut its duty on Chilean dried apricots to zero from 4 per cent, the trade minister said.",
          "duty on Chilean dried apricots to zero from 4 per cent"),
+        ("Freedonia will impose a 25% tariff on imports from Sylvania, the trade minister said.",
+         "25% tariff on imports from Sylvania"),
         ("Washington raised tariffs on 900 mln dlrs of Finnish processed wood goods to 40 pct, officials said.",
          "tariffs on 900 mln dlrs of Finnish processed wood goods"),
     ],
