@@ -487,12 +487,15 @@ def test_white_house_texts_are_classified_as_labelled(shared: Path, rules: RuleC
 @pytest.mark.parametrize(("jsonl", "gold"), [("modern-dev.jsonl", "dev-modern"), ("federal-dev.jsonl", "dev-federal")])
 def test_fact_sheets_statements_and_notices_are_trade_as_the_gold_says(shared: Path, rules: RuleClassifier, jsonl: str, gold: str) -> None:
     """modern-dev (11) and federal-dev (13): every story is trade by the gold; measured 24 of 24."""
-    rows = _rows(shared / "articles-modern" / jsonl)
+    rows = {str(r["id"]): r for r in _rows(shared / "articles-modern" / jsonl)}
     pairs = []
-    for r in rows:
-        expected = json.loads((shared / "gold" / gold / f"{r['id']}.json").read_text(encoding="utf-8"))["is_trade"]
+    for path in sorted((shared / "gold" / gold).glob("*.json")):
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        r = rows.get(str(expected["id"]))
+        if r is None:
+            continue  # gold for a story not in this file
         verdict = rules.classify(Article(str(r["id"]), str(r["title"]), str(r["body"])))
-        pairs.append((verdict.is_trade, bool(expected)))
+        pairs.append((verdict.is_trade, bool(expected["is_trade"])))
         assert not verdict.is_trade or (verdict.reasons and verdict.tags)
     assert len(pairs) >= 10
     assert _f1(pairs) >= 0.95, pairs
