@@ -9,7 +9,12 @@ counter-evidence in the text (commodity reports, company results, currency marke
 the score down. A government acting on a measure in the headline or the lead ("Freedonia
 doubles tariffs on steel imports", see `bot.analysis.policy_actions`) is evidence of its
 own, and when the headline says so, the commodity it names is the goods of the measure,
-not another desk's market, unless the story speaks a market's language throughout.
+not another desk's market, unless the story speaks a market's language throughout; so are
+the goods of a measure taken under a named trade law ("Section 232", an antidumping order).
+A tariff the headline or lead reports with its rate or value ("25% tariffs on $34 billion of
+Chinese imports") makes the story trade policy tagged `tariffs` whatever its goods and
+whatever else it reads like (the evidence never falls below MEASURE_FLOOR), unless it is a
+company counting what the tariff costs it; the reasons quote that measure first.
 The score is a logistic function of the evidence, set by hand so that 0.5 is the line
 between "about trade" and "mentions trade".
 """
@@ -26,7 +31,7 @@ from typing import Literal, Protocol
 from bot.analysis.cue_scanner import CueScanner
 from bot.analysis.policy_actions import read_measure
 from bot.analysis.taxonomy import TAG_NAMES
-from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, Cue
+from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, TARIFF_CUES, Cue
 from bot.domain import Article, TradeVerdict
 
 Where = Literal["title", "body"]
@@ -53,10 +58,23 @@ MAX_REASONS = 4
 ACTION_PARAGRAPHS = 2  # a government's action on a measure counts in the opening paragraphs
 MAX_MEASURES = 12  # measure mentions read for an action (the lead names a few at most)
 ACTION_WEIGHT = 2.0  # evidence of such an action in the lead (the headline counts more)
-GOODS_CUES = frozenset({"commodity"})  # with such an action, these name its goods
+GOODS_CUES = frozenset({"commodity", "shipments"})  # with such an action, these name its goods
 MARKET_CUES = frozenset({"traders_said", "commodity_units", "market_trade"})
+COMPANY_CUES = frozenset({"company_news"})
+# a company speaking of a tariff's cost to it: "too high for the company to absorb"
+_COMPANY_TALK = re.compile(
+    r"(?<!\w)(?:the\s+company|retailers?|automakers?|carmakers?|chipmakers?|absorb(?:s|ed|ing)?"
+    r"|pass(?:es|ed|ing)?\s+(?:\w+\s+)?(?:on|through)\s+to|its\s+(?:costs|margins|profits?|earnings"
+    r"|customers|suppliers|shoppers))(?!\w)",
+    re.IGNORECASE,
+)
+# the trade laws and proceedings measures are taken under, and the instruments that take them
+LAW_CUES = frozenset({"tariff_law", "trade_remedy", "legal_instrument"})
 MARKET_REPORT = 3  # this many mentions of a market's language make a market report
 REASON_MIN = 1.0  # cues weaker than this are context, quoted only when nothing else was found
+MEASURE_FLOOR = MIDPOINT + 2.0  # the evidence of a reported tariff measure with its rate (score 0.92)
+MAX_MEASURE_QUOTE = 160  # a measure quoted with its rate, at most this long
+MAX_MEASURE_QUOTES = 2  # reasons that quote such measures
 
 
 class Classifier(Protocol):
@@ -87,6 +105,7 @@ class Action:
     start: int  # the sentence
     end: int
     measure: Hit
+    rated: tuple[int, int] | None = None  # a tariff measure with its rate or value, as a span
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +139,13 @@ class Summary:
     counter: float  # counter-evidence in the text
     tags: tuple[tuple[str, float], ...]  # tag strengths, strongest first
     action: float = 0.0  # a government acting on a trade measure in the headline or lead
+    measure: bool = False  # the headline or lead reports a tariff measure with its rate or value
 
     @property
     def evidence(self) -> float:
         raw = (self.headline + self.text + self.action) * math.exp(-HEADLINE_DISCOUNT * self.headline_counter)
-        return SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
+        found = SATURATION * (1.0 - math.exp(-raw / SATURATION)) - COUNTER_WEIGHT * self.counter
+        return max(found, MEASURE_FLOOR) if self.measure else found
 
     @property
     def score(self) -> float:
@@ -189,8 +210,18 @@ def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) 
             return ()
         if sentence.acted and (hit.where, sentence.start) not in seen:
             seen.add((hit.where, sentence.start))
-            actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit))
+            if company_talk(text, sentence.start, sentence.end, hit.where, hits):
+                continue  # a company counting what a measure costs it does not report the measure
+            rated = sentence.rated if hit.cue in TARIFF_CUES else None
+            actions.append(Action(hit.where, hit.paragraph, sentence.start, sentence.end, hit, rated))
     return tuple(actions)
+
+
+def company_talk(text: str, start: int, end: int, where: Where, hits: Iterable[Hit]) -> bool:
+    """Whether the sentence text[start:end] is a company's news: results, costs, customers."""
+    if _COMPANY_TALK.search(text, start, end):
+        return True
+    return any(h.cue in COMPANY_CUES and h.where == where and start <= h.start < end for h in hits)
 
 
 def position_weight(hit: Hit) -> float:
@@ -209,7 +240,11 @@ def summarise(evidence: Evidence) -> Summary:
     counter_seen: dict[str, int] = {}
     tags: dict[str, float] = {}
     action = action_evidence(evidence.actions)
-    goods_named = any(a.where == "title" for a in evidence.actions) and not market_report(evidence)
+    measure = any(a.rated for a in evidence.actions)
+    goods_named = measure or (
+        (any(a.where == "title" for a in evidence.actions) or under_trade_law(evidence))
+        and not market_report(evidence)
+    )
     for hit in evidence.hits:
         if hit.weight < 0 and goods_named and hit.cue in GOODS_CUES:
             continue  # the goods of the measure, not a market report
@@ -234,6 +269,8 @@ def summarise(evidence: Evidence) -> Summary:
             text += value * REPEAT_DECAY**n
         if hit.tag:
             tags[hit.tag] = tags.get(hit.tag, 0.0) + value
+    if measure:  # a reported tariff measure is tagged `tariffs`, whatever else the story is
+        tags["tariffs"] = max(tags.get("tariffs", 0.0), TAG_MIN)
     ranked = sorted(tags.items(), key=lambda item: (-item[1], TAG_NAMES.index(item[0])))
     kept = [(t, round(s, 3)) for t, s in ranked if s >= TAG_MIN] or [
         (t, round(s, 3)) for t, s in ranked[:1]
@@ -245,12 +282,23 @@ def summarise(evidence: Evidence) -> Summary:
         counter=min(counter, COUNTER_CAP),
         tags=tuple(kept),
         action=action,
+        measure=measure,
     )
 
 
 def market_report(evidence: Evidence) -> bool:
     """Whether the story speaks a commodity market's language: traders said, tonnes, futures."""
     return sum(hit.cue in MARKET_CUES for hit in evidence.hits) >= MARKET_REPORT
+
+
+def under_trade_law(evidence: Evidence) -> bool:
+    """Whether the story names the trade law or proceeding a measure is taken under
+    ("Section 232", "the Trade Expansion Act of 1962", "an antidumping duty order", "signed a
+    Proclamation") and its headline or lead names a measure: the goods it names are the
+    goods of that measure, not another desk's market."""
+    return any(h.cue in LAW_CUES for h in evidence.hits) and any(
+        h.cue in MEASURE_CUES and h.paragraph < ACTION_PARAGRAPHS for h in evidence.hits
+    )
 
 
 def action_evidence(actions: Iterable[Action]) -> float:
@@ -274,6 +322,8 @@ _ENDERS = frozenset(
     slipped remained expected agreed plans plan""".split()
 )
 _WORD_AHEAD = re.compile(r"\s+([^\s]+)")
+_RATE_END = re.compile(r"(?:%|cent|pct|zero)$", re.IGNORECASE)
+_ON_AHEAD = re.compile(r"\s+on\s", re.IGNORECASE)
 
 
 def quote(text: str, start: int, end: int) -> str:
@@ -297,7 +347,7 @@ def _tail_end(text: str, end: int) -> int:
             break
         word = m.group(1)
         bare = word.rstrip(",;:.)\"”’'")
-        if not bare or word[0] in "(\"“‘'" or (bare.lower() in _ENDERS and not (bare == "to" and previous == "up")):
+        if not bare or word[0] in "(\"“‘'" or (bare.lower() in _ENDERS and not _continues(bare, previous)):
             break
         if "." in bare and word[len(bare) : len(bare) + 1] == ".":  # an abbreviation: "the U.S."
             tail_end = m.start(1) + len(bare) + 1
@@ -309,6 +359,15 @@ def _tail_end(text: str, end: int) -> int:
         previous = bare.lower()
         tail_end = pos = m.end()
     return tail_end
+
+
+def _continues(word: str, previous: str) -> bool:
+    """Whether a word that usually ends a phrase continues it here: "up to 25 per cent",
+    "imports from Canada"."""
+    return (word == "to" and previous == "up") or (word == "from" and previous in _GOODS_WORDS)
+
+
+_GOODS_WORDS = frozenset("imports exports goods products articles shipments".split())
 
 
 def _ranked_phrases(evidence: Evidence, hits: Iterable[Hit]) -> list[str]:
@@ -345,7 +404,28 @@ def reasons_for(evidence: Evidence) -> tuple[str, ...]:
     positive = _telling(evidence.positive())
     in_body = {h.cue for h in positive if h.where == "body"}
     hits = [h for h in positive if h.where == "body" or h.cue not in in_body]
-    return tuple(_ranked_phrases(evidence, hits)[:MAX_REASONS])
+    measures = measure_phrases(evidence)
+    phrases = [p for p in _ranked_phrases(evidence, hits) if not any(p.lower() in m.lower() for m in measures)]
+    return tuple((measures + phrases)[:MAX_REASONS])
+
+
+def measure_phrases(evidence: Evidence) -> list[str]:
+    """The tariff measures the headline and lead report with their rate or value, quoted
+    whole ("a 25% additional tariff on imports from Canada", "the tariff on Canada from 25%
+    to 35%"), the body's first; at most MAX_MEASURE_QUOTES."""
+    phrases: list[str] = []
+    in_body = any(a.rated and a.where == "body" for a in evidence.actions)
+    for action in sorted(evidence.actions, key=lambda a: (a.paragraph, a.start)):
+        if action.rated is None or (in_body and action.where == "title"):
+            continue
+        text = evidence.title if action.where == "title" else evidence.body
+        start, end = action.rated
+        # after a rate, only the goods it is levied on belong to the quote, not "from June 4"
+        bare = _RATE_END.search(text, start, end) is not None and not _ON_AHEAD.match(text, end)
+        phrase = " ".join(text[start:end].split()) if bare else quote(text, start, end)
+        if len(phrase) <= MAX_MEASURE_QUOTE and phrase.lower() not in (p.lower() for p in phrases):
+            phrases.append(phrase)
+    return phrases[:MAX_MEASURE_QUOTES]
 
 
 def _telling(hits: tuple[Hit, ...]) -> tuple[Hit, ...]:

@@ -7,7 +7,10 @@ ministry, an official, or a named subject of the action verb), a measure, and, a
 the measure, what is done to it (raise, impose, cut, lift, suspend, delay, threaten ...) or
 how much it is (a rate, a value of goods). Such a sentence is trade policy whatever the
 goods are. A measure priced per unit of a commodity ("an export duty of 70 ringgit per
-tonne") is a commodity desk's number, so such a sentence is flagged as priced instead.
+tonne") is a commodity desk's number, so such a sentence is flagged as priced instead. The
+rate or value that belongs to the measure ("25% tariffs on $34 billion of Chinese imports",
+"the tariff on Canada from 25% to 35%") is read with it (`rated_span`): a tariff reported so
+is trade policy whatever the goods.
 
 The classifier finds the measures (cues of `bot.analysis.trade_lexicon.MEASURE_CUES`); this
 module reads the sentence around one of them. Pure functions of the text.
@@ -46,6 +49,36 @@ _RATE_BEFORE = re.compile(r"(?:" + RATE + r")[\s-]+(?:[\w-]+\s+)?$", re.IGNORECA
 _HEAD_OF_STATE = re.compile(r"(?<!\w)(?:President|Prime\s+Minister|Premier|Chancellor)\s+[A-Z]")
 
 
+# a rate or a value that belongs to the measure, as a report of the measure states it:
+# before it ("a 25% additional tariff", "maintain at 19 percent the reciprocal tariffs",
+# "99 percent of tariff barriers") or after it ("tariffs of up to 62 per cent", "a tariff
+# rate of 19%", "the tariff on Canada from 25% to 35%", "tariffs on $34 billion of Chinese
+# imports"). Words between them that are another number's subject (prices, profits,
+# growth ...) or a preposition of cause ("rose 3% on tariff fears") break the link.
+_LINK_BREAKERS = (
+    r"after|as|amid|because|despite|since|but|while|when|if|than|fears?|worries|news|prices?"
+    r"|costs?|inflation|growth|gdp|output|economy|shares?|stocks?|profits?|earnings|revenues?"
+    r"|sales|margins?|futures|index|yields?|demand|spending"
+)
+_LEAD_BREAKERS = _LINK_BREAKERS + r"|on|over|with|due|and|or|in"
+_QUALIFIER = (
+    r"(?:(?:up|as\s+much|as\s+high)\s+(?:to|as)\s+|about\s+|around\s+|nearly\s+|roughly\s+"
+    r"|approximately\s+|some\s+|more\s+than\s+|an?\s+(?:additional|extra|further|flat)\s+)?"
+)
+_RATE_LEAD = re.compile(
+    r"(?:" + RATE + r")(?:[\s-]+(?!(?:" + _LEAD_BREAKERS + r")(?![\w-]))[\w’'-]+){0,3}[\s-]+$",
+    re.IGNORECASE,
+)
+_AMOUNT_AFTER = re.compile(
+    r"(?:[\s-]+(?!(?:" + _LINK_BREAKERS + r")(?![\w-]))[\w’'-]+){0,6}?[\s-]+(?:(?:of|at|to|from|by)"
+    r"\s+" + _QUALIFIER + r"(?:" + RATE + r")(?:\s+to\s+(?:" + RATE + r"))?|on\s+" + _QUALIFIER
+    + r"(?:" + VALUE + r")[\d.,]*(?:\s*(?:mln|million|bln|billion|bn|trillion)(?!\w))?)",
+    re.IGNORECASE,
+)
+LEAD_REACH = 80  # characters before a measure read for its rate
+AFTER_REACH = 160  # characters after it read for its rate or value
+
+
 @dataclass(frozen=True, slots=True)
 class MeasureSentence:
     """The sentence around a measure, and what it says of it."""
@@ -54,6 +87,7 @@ class MeasureSentence:
     end: int
     acted: bool  # a government acts on the measure
     priced: bool  # the measure is priced per unit of a commodity
+    rated: tuple[int, int] | None = None  # the measure with its rate or value, as a span
 
 
 def read_measure(text: str, start: int, end: int, lo: int, hi: int) -> MeasureSentence:
@@ -75,7 +109,17 @@ def read_measure(text: str, start: int, end: int, lo: int, hi: int) -> MeasureSe
         or _ACTION_VERB.search(" ".join(after[:RIGHT_VERB_WORDS]))
     )
     acted = attached and (governs(sentence) or named_actor(text, first, start, end))
-    return MeasureSentence(first, last, acted=acted, priced=False)
+    return MeasureSentence(first, last, acted=acted, priced=False, rated=rated_span(text, start, end, first, last))
+
+
+def rated_span(text: str, start: int, end: int, first: int, last: int) -> tuple[int, int] | None:
+    """The measure text[start:end] with the rate or value that belongs to it, within the
+    sentence text[first:last]; None when the sentence gives it no rate or value."""
+    lead = _RATE_LEAD.search(text, max(first, start - LEAD_REACH), start)
+    after = _AMOUNT_AFTER.match(text, end, min(last, end + AFTER_REACH))
+    if lead is None and after is None:
+        return None
+    return (lead.start() if lead else start, after.end() if after else end)
 
 
 def sentence_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

@@ -54,6 +54,12 @@ _TRADE_DATA = (
     r"|performance|volumes?|flows?|results|returns|position|imbalance"
 )
 
+# markets that are not for goods: "access to capital markets" is finance, not market access
+_FINANCE = (
+    r"(?:capital|credit|financial|finance|debt|bond|equity|stock|housing|labou?r|job|funding"
+    r"|money|insurance|mortgage|energy|electricity|power)(?!\w)"
+)
+
 CUES: tuple[Cue, ...] = (
     # --- institutions and named regimes
     Cue("gatt", r"General" + _S + r"Agreement" + _S + r"on" + _S + r"Tariffs" + _S
@@ -66,9 +72,17 @@ CUES: tuple[Cue, ...] = (
         + r"Industry" + _S + r"(?:Ministry|Minister|Secretary|Department)", 1.5),
     Cue("section_301", r"Section" + _S + r"301|super" + _S + r"301|unfair" + _S
         + r"trad(?:e|ing)(?:" + _S + r"practices?)?", 3.0, "disputes"),
+    # the US laws modern measures are taken under, and the customs schedule they amend
+    Cue("tariff_law", r"Section" + _S + r"(?:232|201|122|337|338)|Trade" + _S + r"Expansion" + _S
+        + r"Act|Tariff" + _S + r"Act|Trade" + _S + r"Act" + _S + r"of" + _S + r"1974"
+        r"|International" + _S + r"Emergency" + _S + r"Economic" + _S + r"Powers" + _S
+        + r"Act|(?<!\w)IEEPA(?!\w)|Harmoni[sz]ed" + _S + r"Tariff" + _S + r"Schedule"
+        r"|(?<!\w)HTSUS(?!\w)|de" + _S + r"minimis|rules?" + _S + r"of" + _S + r"origin"
+        r"|transshipment|trans-shipment", 3.0, "tariffs"),
     Cue("dispute_panel", r"dispute" + _S + r"(?:settlement|panel)s?", 3.0, "disputes"),
     Cue("free_trade", r"free" + _S + r"trade|fair" + _S + r"trade|customs" + _S
-        + r"union|common" + _S + r"market", 3.0, "negotiations"),
+        + r"union|common" + _S + r"market|(?<!\w)(?:USMCA|NAFTA|CAFTA(?:-DR)?|CUSMA|T-MEC|CPTPP|TPP"
+        r"|RCEP)(?!\w)", 3.0, "negotiations"),
     Cue("mfn", r"most" + _S + r"favou?red" + _S + r"nation|(?<!\w)MFN(?!\w)|generali[sz]ed"
         + _S + r"system" + _S + r"of" + _S + r"preferences|(?<!\w)GSP(?!\w)", 3.0, "tariffs"),
     Cue("restraint_deal", r"voluntary" + _S + r"(?:export" + _S + r")?restraints?|orderly"
@@ -115,12 +129,52 @@ CUES: tuple[Cue, ...] = (
         r"|press|journals?|publications?|weighted)|trading" + _S + r"(?:compan(?:y|ies)|houses?"
         r"|firms?)", 0.0),
     Cue("trade_word", r"trade(?![\w-])", 2.0),
+    # tariffs as the cause of another story's news: markets' fears, a company's costs,
+    # prices pushed up ("stocks fell on tariff worries", "prices rose because of tariffs")
+    Cue("tariff_effect", r"tariffs?" + _S + r"(?:fears?|worries|concerns?|jitters|uncertainty|woes"
+        r"|angst|headwinds?|costs?|hits?|impacts?|effects?|pressures?|turmoil|risks?|exposure|shocks?"
+        r"|drag|related|driven|induced|fu?el+ed)|(?:fears?|worries|concerns?|uncertainty|jitters"
+        r"|anxiety|nervousness)" + _S + r"(?:over|about|of|around|surrounding|that)" + _S
+        + r"(?:\w+" + _S + r"){0,3}?tariffs?|(?:due" + _S + r"to|because" + _S + r"of|owing" + _S
+        + r"to|blamed" + _S + r"(?:\w+" + _S + r")?on|citing)" + _S + r"(?:\w+" + _S
+        + r"){0,2}?tariffs?|tariffs?" + _S + r"(?:(?:could|would|will|may|might|are|were|have|had)"
+        + _S + r")?(?:push|pushed|pushing|drive|drove|driving|weigh|weighed|weighing|hurt|hurting"
+        r"|dent|dented|squeez\w+|eat|ate|eating|feed|fed|feeding)(?!\w)", 0.5),
+    # a tax not levied on traded goods is no tariff: "a 1% surcharge on stock buybacks",
+    # "a levy on bank profits", "an income tax surcharge"
+    Cue("domestic_tax", r"(?:surcharges?|surtax(?:es)?|lev(?:y|ies)|(?:excise" + _S + r")?tax(?:es)?"
+        r"|dut(?:y|ies))" + _S + r"on" + _S + r"(?:\w+" + _S + r"){0,2}?(?:buybacks?|repurchases?"
+        r"|incomes?|profits?|earnings|wages|salaries|payrolls?|propert(?:y|ies)|wealth|estates?"
+        r"|inheritances?|capital" + _S + r"gains|dividends|millionaires|billionaires|banks?"
+        r"|corporations?|windfalls?|households|homes?)(?!\w)|(?:income|corporate|payroll|wealth"
+        r"|property|windfall)" + _S + r"tax" + _S + r"(?:surcharges?|surtax(?:es)?)", 0.0),
+    # the instruments a government acts by: with a measure in the lead, what they name are
+    # the goods of the measure (see the classifier's LAW_CUES)
+    Cue("legal_instrument", r"(?:signed|signs|issued|issues)" + _S + r"(?:an?" + _S + r"|three" + _S
+        + r"|two" + _S + r")?(?:Proclamations?|Executive" + _S + r"Orders?)|Federal" + _S
+        + r"Register", 0.0),
     # --- tariffs
+    # trade-remedy proceedings as the notices name them: an order, a review, a margin
+    Cue("trade_remedy", r"(?:anti[\s-]*dumping|countervailing)" + _S + r"(?:dut(?:y|ies)" + _S
+        + r")?(?:orders?|investigations?|petitions?|proceedings?|determinations?|reviews?"
+        r"|cases?|margins?|rates?)|less" + _S + r"than" + _S + r"(?:normal|fair)" + _S + r"value"
+        r"|dumping" + _S + r"margins?|safeguard" + _S + r"(?:measures?|dut(?:y|ies)|tariffs?|actions?"
+        r"|investigations?|quotas?)|(?:threat" + _S + r"of" + _S + r")?material" + _S + r"injury|sunset"
+        + _S + r"reviews?", 4.0,
+        "tariffs"),
     Cue("duties", r"(?:import|export|customs|anti" + _S + r"dumping|countervailing|punitive"
         r"|retaliatory|penalty|compensatory|excise|tariff)" + _S + r"dut(?:y|ies)"
+        r"|antidumping" + _S + r"dut(?:y|ies)"
         r"|dut(?:y|ies)" + _S + r"(?:on|of|against)(?!\w)|dut(?:y|ies)" + _S + r"free", 3.0,
         "tariffs"),
-    Cue("dumping", r"(?:anti" + _S + r")?dumping|countervailing", 3.0, "tariffs"),
+    # dumping that is no price discrimination: waste in the sea, shares on the market
+    Cue("other_dumping", r"(?:illegal|toxic|waste|ocean|sewage|fly-?tipping)" + _S + r"dumping"
+        r"|dumping" + _S + r"(?:of" + _S + r")?(?:\w+" + _S + r")?(?:waste|sewage|garbage|trash|rubbish|chemicals|shares|stocks|bonds"
+        r"|treasuries|assets)", 0.0),
+    Cue("dumping", r"(?:anti[\s-]*)?dumping|countervailing", 3.0, "tariffs"),
+    # a price list, not a duty at the border: "electricity tariffs", "feed-in tariff"
+    Cue("price_tariff", r"(?:electricity|power|water|feed-in|broadband|mobile|telecoms?|postal|rail"
+        r"|train|bus|taxi|hotel|insurance|utility|retail|domestic)" + _S + r"tariffs?", 0.0),
     Cue("tariff", r"tariffs?", 3.0, "tariffs"),
     Cue("border_levy", r"carbon" + _S + r"border" + _S + r"(?:adjustment" + _S + r")?(?:lev(?:y|ies)"
         r"|tax(?:es)?|tariffs?|charges?|mechanism)|(?<!\w)CBAM(?!\w)", 3.0, "tariffs"),
@@ -136,17 +190,20 @@ CUES: tuple[Cue, ...] = (
         r"|regulations|requirements|protection|relief|surges?|competition)(?!\w)", 3.0,
         "market-access"),
     Cue("market_access", r"market" + _S + r"access|access" + _S + r"to" + _S
-        + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:\w+" + _S + r")?markets?"
-        r"|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)" + _S
-        + r"(?:\w+" + _S + r")?markets?|closed" + _S + r"markets?|market" + _S
+        + r"(?:the" + _S + r"|its" + _S + r"|their" + _S + r")?(?:(?!" + _FINANCE + r")\w+" + _S
+        + r")?markets?|open(?:ing|ed|s)?" + _S + r"(?:up" + _S + r")?(?:its|their|the|her|his)"
+        + _S + r"(?:(?!" + _FINANCE + r")\w+" + _S + r")?markets?|closed" + _S + r"markets?|closed" + _S + r"to" + _S
+        + r"(?:foreign|imports?|overseas|outside|american|u\.s\.)|market" + _S
         + r"opening|open" + _S + r"markets", 3.0, "market-access"),
     Cue("protectionism", r"protectionis(?:m|t|ts)", 3.5),
     Cue("trade_barriers", r"(?:non-?tariff|trade)" + _S + r"barriers?|barriers" + _S
         + r"to" + _S + r"(?:trade|imports)", 3.0, "market-access"),
     # --- export controls
     Cue("export_controls", r"export" + _S + r"(?:controls?|bans?|curbs|restrictions"
-        r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?<!\w)COCOM(?!\w)|technology"
-        + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
+        r"|licen[cs]es?|licensing|embargo|permits?|blacklists?)(?!\w)|(?:licen[cs]es?|licensing"
+        r"|permits?)" + _S + r"for" + _S + r"(?:\w+" + _S + r"){0,3}exports?|(?<!\w)COCOM(?!\w)|Export" + _S + r"Administration" + _S
+        + r"Regulations|Bureau" + _S + r"of" + _S + r"Industry" + _S + r"and" + _S + r"Security|(?:forced|illicit|illegal)"
+        + _S + r"technology" + _S + r"transfers?|entity" + _S + r"list|restrict(?:s|ed|ing)?" + _S + r"(?:the" + _S
         + r")?exports?" + _S + r"of|restrictions" + _S + r"on" + _S + r"(?:the" + _S
         + r")?exports?", 3.0, "export-controls"),
     # export quotas are mostly a commodity pact's business; they count when a government
@@ -207,7 +264,12 @@ CUES: tuple[Cue, ...] = (
     Cue("textiles", r"textiles?|apparel|garments|footwear|clothing", 1.0),
     Cue("competitiveness", r"competitiveness|uncompetitive", 0.5),
     Cue("goods", r"goods|merchandise", 1.0),
-    Cue("chips", r"semiconductors?|micro" + r"-?chips?|chips", 1.0),
+    # a domestic investment programme, not a chip trade row
+    Cue("chips_act", r"CHIPS" + _S + r"(?:and" + _S + r"Science" + _S + r")?Act|CHIPS"
+        + _S + r"(?:funding|incentives?|programs?|investments?)", 0.0),
+    Cue("chips", r"semiconductors?|micro" + r"-?chips?|chips", 0.5),
+    # research brought to market at home, unless forced or illicit (export_controls)
+    Cue("technology_transfer", r"technology" + _S + r"transfers?", 1.0),
     Cue("impose", r"impos(?:e|es|ed|ing|ition)", 1.0),
     Cue("unfair", r"unfair(?:ly)?", 1.5, "disputes"),
     Cue("budget_deficit", r"budget" + _S + r"(?:deficits?|surplus(?:es)?)", 0.0),
@@ -220,19 +282,25 @@ CUES: tuple[Cue, ...] = (
     # --- counter-evidence: commodity markets, company news, bond markets
     Cue("traders_said", r"(?:traders?|dealers?|brokers?)" + _S + r"(?:said|say|says"
         r"|reported|added|noted|expect)", -1.0),
-    Cue("commodity_units", r"tonnes?|bushels?|bales|bags|cargo(?:es)?|tenders?|futures"
+    Cue("commodity_units", r"tonnes?|bushels?|bales|bags|tenders?|futures"
         r"|harvest|crops?|per" + _S + r"(?:tonne|lb|pound|bushel|ounce|barrel)|(?<!\w)fob"
-        r"(?!\w)|shipments?|bpd|barrels", -0.5),
+        r"(?!\w)|bpd|barrels", -0.5),
+    # goods on the move: a commodity desk's word, and customs' word too (see GOODS_CUES)
+    Cue("shipments", r"shipments?|cargo(?:es)?", -0.5),
     Cue("company_news", r"net" + _S + r"(?:income|profit|loss)|(?<!\w)shr(?!\w)|revs"
         r"|dividend|per" + _S + r"share|shareholders?|merger|acqui(?:re|red|res|sition)"
-        r"|takeover|tender" + _S + r"offer|stake", -1.0),
+        r"|takeover|tender" + _S + r"offer|stake|(?:profit|earnings|revenue|sales)" + _S
+        + r"(?:forecasts?|outlook|guidance|warning)|(?:full-year|annual|quarterly)" + _S
+        + r"(?:profits?|earnings|revenues?|results|outlook|guidance|forecasts?)|guidance|(?:first|second"
+        r"|third|fourth)-quarter" + _S + r"(?:profits?|earnings|revenues?|sales|results)|(?:comparable"
+        r"|same-store)" + _S + r"sales", -1.0),
     Cue("bond_market", r"bonds?|eurobonds?|coupon|underwrit\w+|lead" + _S + r"manager",
         -0.7),
     # a story about one commodity's market belongs to the commodity desk, even when it
     # turns on a levy or an export subsidy for that commodity
     Cue("commodity", r"wheat|corn|maize|grains?|soybeans?|soya?|oilseeds?|rapeseed|sunflower"
-        r"|sorghum|barley|oats|rice|sugar|coffee|cocoa|tea|rubber|cotton|wool|tin|copper|zinc"
-        r"|nickel|aluminium|aluminum|gold|silver|crude|oil|oils|fats|petroleum|gasoline|gas"
+        r"|sorghum|barley|oats|rice|sugar|coffee|cocoa|tea|rubber|cotton|wool|tin|zinc|nickel"
+        r"|gold|silver|crude|oil|oils|fats|petroleum|gasoline|gas"
         r"|lumber|timber|plywood|beef|pork|hogs?|cattle|meat|orange" + _S + r"juice|fcoj"
         r"|palm" + _S + r"oil|tapioca|feedgrains?|durum|flour|potatoes|uranium|mercury"
         r"|platinum|palladium|cobalt|chromium|manganese|tungsten|iron" + _S + r"ore|copra"
@@ -248,10 +316,16 @@ CUES: tuple[Cue, ...] = (
 
 # the cues that name a measure a government takes at the border
 MEASURE_CUES = frozenset(
-    {"duties", "dumping", "tariff", "levy", "border_levy", "surcharge", "border_tax",
+    {"duties", "dumping", "trade_remedy", "tariff", "levy", "border_levy", "surcharge", "border_tax",
      "import_curbs", "export_controls", "export_quota", "quotas", "ban_trade", "embargo",
      "sanctions"}
 )  # fmt: skip
+
+# the measures that are tariffs: reported with a rate or a value, they make a story trade
+# policy whatever its goods
+TARIFF_CUES = frozenset(
+    {"duties", "dumping", "trade_remedy", "tariff", "levy", "border_levy", "surcharge", "border_tax"}
+)
 
 # who acts: a country (found with `bot.analysis.countries`) or a body of government
 GOVERNMENT = (
