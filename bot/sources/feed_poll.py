@@ -101,6 +101,8 @@ class FeedPoller:
             return await self._failed(feed, f"could not read the feed: {type(e).__name__}: {e}", moved)
         if parsed.warning:
             log.warning("feed %s: %s (read leniently)", feed.url, parsed.warning)
+        for problem in parsed.problems:
+            log.warning("feed %s: %s", feed.url, problem)
         keys = [k for e in parsed.entries for k in e.keys]
         # a feed never read successfully has no entries recorded (they are saved with its state)
         seen = set() if feed.last_success is None else await self._store.seen_entry_keys(feed.id, keys)

