@@ -2,7 +2,7 @@
 
 feedparser reads RSS 0.9x/1.0/2.0 and Atom; this module decides what counts as a feed
 (`FeedError` otherwise), how an entry is recognised when it is seen again (`entry_keys`:
-its id and its link without tracking parameters), its timezone-aware publication time, its
+its id, its link without tracking parameters, and its story), its timezone-aware publication time, its
 text (entry HTML to plain paragraphs) and whether that text is only a teaser.
 """
 
@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import feedparser
 
 from bot.domain import Article
+from bot.store.fingerprint import fingerprint
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -106,34 +107,47 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
 
 def entry_keys(entry: FeedEntry) -> tuple[str, ...]:
-    """How the entry is known again: by its id and by its link (either matching is enough).
-
-    An entry with neither is known by its title and text."""
+    """How the entry is known again: its id, its link, and its story (a fingerprint of its
+    text, `bot.store.fingerprint`), each when it has one. `feed_policy.new_entries` says
+    which of them decides."""
     keys = []
     if entry.entry_id:
         keys.append("id:" + entry.entry_id)
     if entry.link:
         keys.append("link:" + entry.link)
-    if not keys:
+    if not keys:  # the key such an entry always had (kept, so it is known again after an upgrade)
         digest = hashlib.sha256(f"{entry.title}\n{entry.text}".encode()).hexdigest()[:32]
         keys.append("text:" + digest)
+    keys.append(story_key(entry))
     return tuple(keys)
 
 
-def article_id(entry: FeedEntry, feed_url: str) -> str:
+def story_key(entry: FeedEntry) -> str:
+    """The entry's story: equal for two entries telling the same story (wording aside)."""
+    return "story:" + fingerprint(entry.title, entry.text)[:32]
+
+
+def article_id(entry: FeedEntry, feed_url: str, *, shared_link: bool = False) -> str:
     """A stable id: from the link when there is one (the same story in two feeds of one
-    publisher is one article), else from the feed and the entry's id."""
-    basis = entry.link or f"{canonical_url(feed_url)}\n{entry_keys(entry)[0]}"
+    publisher is one article), else from the feed and the entry's id. `shared_link`: the
+    link also carries other stories (a press-release index page gives every entry its own
+    id and the same link), so the entry's id joins the link."""
+    first = entry_keys(entry)[0]
+    if entry.link:
+        basis = f"{entry.link}\n{first}" if shared_link and entry.entry_id else entry.link
+    else:
+        basis = f"{canonical_url(feed_url)}\n{first}"
     return "feed-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
-def to_article(entry: FeedEntry, feed_url: str, text: str | None = None) -> Article:
-    """The entry as an article (`text`: a fuller body than the entry's, e.g. from its page).
+def to_article(entry: FeedEntry, feed_url: str, text: str | None = None, *, shared_link: bool = False) -> Article:
+    """The entry as an article (`text`: a fuller body than the entry's, e.g. from its page;
+    `shared_link`: see `article_id`).
 
     `source` is where the story can be read (its link), so the same story syndicated by two
     publishers is one article with two sources."""
     return Article(
-        id=article_id(entry, feed_url),
+        id=article_id(entry, feed_url, shared_link=shared_link),
         title=entry.title,
         body=text or entry.text or entry.title,
         published=entry.published.date() if entry.published else None,
@@ -186,7 +200,7 @@ def _entries(raws: Any, base: str) -> tuple[tuple[FeedEntry, ...], tuple[str, ..
     for n, raw in enumerate(raws, 1):
         try:
             entry, problem = _entry(raw, base)
-        except Exception as e:  # noqa: BLE001 (whatever one entry holds, the others are read)
+        except Exception as e:  # whatever one entry holds, the others are read
             problems.append(f"entry {n} ({_entry_name(raw)}) skipped: {type(e).__name__}: {e}")
             continue
         if problem:
@@ -199,7 +213,7 @@ def _entries(raws: Any, base: str) -> tuple[tuple[FeedEntry, ...], tuple[str, ..
 def _entry_name(raw: Any) -> str:
     try:
         name = str(raw.get("id") or raw.get("link") or raw.get("title") or "no id, link or title")
-    except Exception:  # noqa: BLE001 (only used in a note)
+    except Exception:  # only used in a note
         return "unreadable"
     return name if len(name) <= 120 else name[:117] + "..."
 

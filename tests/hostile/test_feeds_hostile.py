@@ -110,17 +110,17 @@ async def test_dates_that_are_no_dates_do_not_fail_the_feed(env: Env, caplog: py
 
 async def test_a_bare_ampersand_in_a_link_does_not_reject_the_feed(env: Env, caplog: pytest.LogCaptureFixture) -> None:
     env.server.feed("/amp.xml", rss_items(
-        raw_item(1, STEEL, link="https://desk.example/news?id=1&lang=en"),
+        raw_item(1, STEEL, link="https://desk.example/news?id=1&page=2"),
         raw_item(2, GRAIN)))
     with caplog.at_level(logging.WARNING, logger="bot.sources"):
         outcome = await env.poll(await env.add("/amp.xml", backfill=True))
     assert (outcome.outcome, outcome.ingested) == ("read", 2), outcome.error
-    assert env.ingested[0].url == "https://desk.example/news?id=1&lang=en"
+    assert env.ingested[0].url == "https://desk.example/news?id=1&page=2"
     assert "read leniently" in caplog.text
 
 
 async def test_a_truncated_feed_is_still_refused(env: Env) -> None:
-    whole = rss_items(raw_item(1, STEEL, link="https://desk.example/news?id=1&lang=en"), raw_item(2, GRAIN))
+    whole = rss_items(raw_item(1, STEEL, link="https://desk.example/news?id=1&page=2"), raw_item(2, GRAIN))
     env.server.feed("/cut.xml", whole[: whole.index(b"<item>", 100) + 40])
     outcome = await env.poll(await env.add("/cut.xml", backfill=True))
     assert outcome.outcome == "failed" and "not well-formed XML" in (outcome.error or "")
@@ -137,5 +137,46 @@ async def test_an_entry_that_cannot_be_read_is_a_logged_skip(env: Env, caplog: p
     assert "entry 1 (urn:desk:1) skipped" in caplog.text
 
 
-def _unused() -> tuple[object, ...]:
-    return (Item, rss20, item, timedelta)
+# ---------------------------------------------------------------- 7. stories sharing a link
+
+
+async def test_entries_with_their_own_ids_and_one_link_are_each_a_story(
+        env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    index = "https://desk.example/press-releases"
+    steel = Item("urn:pr:1", "Freedonia raises its steel duty", index, STEEL)
+    env.server.feed("/pr.xml", rss20([steel]))
+    feed = await env.add("/pr.xml")
+    assert (await env.poll(feed)).recorded == 1  # the first poll records
+    grain = Item("urn:pr:2", "Sylvania caps wheat exports", index, GRAIN)
+    festival = Item("urn:pr:3", "Port Amble opens its festival", index, FESTIVAL)
+    env.server.feed("/pr.xml", rss20([festival, grain, steel]))
+    second = await env.poll(feed)
+    assert (second.outcome, second.ingested) == ("read", 2)
+    assert [a.title for a in env.ingested] == [festival.title, grain.title]
+    assert len({a.id for a in env.ingested}) == 2 and await env.alerts() == 2
+    assert {(await env.store.get_article(a.id)).body for a in env.ingested} == {GRAIN, FESTIVAL}  # type: ignore[union-attr]
+
+    # a feed that renews its ids on every build: the same story under a new id is a logged repeat
+    renewed = Item("urn:build-2:2", grain.title, index, GRAIN)
+    env.server.feed("/pr.xml", rss20([renewed, festival, steel]))
+    with caplog.at_level(logging.INFO, logger="bot.sources"):
+        third = await env.poll(feed)
+    assert (third.outcome, third.ingested) == ("read", 0) and await env.alerts() == 2
+    assert "entry urn:build-2:2 repeats the story already seen" in caplog.text
+
+
+# ---------------------------------------------------------------- 8. the first poll posts nothing
+
+
+async def test_a_new_feeds_first_poll_posts_nothing_even_an_entry_dated_in_the_future(env: Env) -> None:
+    ahead = datetime.now(UTC) + timedelta(hours=5)  # a publisher's local time labelled GMT
+    env.server.feed("/ahead.xml", rss20([item(1, STEEL, published=ahead), item(2, GRAIN)]))
+    feed = await env.add("/ahead.xml")
+    first = await env.poll(feed)
+    assert (first.outcome, first.ingested, first.recorded) == ("read", 0, 2)
+    assert env.ingested == [] and await env.alerts() == 0
+    # what comes after the first poll is news, whatever its date
+    env.server.feed("/ahead.xml", rss20([item(3, FESTIVAL, published=ahead), item(1, STEEL, published=ahead),
+                                         item(2, GRAIN)]))
+    second = await env.poll(feed)
+    assert second.ingested == 1 and [a.title for a in env.ingested] == [item(3, FESTIVAL).title]
