@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +123,51 @@ def check_url(url: str, allow_private: bool) -> URL:
     return parsed
 
 
+def resolved_problem(host: str, addresses: list[str]) -> str | None:
+    """Why the bot should not connect to `host`, which resolves to `addresses` (any one
+    non-public address is enough), or None."""
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            return f"{host} resolves to {problem}"
+    return None
+
+
+Resolve = Callable[[str], Awaitable[list[str]]]
+"""A host name to its addresses (raises OSError when it cannot be resolved)."""
+
+
+async def system_resolve(host: str) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def check_public_url(url: str, allow_private: bool, resolve: Resolve = system_resolve) -> str | None:
+    """What `feeds add` asks before storing a feed: the checks of every fetch (`check_url`,
+    then the host name resolved and each address checked, as `SafeResolver` does), so a
+    feed that would be refused at every poll is refused at once. Raises Refused saying why.
+    A name that does not resolve now is no refusal (the polls check it again): the answer
+    is a note saying so."""
+    parsed = check_url(url, allow_private)
+    host = (parsed.raw_host or "").strip("[]")
+    if allow_private:
+        return None
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        return None  # an address: `check_url` checked it
+    try:
+        addresses = await resolve(host)
+    except OSError as e:
+        return f"{host} does not resolve now ({e.strerror or e}); each poll checks it again"
+    problem = resolved_problem(host, addresses)
+    if problem:
+        raise Refused(f"refused {url}: {problem} (feeds.allow_private_addresses is off)")
+    return None
+
+
 class SafeResolver(AbstractResolver):
     """aiohttp's resolver, refusing names that resolve to a non-public address."""
 
@@ -134,10 +179,9 @@ class SafeResolver(AbstractResolver):
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
         if not self._allow_private:
-            for r in found:
-                problem = address_problem(r["host"])
-                if problem:
-                    raise _BlockedAddress(f"{host} resolves to {problem}")
+            problem = resolved_problem(host, [r["host"] for r in found])
+            if problem:
+                raise _BlockedAddress(problem)
         return found
 
     async def close(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,11 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
+from bot.config import FeedsSettings
 from bot.domain import Analysis, Article, Feed, Subscription
+from bot.service.commands import Commands, Context
 from bot.service.ingest import Ingest
 from bot.sources.feed_policy import Timing
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
-from bot.sources.http_fetch import Http, Limits, user_agent
+from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
 from bot.store import SqlStore, fingerprint, open_store
 from tests.sources.feed_server import FeedServer, Item, rss20
 from tests.sources.feed_stories import FESTIVAL, GRAIN, STEEL, item, stand_in_analysis
@@ -30,6 +34,7 @@ from tests.sources.feed_stories import FESTIVAL, GRAIN, STEEL, item, stand_in_an
 EVERY = 600.0
 LIMITS = Limits(allow_private_addresses=True, total_timeout=3.0, read_timeout=2.0)
 CHANNEL = "console:default"
+ADMIN = Context("slack:C1", user="U-admin", can_manage=True)
 
 
 @dataclass
@@ -180,3 +185,51 @@ async def test_a_new_feeds_first_poll_posts_nothing_even_an_entry_dated_in_the_f
                                          item(2, GRAIN)]))
     second = await env.poll(feed)
     assert second.ingested == 1 and [a.title for a in env.ingested] == [item(3, FESTIVAL).title]
+
+
+# ---------------------------------------------------------------- 10. refused when added
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/trade.xml", "http://localhost:{port}/trade.xml",
+                                 "http://[::1]:{port}/trade.xml", "http://169.254.169.254/latest/meta-data",
+                                 "http://10.0.0.8/feed.xml", "http://[::ffff:127.0.0.1]:{port}/trade.xml"])
+async def test_feeds_add_refuses_a_non_public_address(env: Env, url: str) -> None:
+    env.server.feed("/trade.xml", rss20([item(1)]))
+    url = url.format(port=env.server.port)
+    answer = await Commands(env.store, stand_in_analysis).execute(ADMIN, f"feeds add {url}")
+    assert answer.kind == "error" and "I will not read that feed" in answer.text, answer
+    assert "allow_private_addresses is off" in answer.text
+    assert await env.store.feeds() == [] and env.server.requests == []
+
+
+async def test_feeds_add_accepts_a_loopback_feed_when_private_addresses_are_allowed(env: Env) -> None:
+    allowed = Commands(env.store, stand_in_analysis, feeds=FeedsSettings(allow_private_addresses=True))
+    answer = await allowed.execute(ADMIN, f"feeds add {env.server.url('/trade.xml')}")
+    assert answer.kind == "reply" and answer.title == "Feed added"
+    assert [f.url for f in await env.store.feeds()] == [env.server.url("/trade.xml")]
+
+
+def test_the_command_line_refuses_a_loopback_feed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "tradewatch.toml"
+    config.write_text(f'[store]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n')
+    assert main(["feeds", "add", "http://127.0.0.1/trade.xml", "--config", str(config)]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "127.0.0.1 is a loopback address" in err and "allow_private_addresses" in err
+    assert main(["feeds", "list", "--config", str(config)]) == 0
+    assert "No feeds yet" in capsys.readouterr().out
+
+
+async def test_a_name_is_checked_after_resolution() -> None:
+    names = {"intranet.desk.example": ["93.184.216.34", "10.1.2.3"], "desk.example": ["93.184.216.34"]}
+
+    async def resolve(host: str) -> list[str]:
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return names[host]
+
+    with pytest.raises(Refused, match=r"intranet\.desk\.example resolves to 10\.1\.2\.3 is a private address"):
+        await check_public_url("https://intranet.desk.example/feed.xml", False, resolve)
+    assert await check_public_url("https://desk.example/feed.xml", False, resolve) is None
+    assert await check_public_url("https://intranet.desk.example/feed.xml", True, resolve) is None
+    note = await check_public_url("https://typo.desk.example/feed.xml", False, resolve)
+    assert note is not None and "does not resolve now" in note and "each poll checks it again" in note
