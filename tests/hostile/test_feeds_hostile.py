@@ -9,25 +9,32 @@ others of their host, and a loopback feed is refused when it is added.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import socket
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.cli import main
-from bot.config import FeedsSettings
+from bot.config import FeedsSettings, Settings, StoreSettings
 from bot.domain import Analysis, Article, Feed, Subscription
 from bot.service.commands import Commands, Context
+from bot.service.connector import Runtime
 from bot.service.ingest import Ingest
 from bot.sources.feed_policy import Timing
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
+from bot.sources.feed_writer import MAX_BATCH
+from bot.sources.feeds import FeedsConnector
 from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
 from bot.store import SqlStore, fingerprint, open_store
+from bot.store.engine import async_url, create_engine
 from tests.sources.feed_server import FeedServer, Item, rss20
 from tests.sources.feed_stories import FESTIVAL, GRAIN, STEEL, item, stand_in_analysis
 
@@ -233,3 +240,101 @@ async def test_a_name_is_checked_after_resolution() -> None:
     assert await check_public_url("https://intranet.desk.example/feed.xml", True, resolve) is None
     note = await check_public_url("https://typo.desk.example/feed.xml", False, resolve)
     assert note is not None and "does not resolve now" in note and "each poll checks it again" in note
+
+
+# ---------------------------------------------------------------- 9. servers that push back, slow hosts
+
+
+@dataclass
+class Running:
+    connector: FeedsConnector
+    store: SqlStore
+    server: FeedServer
+
+
+@pytest.fixture
+async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Running]]]:
+    """The feeds connector on the real scheduler and store, against the local server."""
+    made: list[tuple[FeedsConnector, AsyncIOScheduler, SqlStore, FeedServer]] = []
+
+    async def run(settings: FeedsSettings, *, server: FeedServer | None = None,
+                  store: SqlStore | None = None) -> Running:
+        store = store or open_store(None, tmp_path)
+        await store.migrate()
+        server = server or await FeedServer().start()
+
+        async def ingest(article: Article, priority: int) -> Analysis | None:
+            return await stand_in_analysis(article)
+
+        scheduler = AsyncIOScheduler()
+        commands = Commands(store, stand_in_analysis)
+        runtime = Runtime(Settings(store=StoreSettings(data_dir=tmp_path), feeds=settings), store, commands,
+                          scheduler, ingest, lambda: None)
+        connector = FeedsConnector(settings)
+        made.append((connector, scheduler, store, server))
+        await connector.start(runtime)
+        scheduler.start()
+        return Running(connector, store, server)
+
+    yield run
+    for connector, scheduler, store, server in made:
+        scheduler.shutdown(wait=False)
+        await connector.stop()
+        await server.close()
+        await store.close()
+
+
+def connector_settings(**changes: object) -> FeedsSettings:
+    base = {"allow_private_addresses": True, "every": 600.0, "min_every": 0.1, "sync_seconds": 0.05,
+            "total_timeout": 6.0, "read_timeout": 6.0, "jitter": 0.0}
+    return FeedsSettings(**{**base, **changes})  # type: ignore[arg-type]
+
+
+async def until(check: Callable[[], Awaitable[bool]], guard: float = 30.0) -> None:
+    """Wait for `check` (a generous guard against hanging, not a measure of speed)."""
+    async with asyncio.timeout(guard):
+        while not await check():
+            await asyncio.sleep(0.02)
+
+
+class LateListing(SqlStore):
+    """The real store, whose feed listing can arrive late: read, then handed over only once
+    `hold` says so (as on a loaded database, where polls land while the sync's read is on
+    its way back)."""
+
+    hold: Callable[[], Awaitable[bool]] | None = None
+
+    async def feeds(self) -> list[Feed]:
+        listed = await super().feeds()
+        if self.hold is not None:
+            await until(self.hold)
+        return listed
+
+
+async def test_a_sync_reading_the_list_while_a_batch_of_polls_lands_fetches_no_feed_twice(
+        tmp_path: Path, start: Callable[..., Awaitable[Running]]) -> None:
+    store = LateListing(create_engine(async_url(None, tmp_path)))
+    server = await FeedServer().start()
+    count = MAX_BATCH  # one poll-writer batch
+    for n in range(count):
+        server.feed(f"/f{n}.xml", rss20([item(n)]), delay=0.3)  # the cycle is under way when the sync reads
+    run = await start(connector_settings(per_host=64, sync_seconds=3600.0), server=server, store=store)
+    for n in range(count):
+        await store.add_feed(server.url(f"/f{n}.xml"), 600.0)
+    await run.connector.sync()  # every feed due now: the cycle starts
+
+    async def all_polled() -> bool:
+        return run.connector.polls >= count
+
+    store.hold = all_polled  # the next sync's list is read now, and arrives after the whole cycle
+    await run.connector.sync()
+    store.hold = None
+
+    async def saved() -> bool:
+        return sum(1 for f in await store.feeds() if f.last_success is not None) == count
+
+    await until(saved)
+    await run.connector.sync()
+    await asyncio.sleep(0.5)  # a feed wrongly due again would be asked at once (its job is due now)
+    asked = Counter(r.path for r in server.requests)
+    assert len(asked) == count and max(asked.values()) == 1, asked.most_common(3)
