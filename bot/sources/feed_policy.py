@@ -2,7 +2,8 @@
 of their own: the caller passes `now` and a `random.Random`).
 
 - when to poll next: the feed's interval, jittered; after failures an exponential backoff,
-  jittered, capped; disabled after `max_failures` in a row;
+  jittered, capped, or longer when the server asked for it (Retry-After); disabled after
+  `max_failures` in a row;
 - which entries of a successful poll are new (`new_entries`), and which of those become
   articles: a new feed's first poll only records what it carries (unless backfill).
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from bot.domain import Feed
 from bot.durations import format_duration
@@ -63,12 +65,32 @@ def after_success(feed: Feed, now: datetime, rng: random.Random, timing: Timing,
     )
 
 
+def retry_after(value: str | None, now: datetime) -> float | None:
+    """The wait a server asked for in its Retry-After header (seconds, or an HTTP date),
+    or None when there is none that can be read."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
 def after_failure(feed: Feed, error: str, now: datetime, rng: random.Random, timing: Timing, *,
-                  url: str | None = None) -> Feed:
+                  url: str | None = None, asked_wait: float | None = None) -> Feed:
     """The feed's state after a failed poll: one more failure, a longer wait, and disabled
-    once `max_failures` failures came in a row."""
+    once `max_failures` failures came in a row. `asked_wait`: what the server asked for
+    (Retry-After), obeyed when it is longer than the backoff, up to `backoff_max`."""
     failures = feed.failures + 1
     wait = backoff_seconds(feed.every_seconds, failures, timing, rng)
+    if asked_wait is not None:
+        wait = max(wait, min(asked_wait, timing.backoff_max))
     return replace(
         feed,
         url=url or feed.url,

@@ -3,7 +3,8 @@ ingest, and save the feed's new state and the entries seen, in that order.
 
 A 304 costs one request and one small write: nothing is parsed or analysed. Any failure
 (network, time or size limit, HTTP error, not a feed, broken XML) is logged with the
-feed's URL, counted, and answered with a longer wait (`feed_policy`). An entry whose
+feed's URL, counted, and answered with a longer wait (`feed_policy`), at least as long as
+the server's Retry-After (a 429 or 503 saying when to come back). An entry whose
 ingest failed is not recorded, and the feed's validators are not kept, so the next poll
 reads the whole feed again and retries it.
 """
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain import Analysis, Article, Feed
+from bot.durations import format_duration
 from bot.sources import feed_policy as policy
 from bot.sources.feed_parse import FeedEntry, FeedError, is_teaser, parse_feed, to_article
 from bot.sources.http_fetch import FetchError, Http
@@ -92,7 +94,11 @@ class FeedPoller:
             log.debug("feed %s: not modified", feed.url)
             return PollOutcome(state, "not modified")
         if fetched.status != 200:
-            return await self._failed(feed, f"HTTP {fetched.status} from {fetched.url}", moved)
+            asked = policy.retry_after(fetched.headers.get("retry-after"), self._clock())
+            error = f"HTTP {fetched.status} from {fetched.url}"
+            if asked is not None:
+                error += f" (Retry-After: {format_duration(asked)})"
+            return await self._failed(feed, error, moved, asked)
         try:
             parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers, fetched.url)
         except FeedError as e:
@@ -122,9 +128,11 @@ class FeedPoller:
                      "first poll)", feed.url, ingested, "y" if ingested == 1 else "ies", len(chosen.record))
         return PollOutcome(state, "read", ingested, len(chosen.record))
 
-    async def _failed(self, feed: Feed, error: str, moved: str | None = None) -> PollOutcome:
+    async def _failed(self, feed: Feed, error: str, moved: str | None = None,
+                      asked_wait: float | None = None) -> PollOutcome:
         now = self._clock()
-        state = policy.after_failure(feed, error, now, self._rng, self._rules.timing, url=moved)
+        state = policy.after_failure(feed, error, now, self._rng, self._rules.timing, url=moved,
+                                     asked_wait=asked_wait)
         await self._store.save_feed_poll(state)
         note = policy.failure_note(state, now, self._rules.timing)
         (log.error if state.disabled else log.warning)("feed %s: %s; %s", feed.url, error, note)

@@ -6,7 +6,9 @@
   address checked is the address used), and IP-literal URLs are checked too, on every hop:
   private, loopback, link-local, multicast, reserved and other non-public addresses are
   refused unless `allow_private_addresses`;
-- at most `per_host` requests in flight to one host and `max_connections` overall;
+- at most `per_host` requests in flight to one host (`HostSlots`: a request slower than
+  `slow_after` steps aside, so slow ones do not hold the host's others back) and
+  `max_connections` overall;
 - a descriptive User-Agent; connect, read-silence and total time limits; bodies streamed
   and abandoned past `max_bytes` (counted after decompression).
 """
@@ -26,6 +28,7 @@ from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
 from bot import __version__
+from bot.sources.host_slots import HostSlots
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -52,6 +55,7 @@ class Limits:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     per_host: int = 2
+    slow_after: float = 3.0
     max_connections: int = 64
     allow_private_addresses: bool = False
 
@@ -195,13 +199,13 @@ class Http:
         self.limits = limits
         self._agent = agent
         self._session: aiohttp.ClientSession | None = None
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._hosts: dict[str, HostSlots] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             lim = self.limits
             connector = aiohttp.TCPConnector(
-                limit=lim.max_connections, limit_per_host=lim.per_host,
+                limit=lim.max_connections, limit_per_host=2 * lim.per_host,  # HostSlots: slow ones aside
                 resolver=SafeResolver(lim.allow_private_addresses), ttl_dns_cache=60,
             )
             self._session = aiohttp.ClientSession(
@@ -219,12 +223,12 @@ class Http:
             await self._session.close()
             self._session = None
 
-    def _host_limit(self, url: URL) -> asyncio.Semaphore:
+    def _host_slots(self, url: URL) -> HostSlots:
         key = f"{url.scheme}://{url.host}:{url.port}"
-        sem = self._hosts.get(key)
-        if sem is None:
-            sem = self._hosts[key] = asyncio.Semaphore(self.limits.per_host)
-        return sem
+        slots = self._hosts.get(key)
+        if slots is None:
+            slots = self._hosts[key] = HostSlots(self.limits.per_host, self.limits.slow_after)
+        return slots
 
     async def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET `url` following redirects; any final status is returned (304 and errors too).
@@ -260,7 +264,7 @@ class Http:
 
     async def _one(self, url: URL, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._host_limit(url), self._client().get(
+            async with self._host_slots(url).slot(), self._client().get(
                 url, headers=headers, allow_redirects=False
             ) as resp:
                 got = {k.lower(): v for k, v in resp.headers.items()}

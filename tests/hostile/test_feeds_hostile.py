@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,48 @@ async def test_a_sync_reading_the_list_while_a_batch_of_polls_lands_fetches_no_f
     await asyncio.sleep(0.5)  # a feed wrongly due again would be asked at once (its job is due now)
     asked = Counter(r.path for r in server.requests)
     assert len(asked) == count and max(asked.values()) == 1, asked.most_common(3)
+
+
+@pytest.mark.parametrize("code", [429, 503])
+async def test_a_servers_retry_after_is_obeyed(env: Env, code: int, caplog: pytest.LogCaptureFixture) -> None:
+    env.server.status("/busy.xml", code, {"Retry-After": "3600"})
+    env.server.status("/dated.xml", code, {"Retry-After": format_datetime(datetime.now(UTC) + timedelta(hours=3),
+                                                                          usegmt=True)})
+    with caplog.at_level(logging.WARNING, logger="bot.sources"):
+        busy = await env.poll(await env.add("/busy.xml"))
+        dated = await env.poll(await env.add("/dated.xml"))
+    for outcome, hours in ((busy, 1), (dated, 3)):
+        state = outcome.feed
+        assert outcome.outcome == "failed" and state.next_poll is not None and state.last_polled is not None
+        wait = (state.next_poll - state.last_polled).total_seconds()
+        assert wait >= hours * 3600 - 5  # not the backoff of 2 x 10 min
+    assert f"HTTP {code}" in caplog.text and "Retry-After: 1 h" in caplog.text and "next try in 1 h" in caplog.text
+    stored = await env.store.get_feed(busy.feed.id)
+    assert stored is not None and stored.last_error is not None and "Retry-After: 1 h" in stored.last_error
+
+
+async def test_two_slow_feeds_holding_the_hosts_places_do_not_hold_up_its_other_feeds(
+        start: Callable[..., Awaitable[Running]]) -> None:
+    run = await start(connector_settings(per_host=2, slow_after=0.2, sync_seconds=3600.0))
+    for name in ("slow-a", "slow-b"):
+        run.server.hang(f"/{name}.xml", 30)  # answers only after the 6 s time limit
+        await run.store.add_feed(run.server.url(f"/{name}.xml"), 600.0)
+    await run.connector.sync()
+
+    async def both_hanging() -> bool:
+        return run.server.in_flight == 2
+
+    await until(both_hanging)  # the two slow feeds hold both places of the host
+    run.server.feed("/good.xml", rss20([item(1)]))
+    good = run.server.url("/good.xml")
+    await run.store.add_feed(good, 600.0)
+    await run.connector.sync()
+
+    async def good_polled() -> bool:
+        return any(f.url == good and f.last_success is not None for f in await run.store.feeds())
+
+    await until(good_polled)
+    # read while both slow feeds still wait for their answers: not after their time limit
+    assert run.server.in_flight == 2
+    slow = [f for f in await run.store.feeds() if f.url != good]
+    assert [(f.failures, f.last_polled) for f in slow] == [(0, None), (0, None)]
