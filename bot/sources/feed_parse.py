@@ -2,7 +2,7 @@
 
 feedparser reads RSS 0.9x/1.0/2.0 and Atom; this module decides what counts as a feed
 (`FeedError` otherwise), how an entry is recognised when it is seen again (`entry_keys`:
-its id, its link without tracking parameters, and its story), its timezone-aware publication time, its
+its id, its link without tracking parameters, and its text), its timezone-aware publication time, its
 text (entry HTML to plain paragraphs) and whether that text is only a teaser.
 """
 
@@ -22,7 +22,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import feedparser
 
 from bot.domain import Article
-from bot.store.fingerprint import fingerprint
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -107,24 +106,21 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
 
 def entry_keys(entry: FeedEntry) -> tuple[str, ...]:
-    """How the entry is known again: its id, its link, and its story (a fingerprint of its
-    text, `bot.store.fingerprint`), each when it has one. `feed_policy.new_entries` says
-    which of them decides."""
+    """How the entry is known again: its id and its link (each when it has one), and its
+    text (`text_key`). `feed_policy.new_entries` says which of them decides."""
     keys = []
     if entry.entry_id:
         keys.append("id:" + entry.entry_id)
     if entry.link:
         keys.append("link:" + entry.link)
-    if not keys:  # the key such an entry always had (kept, so it is known again after an upgrade)
-        digest = hashlib.sha256(f"{entry.title}\n{entry.text}".encode()).hexdigest()[:32]
-        keys.append("text:" + digest)
-    keys.append(story_key(entry))
+    keys.append(text_key(entry))
     return tuple(keys)
 
 
-def story_key(entry: FeedEntry) -> str:
-    """The entry's story: equal for two entries telling the same story (wording aside)."""
-    return "story:" + fingerprint(entry.title, entry.text)[:32]
+def text_key(entry: FeedEntry) -> str:
+    """The entry's title and text, hashed: equal for an entry repeated word for word (a feed
+    that renews its ids on every build)."""
+    return "text:" + hashlib.sha256(f"{entry.title}\n{entry.text}".encode()).hexdigest()[:32]
 
 
 def article_id(entry: FeedEntry, feed_url: str, *, shared_link: bool = False) -> str:

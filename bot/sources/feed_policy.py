@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 from bot.domain import Feed
 from bot.durations import format_duration
-from bot.sources.feed_parse import FeedEntry, story_key
+from bot.sources.feed_parse import FeedEntry, text_key
 
 MAX_ERROR_CHARS = 500
 
@@ -126,8 +126,8 @@ class Fresh:
 def new_entries(entries: Iterable[FeedEntry], seen_keys: set[str]) -> Fresh:
     """Which entries are new. An entry with an id is known by its id: a new id is a new
     entry, even under a link seen before (a press-release index page links every release to
-    itself), unless it tells the story already seen there (a feed that renews its ids on
-    every build): then it is a repeat. An entry without an id is known by its link, one
+    itself), unless it repeats word for word the entry seen there (a feed that renews its
+    ids on every build): then it is a repeat. An entry without an id is known by its link, one
     with neither by its text."""
     new: list[FeedEntry] = []
     shared: set[FeedEntry] = set()
@@ -138,7 +138,7 @@ def new_entries(entries: Iterable[FeedEntry], seen_keys: set[str]) -> Fresh:
         if keys[0] not in taken:
             link = "link:" + entry.link if entry.link else None
             if entry.entry_id and link in taken:
-                if story_key(entry) in taken:
+                if text_key(entry) in taken:
                     repeats.append(entry)
                 else:
                     new.append(entry)

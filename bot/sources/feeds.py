@@ -77,8 +77,6 @@ class FeedsConnector:
         self._sync_lock = asyncio.Lock()
         self.polls = 0
         """Polls finished since start (for tests and benchmarks)."""
-        self.syncs = 0
-        """Syncs finished since start (for tests)."""
 
     def sinks(self) -> Mapping[str, ChatSink]:
         return {}
@@ -144,7 +142,6 @@ class FeedsConnector:
                 elif (not known.running and known.version == before.get(feed.id)
                       and due < known.when - timedelta(seconds=1)):
                     self._schedule(feed.id, due)
-            self.syncs += 1
 
     def _schedule(self, feed_id: int, when: datetime) -> None:
         if self._scheduler is None or self._stopping:
@@ -171,6 +168,11 @@ class FeedsConnector:
         feed: Feed | None = None
         try:
             feed = await self.poll_once(feed_id)
+        except Exception:  # the store failed before the poll began: try again, never drop the job
+            retry = self._clock() + timedelta(seconds=self._settings.every)
+            log.exception("feed #%d could not be polled; trying again at %s", feed_id, retry.isoformat())
+            self._schedule(feed_id, retry)
+            return
         finally:
             slot.running = False
             if task is not None:
