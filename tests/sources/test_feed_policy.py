@@ -15,6 +15,7 @@ from bot.sources.feed_policy import (
     backoff_seconds,
     failure_note,
     new_entries,
+    retry_after,
     select,
 )
 
@@ -128,3 +129,17 @@ def test_backfill_and_later_polls_ingest_every_new_entry() -> None:
     old = entry(1, NOW - timedelta(days=2))
     assert select(feed(backfill=True), [old], set()).ingest == (old,)
     assert select(feed(last_success=NOW - timedelta(minutes=10)), [old], set()).ingest == (old,)
+
+
+def test_a_servers_retry_after_is_read_and_obeyed_up_to_the_cap() -> None:
+    assert retry_after("3600", NOW) == 3600.0
+    assert retry_after("Mon, 02 Jun 2025 14:00:00 GMT", NOW) == 7200.0
+    assert retry_after("Mon, 02 Jun 2025 11:00:00 GMT", NOW) == 0.0  # a date already past
+    assert retry_after("soon", NOW) is None and retry_after(None, NOW) is None and retry_after("-5", NOW) is None
+    rng = random.Random(5)
+    asked = after_failure(feed(), "HTTP 429", NOW, rng, TIMING, asked_wait=3000.0)
+    assert asked.next_poll == NOW + timedelta(seconds=3000)  # longer than the backoff (2 x 10 min)
+    capped = after_failure(feed(), "HTTP 429", NOW, rng, TIMING, asked_wait=10 * 86400.0)
+    assert capped.next_poll == NOW + timedelta(seconds=TIMING.backoff_max)
+    short = after_failure(feed(), "HTTP 503", NOW, rng, TIMING, asked_wait=1.0)
+    assert short.next_poll is not None and short.next_poll >= NOW + timedelta(seconds=2 * 600 * 0.9)  # the backoff
