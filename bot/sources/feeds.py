@@ -25,7 +25,7 @@ from bot.domain import Feed
 from bot.sources import feed_policy as policy
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
 from bot.sources.feed_writer import PollWriter
-from bot.sources.http_fetch import Http, Limits, user_agent
+from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -92,6 +92,11 @@ class FeedsConnector:
         known = {f.url for f in await store.feeds()}
         for listed in s.feed:
             if listed.url not in known:
+                try:
+                    await check_public_url(listed.url, s.allow_private_addresses)
+                except Refused as e:
+                    log.error("feed %s of the configuration is not added: %s", listed.url, e)
+                    continue
                 await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
                                      added_by="configuration")
                 log.info("feed %s added from the configuration", listed.url)

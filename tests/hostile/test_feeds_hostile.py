@@ -24,7 +24,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.cli import main
-from bot.config import FeedsSettings, Settings, StoreSettings
+from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
 from bot.domain import Analysis, Article, Feed, Subscription
 from bot.service.commands import Commands, Context
 from bot.service.connector import Runtime
@@ -413,3 +413,13 @@ async def test_a_feed_whose_poll_could_not_start_is_tried_again(
 
         await until(polled)  # no periodic sync: the job itself was set again after the failure
     assert "could not be polled; trying again" in caplog.text and store.failures == 0
+
+
+async def test_a_loopback_feed_in_the_configuration_is_not_added(
+        start: Callable[..., Awaitable[Running]], caplog: pytest.LogCaptureFixture) -> None:
+    listed = FeedSettings(url="http://127.0.0.1:9/trade.xml")
+    with caplog.at_level(logging.ERROR, logger="bot.sources"):
+        run = await start(connector_settings(allow_private_addresses=False, feed=(listed,)))
+    assert await run.store.feeds() == []
+    assert "feed http://127.0.0.1:9/trade.xml of the configuration is not added" in caplog.text
+    assert "127.0.0.1 is a loopback address" in caplog.text
