@@ -2,8 +2,10 @@
 
 feedparser reads RSS 0.9x/1.0/2.0 and Atom; this module decides what counts as a feed
 (`FeedError` otherwise), how an entry is recognised when it is seen again (`entry_keys`:
-its id, its link without tracking parameters, and its text), its timezone-aware publication time, its
-text (entry HTML to plain paragraphs) and whether that text is only a teaser.
+its id, its link without tracking parameters, and its text), its timezone-aware
+publication time, its text (entry HTML to plain paragraphs) and whether that text is only
+a teaser. Entries are read one by one: one that cannot be read is a note, not the feed's
+failure.
 """
 
 from __future__ import annotations
@@ -277,12 +279,13 @@ def _published(raw: Any) -> tuple[datetime | None, str | None]:
     one the entry gives is tried, and with none the entry has no date (a note says why)."""
     unreadable: list[str] = []
     for name in ("published", "updated", "created"):
-        written = raw.get(name)
+        # the entry's own values (dict.get): not feedparser's deprecated copy of one name to another
+        written = dict.get(raw, name)
         if written:
             parsed = _parse_written_date(str(written))
             if parsed is not None:
                 return parsed, None
-        struct = raw.get(f"{name}_parsed")
+        struct = dict.get(raw, f"{name}_parsed")
         if struct:
             try:
                 year, month, day, hour, minute, second = (int(v) for v in struct[:6])
