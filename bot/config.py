@@ -167,6 +167,10 @@ class FeedsSettings(_Section):
     """The longest wait after failures (the wait doubles with each failure, up to this)."""
     per_host: int = Field(2, ge=1, le=64)
     """Requests in flight at once to one host."""
+    slow_after: float = Field(3.0, gt=0)
+    """A request to a host still running after this long gives its `per_host` place to the
+    host's next one and goes on aside (at most `per_host` aside at once), so slow feeds do not
+    hold up the others of their host."""
     max_connections: int = Field(64, ge=1)
     """Requests in flight at once overall."""
     connect_timeout: float = Field(10.0, gt=0)
@@ -189,7 +193,8 @@ class FeedsSettings(_Section):
     contact: str = "https://github.com/tradewatch/tradewatch"
     """Who runs this bot (a URL or an e-mail address), sent in the User-Agent to publishers."""
 
-    _durations = field_validator("every", "min_every", "backoff_max", "sync_seconds", mode="before")(_duration)
+    _durations = field_validator("every", "min_every", "backoff_max", "sync_seconds", "slow_after",
+                                 mode="before")(_duration)
 
 
 def _default_folders() -> tuple[FolderSettings, ...]:

@@ -494,6 +494,12 @@ class Commands:
             raise CommandError(f"--every must be at least {format_duration(settings.min_every)} "
                                "(feeds.min_every), to be polite to publishers.")
         url = cmd.url or ""
+        from bot.sources.http_fetch import Refused, check_public_url
+
+        try:
+            note = await check_public_url(url, settings.allow_private_addresses)
+        except Refused as e:
+            raise CommandError(f"I will not read that feed: {e}") from None
         feed, created = await self._store.add_feed(url, every, backfill=cmd.backfill, added_by=ctx.user)
         log.info("feed %s %s by %s in %s (every %s)", url, "added" if created else "updated",
                  ctx.user, ctx.channel, format_duration(every))
@@ -503,7 +509,7 @@ class Commands:
                       "new stories after that are alerted." if created
                  else "It is enabled again and polled now.")
         return reply("Feed added" if created else "Feed updated",
-                     f"{url} is read every {format_duration(every)}. {first}")
+                     f"{url} is read every {format_duration(every)}. {first}" + (f" Note: {note}." if note else ""))
 
     async def _tell_feeds_changed(self) -> None:
         if self._feeds_changed is None:

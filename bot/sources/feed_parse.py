@@ -2,8 +2,10 @@
 
 feedparser reads RSS 0.9x/1.0/2.0 and Atom; this module decides what counts as a feed
 (`FeedError` otherwise), how an entry is recognised when it is seen again (`entry_keys`:
-its id and its link without tracking parameters), its timezone-aware publication time, its
-text (entry HTML to plain paragraphs) and whether that text is only a teaser.
+its id, its link without tracking parameters, and its text), its timezone-aware
+publication time, its text (entry HTML to plain paragraphs) and whether that text is only
+a teaser. Entries are read one by one: one that cannot be read is a note, not the feed's
+failure.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ _TEASER_END = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?=[\s/>])")
+_ROOT_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)\s*>\s*\Z")
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "blockquote", "pre", "tr", "table", "section", "article", "figure", "hr"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
@@ -69,7 +73,10 @@ class ParsedFeed:
     title: str | None
     entries: tuple[FeedEntry, ...]
     warning: str | None = None
-    """Something feedparser had to work around (a misdeclared encoding, an HTML entity)."""
+    """Something feedparser had to work around (a misdeclared encoding, an HTML entity, a
+    bare `&`: see `_tolerable`)."""
+    problems: tuple[str, ...] = ()
+    """Entries skipped and dates not understood, one note each (the poller logs them)."""
 
 
 # ---------------------------------------------------------------- URLs and keys
@@ -101,34 +108,44 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
 
 def entry_keys(entry: FeedEntry) -> tuple[str, ...]:
-    """How the entry is known again: by its id and by its link (either matching is enough).
-
-    An entry with neither is known by its title and text."""
+    """How the entry is known again: its id and its link (each when it has one), and its
+    text (`text_key`). `feed_policy.new_entries` says which of them decides."""
     keys = []
     if entry.entry_id:
         keys.append("id:" + entry.entry_id)
     if entry.link:
         keys.append("link:" + entry.link)
-    if not keys:
-        digest = hashlib.sha256(f"{entry.title}\n{entry.text}".encode()).hexdigest()[:32]
-        keys.append("text:" + digest)
+    keys.append(text_key(entry))
     return tuple(keys)
 
 
-def article_id(entry: FeedEntry, feed_url: str) -> str:
+def text_key(entry: FeedEntry) -> str:
+    """The entry's title and text, hashed: equal for an entry repeated word for word (a feed
+    that renews its ids on every build)."""
+    return "text:" + hashlib.sha256(f"{entry.title}\n{entry.text}".encode()).hexdigest()[:32]
+
+
+def article_id(entry: FeedEntry, feed_url: str, *, shared_link: bool = False) -> str:
     """A stable id: from the link when there is one (the same story in two feeds of one
-    publisher is one article), else from the feed and the entry's id."""
-    basis = entry.link or f"{canonical_url(feed_url)}\n{entry_keys(entry)[0]}"
+    publisher is one article), else from the feed and the entry's id. `shared_link`: the
+    link also carries other stories (a press-release index page gives every entry its own
+    id and the same link), so the entry's id joins the link."""
+    first = entry_keys(entry)[0]
+    if entry.link:
+        basis = f"{entry.link}\n{first}" if shared_link and entry.entry_id else entry.link
+    else:
+        basis = f"{canonical_url(feed_url)}\n{first}"
     return "feed-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:20]
 
 
-def to_article(entry: FeedEntry, feed_url: str, text: str | None = None) -> Article:
-    """The entry as an article (`text`: a fuller body than the entry's, e.g. from its page).
+def to_article(entry: FeedEntry, feed_url: str, text: str | None = None, *, shared_link: bool = False) -> Article:
+    """The entry as an article (`text`: a fuller body than the entry's, e.g. from its page;
+    `shared_link`: see `article_id`).
 
     `source` is where the story can be read (its link), so the same story syndicated by two
     publishers is one article with two sources."""
     return Article(
-        id=article_id(entry, feed_url),
+        id=article_id(entry, feed_url, shared_link=shared_link),
         title=entry.title,
         body=text or entry.text or entry.title,
         published=entry.published.date() if entry.published else None,
@@ -165,12 +182,38 @@ def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFe
         if "html" in kind or content.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
             raise FeedError(f"not a feed but a web page ({kind})")
         raise FeedError(f"not an RSS or Atom feed ({warning or kind})")
-    if warning and not _tolerable(d):
+    if warning and not _tolerable(d, content):
         raise FeedError(f"not well-formed XML: {warning}")
     feed = d.get("feed", {})
-    entries = tuple(e for e in (_entry(raw, url) for raw in d.get("entries", [])) if e is not None)
+    entries, problems = _entries(d.get("entries", []), url)
     title = _plain(str(feed.get("title") or "")) or None
-    return ParsedFeed(version, title, entries, warning)
+    return ParsedFeed(version, title, entries, warning, problems)
+
+
+def _entries(raws: Any, base: str) -> tuple[tuple[FeedEntry, ...], tuple[str, ...]]:
+    """Each entry read on its own: one that cannot be read is skipped with a note, the others
+    are kept; an unreadable date is a note too (the entry is kept without a date)."""
+    entries: list[FeedEntry] = []
+    problems: list[str] = []
+    for n, raw in enumerate(raws, 1):
+        try:
+            entry, problem = _entry(raw, base)
+        except Exception as e:  # whatever one entry holds, the others are read
+            problems.append(f"entry {n} ({_entry_name(raw)}) skipped: {type(e).__name__}: {e}")
+            continue
+        if problem:
+            problems.append(f"entry {n} ({_entry_name(raw)}): {problem}")
+        if entry is not None:
+            entries.append(entry)
+    return tuple(entries), tuple(problems)
+
+
+def _entry_name(raw: Any) -> str:
+    try:
+        name = str(raw.get("id") or raw.get("link") or raw.get("title") or "no id, link or title")
+    except Exception:  # only used in a note
+        return "unreadable"
+    return name if len(name) <= 120 else name[:117] + "..."
 
 
 def _bozo_problem(d: Any) -> str | None:
@@ -182,19 +225,32 @@ def _bozo_problem(d: Any) -> str | None:
     return f"{message} (line {line})" if line else str(message)
 
 
-def _tolerable(d: Any) -> bool:
+def _tolerable(d: Any, content: bytes) -> bool:
     """Problems feedparser repairs faithfully: a wrongly declared character encoding (it
-    decodes with the right one) and HTML entities such as &nbsp; that XML does not define.
-    Anything else (a truncated or mismatched document) means the entries cannot be trusted."""
+    decodes with the right one), HTML entities such as &nbsp; that XML does not define, and
+    any other slip (a bare `&` in a link) in a document its lenient parser reads whole: the
+    document ends with its root element closed and every item or entry in it was read. A
+    truncated document (no closing root element) or one whose items the lenient parser
+    could not all find means the entries cannot be trusted."""
     exc = d.get("bozo_exception")
     name = type(exc).__name__
     if name in ("CharacterEncodingOverride", "NonXMLContentType"):
         return True
-    message = getattr(exc, "getMessage", lambda: str(exc))()
-    return name == "SAXParseException" and "undefined entity" in str(message)
+    if name != "SAXParseException":
+        return False
+    message = str(getattr(exc, "getMessage", lambda: str(exc))())
+    return "undefined entity" in message or _read_whole(d, content)
 
 
-def _entry(raw: Any, base: str) -> FeedEntry | None:
+def _read_whole(d: Any, content: bytes) -> bool:
+    """Did feedparser's lenient parser read the whole (ill-formed) document?"""
+    found = len(d.get("entries", []))
+    return bool(_ROOT_END.search(content)) and found == len(_ENTRY_TAG.findall(content))
+
+
+def _entry(raw: Any, base: str) -> tuple[FeedEntry | None, str | None]:
+    """The entry (None: it has neither title nor text), and a note on its date if it had
+    one that could not be read."""
     link_value = raw.get("link") or next(
         (lk.get("href") for lk in raw.get("links", []) if lk.get("rel", "alternate") == "alternate"), None)
     link = canonical_url(str(link_value), base) if link_value else None
@@ -204,8 +260,9 @@ def _entry(raw: Any, base: str) -> FeedEntry | None:
     title = _plain(str(raw.get("title") or ""))
     text = _entry_text(raw)
     if not title and not text:
-        return None
-    return FeedEntry(entry_id, link, title or _first_words(text), text, _published(raw))
+        return None, None
+    published, problem = _published(raw)
+    return FeedEntry(entry_id, link, title or _first_words(text), text, published), problem
 
 
 def _entry_text(raw: Any) -> str:
@@ -216,19 +273,30 @@ def _entry_text(raw: Any) -> str:
     return max(texts, key=len, default="")
 
 
-def _published(raw: Any) -> datetime | None:
-    """The entry's time, keeping the offset the feed wrote; UTC from feedparser otherwise."""
+def _published(raw: Any) -> tuple[datetime | None, str | None]:
+    """The entry's time, keeping the offset the feed wrote; UTC from feedparser otherwise.
+    A date that is no real time (`0000-00-00 00:00:00`, year 10000) is passed over: the next
+    one the entry gives is tried, and with none the entry has no date (a note says why)."""
+    unreadable: list[str] = []
     for name in ("published", "updated", "created"):
-        written = raw.get(name)
+        # the entry's own values (dict.get): not feedparser's deprecated copy of one name to another
+        written = dict.get(raw, name)
         if written:
             parsed = _parse_written_date(str(written))
             if parsed is not None:
-                return parsed
-        struct = raw.get(f"{name}_parsed")
+                return parsed, None
+        struct = dict.get(raw, f"{name}_parsed")
         if struct:
-            year, month, day, hour, minute, second = (int(v) for v in struct[:6])
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    return None
+            try:
+                year, month, day, hour, minute, second = (int(v) for v in struct[:6])
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC), None
+            except (ValueError, OverflowError, TypeError):
+                pass
+        if written and repr(str(written)[:40]) not in unreadable:  # feedparser copies one date to several names
+            unreadable.append(repr(str(written)[:40]))
+    if unreadable:
+        return None, f"date {' / '.join(unreadable)} not understood (read as undated)"
+    return None, None
 
 
 def _parse_written_date(text: str) -> datetime | None:
@@ -238,7 +306,7 @@ def _parse_written_date(text: str) -> datetime | None:
     except ValueError:
         try:
             when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if when.tzinfo is None:
         return None  # a time without an offset: feedparser's UTC reading decides

@@ -3,7 +3,8 @@ ingest, and save the feed's new state and the entries seen, in that order.
 
 A 304 costs one request and one small write: nothing is parsed or analysed. Any failure
 (network, time or size limit, HTTP error, not a feed, broken XML) is logged with the
-feed's URL, counted, and answered with a longer wait (`feed_policy`). An entry whose
+feed's URL, counted, and answered with a longer wait (`feed_policy`), at least as long as
+the server's Retry-After (a 429 or 503 saying when to come back). An entry whose
 ingest failed is not recorded, and the feed's validators are not kept, so the next poll
 reads the whole feed again and retries it.
 """
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain import Analysis, Article, Feed
+from bot.durations import format_duration
 from bot.sources import feed_policy as policy
 from bot.sources.feed_parse import FeedEntry, FeedError, is_teaser, parse_feed, to_article
 from bot.sources.http_fetch import FetchError, Http
@@ -92,7 +94,11 @@ class FeedPoller:
             log.debug("feed %s: not modified", feed.url)
             return PollOutcome(state, "not modified")
         if fetched.status != 200:
-            return await self._failed(feed, f"HTTP {fetched.status} from {fetched.url}", moved)
+            asked = policy.retry_after(fetched.headers.get("retry-after"), self._clock())
+            error = f"HTTP {fetched.status} from {fetched.url}"
+            if asked is not None:
+                error += f" (Retry-After: {format_duration(asked)})"
+            return await self._failed(feed, error, moved, asked)
         try:
             parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.headers, fetched.url)
         except FeedError as e:
@@ -101,38 +107,45 @@ class FeedPoller:
             return await self._failed(feed, f"could not read the feed: {type(e).__name__}: {e}", moved)
         if parsed.warning:
             log.warning("feed %s: %s (read leniently)", feed.url, parsed.warning)
+        for problem in parsed.problems:
+            log.warning("feed %s: %s", feed.url, problem)
         keys = [k for e in parsed.entries for k in e.keys]
         # a feed never read successfully has no entries recorded (they are saved with its state)
         seen = set() if feed.last_success is None else await self._store.seen_entry_keys(feed.id, keys)
         chosen = policy.select(feed, parsed.entries, seen)
-        rows, failed = await self._ingest_all(feed, chosen.ingest)
-        rows += [(k, None) for e in chosen.record for k in e.keys]
+        rows, failed = await self._ingest_all(feed, chosen)
+        rows += [(k, None) for e in (*chosen.record, *chosen.repeats) for k in e.keys]
         validators = (None, None) if failed else (fetched.headers.get("etag"), fetched.headers.get("last-modified"))
         state = policy.after_success(feed, self._clock(), self._rng, self._rules.timing, url=moved,
                                      title=parsed.title, etag=validators[0], last_modified=validators[1])
         await self._store.save_feed_poll(state, rows, keep=keys, forget_after=ENTRY_MEMORY)
         ingested = len(chosen.ingest) - failed
+        for entry in chosen.repeats:
+            log.info("feed %s: entry %s repeats the story already seen at %s under another id: "
+                     "recorded, not alerted", feed.url, entry.entry_id, entry.link)
         if chosen.ingest or chosen.record:
-            log.info("feed %s: %d new entr%s analysed, %d recorded without alerting (published "
-                     "before the feed was added)", feed.url, ingested, "y" if ingested == 1 else "ies",
-                     len(chosen.record))
+            log.info("feed %s: %d new entr%s analysed, %d recorded without alerting (the feed's "
+                     "first poll)", feed.url, ingested, "y" if ingested == 1 else "ies", len(chosen.record))
         return PollOutcome(state, "read", ingested, len(chosen.record))
 
-    async def _failed(self, feed: Feed, error: str, moved: str | None = None) -> PollOutcome:
+    async def _failed(self, feed: Feed, error: str, moved: str | None = None,
+                      asked_wait: float | None = None) -> PollOutcome:
         now = self._clock()
-        state = policy.after_failure(feed, error, now, self._rng, self._rules.timing, url=moved)
+        state = policy.after_failure(feed, error, now, self._rng, self._rules.timing, url=moved,
+                                     asked_wait=asked_wait)
         await self._store.save_feed_poll(state)
         note = policy.failure_note(state, now, self._rules.timing)
         (log.error if state.disabled else log.warning)("feed %s: %s; %s", feed.url, error, note)
         return PollOutcome(state, "failed", error=error)
 
-    async def _ingest_all(self, feed: Feed, entries: tuple[FeedEntry, ...]
+    async def _ingest_all(self, feed: Feed, chosen: policy.Selection
                           ) -> tuple[list[tuple[str, str | None]], int]:
-        """Articles for the entries (teaser pages fetched), ingested concurrently. The rows
-        to record, and how many failed."""
+        """Articles for the entries to ingest (teaser pages fetched), ingested concurrently.
+        The rows to record, and how many failed."""
+        entries = chosen.ingest
         if not entries:
             return [], 0
-        articles = await asyncio.gather(*(self._article(feed, e) for e in entries))
+        articles = await asyncio.gather(*(self._article(feed, e, e in chosen.shared_link) for e in entries))
         priority = LIVE if len(articles) <= LIVE_MAX else BULK
         results = await asyncio.gather(*(self._ingest(a, priority) for a in articles), return_exceptions=True)
         rows: list[tuple[str, str | None]] = []
@@ -148,7 +161,7 @@ class FeedPoller:
             rows += [(k, article.id) for k in entry.keys]
         return rows, failed
 
-    async def _article(self, feed: Feed, entry: FeedEntry) -> Article:
+    async def _article(self, feed: Feed, entry: FeedEntry, shared_link: bool) -> Article:
         """The entry as an article; a teaser is replaced by the main text of its page."""
         text: str | None = None
         published = None
@@ -163,7 +176,7 @@ class FeedPoller:
             else:
                 if len(page.text) > len(entry.text):
                     text, published = page.text, page.published
-        article = to_article(entry, feed.url, text)
+        article = to_article(entry, feed.url, text, shared_link=shared_link)
         if article.published is None:
             article = replace(article, published=published or self._clock().date())
         return article

@@ -12,6 +12,7 @@ command layer with this connector's `sync`), those changed from the CLI within
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
 from collections.abc import Callable, Mapping
@@ -25,7 +26,7 @@ from bot.domain import Feed
 from bot.sources import feed_policy as policy
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
 from bot.sources.feed_writer import PollWriter
-from bot.sources.http_fetch import Http, Limits, user_agent
+from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -47,8 +48,12 @@ def rules_from(settings: FeedsSettings) -> PollRules:
 
 @dataclass(slots=True)
 class _Slot:
+    """A feed's job: when it runs, whether it is running, and which setting of the job this
+    is (each new setting, and each start of a poll, has a new version)."""
+
     when: datetime
     running: bool = False
+    version: int = 0
 
 
 class FeedsConnector:
@@ -62,6 +67,7 @@ class FeedsConnector:
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
         self._slots: dict[int, _Slot] = {}
+        self._versions = itertools.count(1)
         self._tasks: set[asyncio.Task[object]] = set()
         self._stopping = False
         self._http: Http | None = None
@@ -87,6 +93,11 @@ class FeedsConnector:
         known = {f.url for f in await store.feeds()}
         for listed in s.feed:
             if listed.url not in known:
+                try:
+                    await check_public_url(listed.url, s.allow_private_addresses)
+                except Refused as e:
+                    log.error("feed %s of the configuration is not added: %s", listed.url, e)
+                    continue
                 await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
                                      added_by="configuration")
                 log.info("feed %s added from the configuration", listed.url)
@@ -112,24 +123,35 @@ class FeedsConnector:
 
     async def sync(self) -> None:
         """Match the scheduled jobs to the feeds in the store: new or re-enabled feeds get
-        a job, removed or disabled ones lose theirs, a feed made due earlier is moved up."""
+        a job, removed or disabled ones lose theirs, a feed made due earlier is moved up.
+
+        The list read from the store can be older than a feed's job: a poll that landed
+        while the list was on its way (a batch of polls commits at once) has set the job
+        for the feed's next poll, and the list still shows the state before it. Such a
+        feed (its slot changed during the read) is left alone: rescheduling it from the
+        old `next_poll` would fetch it twice in one cycle."""
         if self._store is None or self._stopping:
             return
         async with self._sync_lock:
+            before = {feed_id: slot.version for feed_id, slot in self._slots.items()}
             feeds = {f.id: f for f in await self._store.feeds() if not f.disabled}
             for feed_id, slot in list(self._slots.items()):
-                if feed_id not in feeds and not slot.running:
+                if feed_id not in feeds and not slot.running and before.get(feed_id) == slot.version:
                     self._unschedule(feed_id)
             for feed in feeds.values():
                 known = self._slots.get(feed.id)
                 due = feed.next_poll or self._clock()
-                if known is None or (not known.running and due < known.when - timedelta(seconds=1)):
+                if known is None:
+                    if feed.id not in before:  # (a slot dropped during the read: its feed is gone or disabled)
+                        self._schedule(feed.id, due)
+                elif (not known.running and known.version == before.get(feed.id)
+                      and due < known.when - timedelta(seconds=1)):
                     self._schedule(feed.id, due)
 
     def _schedule(self, feed_id: int, when: datetime) -> None:
         if self._scheduler is None or self._stopping:
             return
-        self._slots[feed_id] = _Slot(when)
+        self._slots[feed_id] = _Slot(when, version=next(self._versions))
         self._scheduler.add_job(self._run, "date", run_date=when, args=[feed_id], id=f"feed-{feed_id}",
                                 replace_existing=True, misfire_grace_time=None, coalesce=True)
 
@@ -147,9 +169,15 @@ class FeedsConnector:
             self._tasks.add(task)
         slot = self._slots.setdefault(feed_id, _Slot(self._clock()))
         slot.running = True
+        slot.version = next(self._versions)
         feed: Feed | None = None
         try:
             feed = await self.poll_once(feed_id)
+        except Exception:  # the store failed before the poll began: try again, never drop the job
+            retry = self._clock() + timedelta(seconds=self._settings.every)
+            log.exception("feed #%d could not be polled; trying again at %s", feed_id, retry.isoformat())
+            self._schedule(feed_id, retry)
+            return
         finally:
             slot.running = False
             if task is not None:

@@ -6,7 +6,9 @@
   address checked is the address used), and IP-literal URLs are checked too, on every hop:
   private, loopback, link-local, multicast, reserved and other non-public addresses are
   refused unless `allow_private_addresses`;
-- at most `per_host` requests in flight to one host and `max_connections` overall;
+- at most `per_host` requests in flight to one host (`HostSlots`: a request slower than
+  `slow_after` steps aside, so slow ones do not hold the host's others back) and
+  `max_connections` overall;
 - a descriptive User-Agent; connect, read-silence and total time limits; bodies streamed
   and abandoned past `max_bytes` (counted after decompression).
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
 from bot import __version__
+from bot.sources.host_slots import HostSlots
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -52,6 +55,7 @@ class Limits:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     per_host: int = 2
+    slow_after: float = 3.0
     max_connections: int = 64
     allow_private_addresses: bool = False
 
@@ -123,6 +127,51 @@ def check_url(url: str, allow_private: bool) -> URL:
     return parsed
 
 
+def resolved_problem(host: str, addresses: list[str]) -> str | None:
+    """Why the bot should not connect to `host`, which resolves to `addresses` (any one
+    non-public address is enough), or None."""
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            return f"{host} resolves to {problem}"
+    return None
+
+
+Resolve = Callable[[str], Awaitable[list[str]]]
+"""A host name to its addresses (raises OSError when it cannot be resolved)."""
+
+
+async def system_resolve(host: str) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+async def check_public_url(url: str, allow_private: bool, resolve: Resolve = system_resolve) -> str | None:
+    """What `feeds add` asks before storing a feed: the checks of every fetch (`check_url`,
+    then the host name resolved and each address checked, as `SafeResolver` does), so a
+    feed that would be refused at every poll is refused at once. Raises Refused saying why.
+    A name that does not resolve now is no refusal (the polls check it again): the answer
+    is a note saying so."""
+    parsed = check_url(url, allow_private)
+    host = (parsed.raw_host or "").strip("[]")
+    if allow_private:
+        return None
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        return None  # an address: `check_url` checked it
+    try:
+        addresses = await resolve(host)
+    except OSError as e:
+        return f"{host} does not resolve now ({e.strerror or e}); each poll checks it again"
+    problem = resolved_problem(host, addresses)
+    if problem:
+        raise Refused(f"refused {url}: {problem} (feeds.allow_private_addresses is off)")
+    return None
+
+
 class SafeResolver(AbstractResolver):
     """aiohttp's resolver, refusing names that resolve to a non-public address."""
 
@@ -134,10 +183,9 @@ class SafeResolver(AbstractResolver):
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
         if not self._allow_private:
-            for r in found:
-                problem = address_problem(r["host"])
-                if problem:
-                    raise _BlockedAddress(f"{host} resolves to {problem}")
+            problem = resolved_problem(host, [r["host"] for r in found])
+            if problem:
+                raise _BlockedAddress(problem)
         return found
 
     async def close(self) -> None:
@@ -151,13 +199,13 @@ class Http:
         self.limits = limits
         self._agent = agent
         self._session: aiohttp.ClientSession | None = None
-        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._hosts: dict[str, HostSlots] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             lim = self.limits
             connector = aiohttp.TCPConnector(
-                limit=lim.max_connections, limit_per_host=lim.per_host,
+                limit=lim.max_connections, limit_per_host=2 * lim.per_host,  # HostSlots: slow ones aside
                 resolver=SafeResolver(lim.allow_private_addresses), ttl_dns_cache=60,
             )
             self._session = aiohttp.ClientSession(
@@ -175,12 +223,12 @@ class Http:
             await self._session.close()
             self._session = None
 
-    def _host_limit(self, url: URL) -> asyncio.Semaphore:
+    def _host_slots(self, url: URL) -> HostSlots:
         key = f"{url.scheme}://{url.host}:{url.port}"
-        sem = self._hosts.get(key)
-        if sem is None:
-            sem = self._hosts[key] = asyncio.Semaphore(self.limits.per_host)
-        return sem
+        slots = self._hosts.get(key)
+        if slots is None:
+            slots = self._hosts[key] = HostSlots(self.limits.per_host, self.limits.slow_after)
+        return slots
 
     async def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET `url` following redirects; any final status is returned (304 and errors too).
@@ -216,7 +264,7 @@ class Http:
 
     async def _one(self, url: URL, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._host_limit(url), self._client().get(
+            async with self._host_slots(url).slot(), self._client().get(
                 url, headers=headers, allow_redirects=False
             ) as resp:
                 got = {k.lower(): v for k, v in resp.headers.items()}

@@ -1,8 +1,8 @@
 """Feed bookkeeping: statements run inside the caller's transaction (see `SqlStore`).
 
 `feeds` holds each feed's admin choices and polling state (`bot.domain.Feed`);
-`feed_entries` the keys (id, link) of every entry seen in a feed, with the article it
-became (NULL when it was only recorded: published before the feed was added).
+`feed_entries` the keys (id, link, text) of every entry seen in a feed, with the article it
+became (NULL when it was only recorded: seen at the feed's first poll, or a repeat).
 """
 
 from __future__ import annotations

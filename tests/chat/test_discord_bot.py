@@ -164,7 +164,7 @@ def test_feeds_need_manage_server_and_a_channel_needs_manage_channels() -> None:
         "feeds", "feeds", "feeds", "subscribe", "help"]
 
 
-FEED = "http://127.0.0.1:9/feed.xml"  # never fetched: adding a feed only stores it
+FEED = "https://desk.example/feed.xml"  # never fetched (a loopback feed would be refused at add)
 
 
 async def test_feeds_add_list_remove_with_manage_server(fake: FakeDiscord, bot: DiscordConnector,

@@ -5,6 +5,7 @@ conditional GET, HTML pages, and every way a publisher's server goes wrong.
     await server.start()                      # on 127.0.0.1, a free port
     server.feed("/trade.xml", rss20([...]))   # ETag + Last-Modified; 304 when unchanged
     server.status("/broken.xml", 500)
+    server.status("/busy.xml", 429, {"Retry-After": "3600"})
     server.hang("/slow.xml", 30)              # answers after 30 s
     server.redirect("/old.xml", "/trade.xml", 301)
     server.huge("/big.xml", 20_000_000)       # streamed in chunks
@@ -180,9 +181,9 @@ class FeedServer:
     def page(self, path: str, html: bytes) -> None:
         self.feed(path, html, "text/html; charset=utf-8", validators=False)
 
-    def status(self, path: str, code: int) -> None:
+    def status(self, path: str, code: int, headers: dict[str, str] | None = None) -> None:
         async def handler(request: web.Request) -> web.StreamResponse:
-            return web.Response(status=code, text=f"error {code}")
+            return web.Response(status=code, text=f"error {code}", headers=headers)
 
         self._routes[path] = handler
 

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain import Feed
 from bot.durations import format_duration, parse_duration
-from bot.sources.feed_parse import FeedEntry
+from bot.sources.feed_parse import FeedEntry, entry_keys
 from bot.sources.feed_policy import (
     Timing,
     after_failure,
     after_success,
     backoff_seconds,
     failure_note,
+    new_entries,
+    retry_after,
     select,
-    unseen,
 )
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
@@ -96,20 +97,49 @@ def test_a_redirect_moves_the_url_after_success_or_failure() -> None:
 def test_seen_entries_are_not_new_by_id_or_by_link() -> None:
     one, two = entry(1, NOW), entry(2, NOW)
     moved_link = FeedEntry("urn:1", "https://desk.example/other-path", "Story 1", "Text.", NOW)
-    new_id_same_link = FeedEntry("urn:99", "https://desk.example/2", "Story 2", "Text.", NOW + timedelta(hours=1))
+    no_id = FeedEntry(None, "https://desk.example/2", "Story 2, edited", "Text, edited.", NOW)
     seen = {"id:urn:1", "link:https://desk.example/1", "id:urn:2", "link:https://desk.example/2"}
-    assert unseen([one, two, moved_link, new_id_same_link], seen) == []
-    assert unseen([entry(3, NOW), entry(3, NOW)], set()) == [entry(3, NOW)]  # once, even if listed twice
+    assert new_entries([one, two, moved_link, no_id], seen).new == ()
+    assert new_entries([entry(3, NOW), entry(3, NOW)], set()).new == (entry(3, NOW),)  # once, even if listed twice
 
 
-def test_a_new_feeds_first_poll_records_old_entries_and_ingests_later_ones() -> None:
+def test_a_new_id_under_a_seen_link_is_a_new_story_unless_it_repeats_the_story() -> None:
+    index = "https://desk.example/press-releases"
+    first = FeedEntry("urn:pr-1", index, "Duty on steel", "Freedonia raises its steel duty.", NOW)
+    second = FeedEntry("urn:pr-2", index, "Wheat quota", "Sylvania caps its wheat exports.", NOW)
+    renewed = FeedEntry("urn:build-77", index, "Duty on steel", "Freedonia raises its steel duty.", NOW)
+    seen = set(entry_keys(first))
+    fresh = new_entries([second, first, renewed], seen)
+    assert fresh.new == (second,) and fresh.shared_link == {second} and fresh.repeats == (renewed,)
+    both_new = new_entries([second, first], set())  # in one poll: both, the later one apart
+    assert both_new.new == (second, first) and both_new.shared_link == {first}
+    later = select(feed(last_success=NOW), [second, first, renewed], seen)
+    assert later.ingest == (second,) and later.shared_link == {second} and later.repeats == (renewed,)
+
+
+def test_a_new_feeds_first_poll_records_every_entry_whatever_its_date() -> None:
     new = feed()  # added an hour ago, never polled
     old, later, undated = entry(1, NOW - timedelta(days=2)), entry(2, NOW - timedelta(minutes=5)), entry(3, None)
-    chosen = select(new, [old, later, undated], set())
-    assert chosen.ingest == (later,) and chosen.record == (old, undated)
+    future = entry(4, NOW + timedelta(hours=5))  # local time labelled GMT
+    chosen = select(new, [old, later, undated, future], set())
+    assert chosen.ingest == () and chosen.record == (old, later, undated, future)
 
 
 def test_backfill_and_later_polls_ingest_every_new_entry() -> None:
     old = entry(1, NOW - timedelta(days=2))
     assert select(feed(backfill=True), [old], set()).ingest == (old,)
     assert select(feed(last_success=NOW - timedelta(minutes=10)), [old], set()).ingest == (old,)
+
+
+def test_a_servers_retry_after_is_read_and_obeyed_up_to_the_cap() -> None:
+    assert retry_after("3600", NOW) == 3600.0
+    assert retry_after("Mon, 02 Jun 2025 14:00:00 GMT", NOW) == 7200.0
+    assert retry_after("Mon, 02 Jun 2025 11:00:00 GMT", NOW) == 0.0  # a date already past
+    assert retry_after("soon", NOW) is None and retry_after(None, NOW) is None and retry_after("-5", NOW) is None
+    rng = random.Random(5)
+    asked = after_failure(feed(), "HTTP 429", NOW, rng, TIMING, asked_wait=3000.0)
+    assert asked.next_poll == NOW + timedelta(seconds=3000)  # longer than the backoff (2 x 10 min)
+    capped = after_failure(feed(), "HTTP 429", NOW, rng, TIMING, asked_wait=10 * 86400.0)
+    assert capped.next_poll == NOW + timedelta(seconds=TIMING.backoff_max)
+    short = after_failure(feed(), "HTTP 503", NOW, rng, TIMING, asked_wait=1.0)
+    assert short.next_poll is not None and short.next_poll >= NOW + timedelta(seconds=2 * 600 * 0.9)  # the backoff

@@ -111,6 +111,18 @@ async def test_at_most_per_host_requests_at_once(server: FeedServer) -> None:
     assert server.most_in_flight == 2
 
 
+async def test_slow_requests_step_aside_yet_a_host_never_sees_more_than_twice_per_host(server: FeedServer) -> None:
+    server.feed("/slow.xml", rss20([item(1)]), delay=0.5, validators=False)
+    limits = Limits(allow_private_addresses=True, per_host=2, slow_after=0.05, total_timeout=20.0)
+    http = Http(limits, user_agent("x"))
+    try:
+        results = await asyncio.gather(*(http.get(server.url("/slow.xml")) for _ in range(8)))
+    finally:
+        await http.close()
+    assert all(r.status == 200 for r in results)
+    assert server.most_in_flight <= 4  # two in their places, at most two aside
+
+
 async def test_loopback_is_refused_by_default_before_any_request(server: FeedServer) -> None:
     server.feed("/f.xml", rss20([item(1)]))
     with pytest.raises(Refused, match=r"127\.0\.0\.1 is a loopback address .*allow_private_addresses"):
