@@ -19,8 +19,8 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 
-FOUNDATION = frozenset({"", "domain", "codec", "durations", "config", "places", "progress", "io", "analysis",
-                        "store", "training"})
+FOUNDATION = frozenset({"", "domain", "codec", "durations", "config", "places", "progress", "addresses",
+                        "io", "analysis", "store", "training"})
 """Plain data, configuration, language work and the store: they import no layer above."""
 TOP = frozenset({"cli", "__main__"})
 """The command line may import anything."""

@@ -494,7 +494,7 @@ class Commands:
             raise CommandError(f"--every must be at least {format_duration(settings.min_every)} "
                                "(feeds.min_every), to be polite to publishers.")
         url = cmd.url or ""
-        from bot.sources.http_fetch import Refused, check_public_url
+        from bot.addresses import Refused, check_public_url
 
         try:
             note = await check_public_url(url, settings.allow_private_addresses)

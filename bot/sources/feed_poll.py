@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.core.connector import BULK, LIVE
 from bot.domain import Analysis, Article, Feed
 from bot.durations import format_duration
 from bot.sources import feed_policy as policy
@@ -28,9 +29,8 @@ from bot.sources.page_fetch import fetch_page
 
 log = logging.getLogger(__name__)
 
-LIVE, BULK = 0, 1
-"""The analysis worker's priorities (`bot.service.worker`): a few new entries are live news;
-a feed's backfill or a burst is a backlog."""
+# The analysis worker's priorities (`bot.core.connector`): a few new entries are live news;
+# a feed's backfill or a burst is a backlog.
 LIVE_MAX = 5
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
                "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1")

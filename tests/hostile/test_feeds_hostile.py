@@ -25,9 +25,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.cli import main
 from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
+from bot.core.commands import Commands, Context
+from bot.core.connector import Runtime
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Feed, Subscription
-from bot.service.commands import Commands, Context
-from bot.service.connector import Runtime
 from bot.service.ingest import Ingest
 from bot.sources.feed_policy import Timing
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
@@ -269,8 +270,11 @@ async def start(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Running
 
         scheduler = AsyncIOScheduler()
         commands = Commands(store, stand_in_analysis)
+        async def ingest_file(found: Discovered, priority: int) -> None:
+            raise AssertionError("no files in these tests")
+
         runtime = Runtime(Settings(store=StoreSettings(data_dir=tmp_path), feeds=settings), store, commands,
-                          scheduler, ingest, lambda: None)
+                          scheduler, ingest, lambda: None, ingest_file)
         connector = FeedsConnector(settings)
         made.append((connector, scheduler, store, server))
         await connector.start(runtime)
