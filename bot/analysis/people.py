@@ -54,6 +54,7 @@ _MODIFIED = frozenset(
     """administration government cabinet plan bill amendment doctrine era camp proposal
     package initiative legislation act airport bond bonds plant project""".split()
 )
+_LABEL_OF = re.compile(r"(?:['’]s)?\s+(?i:" + "|".join(sorted(_MODIFIED)) + r")\b")
 _SHORT_NAME = re.compile(r"\b([A-Za-z]+)\.?\s+\(([A-Z][A-Za-z&-]+)\)")
 _NUMBER = re.compile(r"^\d")
 _ASIAN_GIVEN = re.compile(r"^[A-Z][a-z]{1,6}-[A-Za-z][a-z]{1,6}$")
@@ -113,7 +114,8 @@ def find_mentions(ctx: _Context) -> tuple[list[Mention], frozenset[tuple[str, ..
         for seg in segments(ctx.words, start, end, in_country):
             name = tuple(w.text for w in ctx.words[seg.first : seg.last])
             if _in_organisation(seg, ctx.words, in_country):
-                org_names.add(_key(name))
+                if not _labels(seg, ctx.words):  # "the Biden Administration" is no company
+                    org_names.add(_key(name))
                 continue
             verdict = _is_person(seg, ctx)
             if verdict is not None:
@@ -134,6 +136,11 @@ def _in_organisation(seg: Segment, words: tuple[Word, ...], in_country: frozense
     if k < seg.run or k in in_country or words[k].low.rstrip(".") not in ORG_WORDS:
         return False
     return not _titled(seg, words)  # not "Secretary of State George Shultz"
+
+
+def _labels(seg: Segment, words: tuple[Word, ...]) -> bool:
+    """Does the name only label what follows ("the Reagan Administration", "Biden Plan")?"""
+    return seg.last < seg.run_end and words[seg.last].low in _MODIFIED
 
 
 def _is_person(seg: Segment, ctx: _Context) -> bool | None:
@@ -158,15 +165,20 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
                   for s, e, label in ctx.entities)
         return True if not own else None
     if len(names) == 1:
-        word = names[0].text
-        lower_elsewhere = re.search(r"\b" + re.escape(word.lower()) + r"\b", ctx.text) is not None
-        return False if ner and not other and not lower_elsewhere else None
+        return False if ner and not other and not _lower_elsewhere(names[0].text, ctx.text) else None
     if _asian_name(names):
         return False
+    if all(_lower_elsewhere(w.text, ctx.text) for w in names):
+        return None  # common nouns capitalised for emphasis: "all Illegal Aliens" (and "illegal aliens")
     speech = (joined and nxt is not None and seg.last == seg.run_end and nxt.low in SPEECH_VERBS) or (
         _speaks_after_organisation(words, seg.last))
     appos = apposition_after(ctx.text, end, ctx.sentence(start)[1]) is not None
     return False if appos or ((ner or speech) and not other) else None
+
+
+def _lower_elsewhere(word: str, text: str) -> bool:
+    """Does the word stand in lower case elsewhere in the text (a common word, not a name)?"""
+    return re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
 
 
 def _names_a_thing(text: str, start: int, end: int, s: int, e: int) -> bool:
@@ -225,6 +237,8 @@ def _keep(cluster: list[Mention], ctx: _Context, org_names: frozenset[tuple[str,
     word = cluster[0].name[0]
     person = other = 0
     for m in re.finditer(r"\b" + re.escape(word) + r"\b", ctx.text):
+        if _LABEL_OF.match(ctx.text, m.end()):
+            continue  # "the Biden Administration": the name as a label says nothing about it
         for s, e, label in ctx.entities:
             if s <= m.start() < e:
                 person += label == "PERSON"

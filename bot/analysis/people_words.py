@@ -70,8 +70,12 @@ ORG_WORDS = frozenset(
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile
     textiles motor auto automobile standard general national federal central world global
-    dollar dollars dlr dlrs stg cts pct yen franc lira won peso rupee""".split()
+    dollar dollars dlr dlrs stg cts pct yen franc lira won peso rupee
+    order orders proclamation proclamations memorandum directive decree notice annex
+    section schedule chapter article title op""".split()
 )
+"""(The last line: legal instruments and their parts, "Executive Order 14257", "Proclamation
+9704", "Section 232", "Slip Op. 23-105".)"""
 
 # Capitalised words that are never (part of) a person's name in news copy.
 NOT_NAMES = frozenset(
