@@ -30,7 +30,7 @@ from bot.analysis.name_spans import (
     segments,
     split_words,
 )
-from bot.analysis.people_words import ORG_WORDS, PARTICLES, SPEECH_VERBS
+from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS
 from bot.analysis.roles import (
     apposition_after,
     clause_before,
@@ -42,6 +42,7 @@ from bot.analysis.roles import (
     role_country,
     setting_country,
     title_before,
+    title_before_comma,
 )
 from bot.analysis.text import Prepared
 from bot.domain import Person
@@ -54,6 +55,10 @@ _MODIFIED = frozenset(
     """administration government cabinet plan bill amendment doctrine era camp proposal
     package initiative legislation act airport bond bonds plant project""".split()
 )
+_LIST_OR_PLACE = frozenset("and or in at of from to near across".split())
+# an apposition that gives a title opens with an article, a possessive or a lower-case word
+_APPOSITION_OPENS = re.compile(r",\s+(?:(?:the|a|an)\s|[A-Z][\w.&-]*['’]s\s|[a-z])")
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
 _LABEL_OF = re.compile(r"(?:['’]s)?\s+(?i:" + "|".join(sorted(_MODIFIED)) + r")\b")
 _SHORT_NAME = re.compile(r"\b([A-Za-z]+)\.?\s+\(([A-Z][A-Za-z&-]+)\)")
 _NUMBER = re.compile(r"^\d")
@@ -165,6 +170,11 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
                   for s, e, label in ctx.entities)
         return True if not own else None
     if len(names) == 1:
+        before = words[seg.run - 1] if seg.run > 0 else None
+        if before is not None and before.low in _DETERMINERS and not cut_between(words, seg.run - 1):
+            return None  # "his U.S. Counterpart, Trade Representative ...": a common noun
+        if _given_a_title(ctx, seg):
+            return True  # "Tamura, the trade minister, said"; "the trade minister, Tamura, said"
         return False if ner and not other and not _lower_elsewhere(names[0].text, ctx.text) else None
     if _asian_name(names):
         return False
@@ -174,6 +184,24 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
         _speaks_after_organisation(words, seg.last))
     appos = apposition_after(ctx.text, end, ctx.sentence(start)[1]) is not None
     return False if appos or ((ner or speech) and not other) else None
+
+
+def _given_a_title(ctx: _Context, seg: Segment) -> bool:
+    """Does an apposition give the lone name a title, after it ("Tamura, the trade
+    minister,", "Dunkel, GATT's director-general,") or before it ("the trade minister,
+    Tamura, said")? Not a sentence adverb ("Separately, French Prime Minister ...") nor a
+    place in a list ("in Huanuni, Catavi and Colquiri, the union's secretary ...")."""
+    word = ctx.words[seg.first]
+    if word.low.endswith("ly") or word.low in NOT_NAMES:
+        return False
+    if seg.first > 0 and not cut_between(ctx.words, seg.first - 1) and ctx.words[seg.first - 1].low in _LIST_OR_PLACE:
+        return False
+    start, end = word.start, word.end
+    s_start, s_end = ctx.sentence(start)
+    after = apposition_after(ctx.text, end, s_end)
+    if after is not None and _APPOSITION_OPENS.match(ctx.text, end):
+        return True
+    return title_before_comma(ctx.text, s_start, start, end)[0] is not None
 
 
 def _lower_elsewhere(word: str, text: str) -> bool:
@@ -362,8 +390,11 @@ def _role(m: Mention, ctx: _Context) -> tuple[str | None, str | None]:
     s_start, s_end = ctx.sentence(start)
     role, demonym = title_before(words, m.first)
     if role is None:
-        role = (possessive_before(words, m.first) or apposition_after(ctx.text, end, s_end)
-                or organisation_after(words, m.last) or clause_before(ctx.text, s_start, start))
+        role = possessive_before(words, m.first) or apposition_after(ctx.text, end, s_end)
+    if role is None:
+        role, demonym = title_before_comma(ctx.text, s_start, start, end)
+    if role is None:
+        role = organisation_after(words, m.last) or clause_before(ctx.text, s_start, start)
     country = demonym or (role_country(role) if role else None)
     if country is None:
         place = organisation_after(words, m.last)  # "President Hissene Habre of Chad"

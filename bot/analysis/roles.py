@@ -19,6 +19,7 @@ from bot.analysis.name_spans import (
     is_head,
     is_honorific,
     is_title_word,
+    split_words,
 )
 from bot.analysis.people_words import (
     DATELINE_CITIES,
@@ -75,7 +76,7 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
     phrase = list(words[j:end])
     demonym: str | None = None
     if j > 0 and words[j - 1].possessive and phrase:  # "China's Commerce Ministry spokesman"
-        demonym = country_of(words[j - 1].text, capitals=False)
+        demonym = possessor_country(words, j - 1)
     while len(phrase) > 1:
         two = _demonym(f"{phrase[0].text} {phrase[1].text}") if len(phrase) > 2 else None
         one = _demonym(phrase[0].text)
@@ -96,6 +97,19 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
     if not phrase or not _ends_title(phrase):
         return None, None
     return " ".join(w.text for w in phrase), demonym
+
+
+def possessor_country(words: tuple[Word, ...], k: int) -> str | None:
+    """The country of a possessive ending at words[k], of one to three words ("China's",
+    "Sri Lanka's", "Papua New Guinea's")."""
+    for n in (3, 2, 1):
+        first = k - n + 1
+        if first < 0 or any(cut_between(words, i) for i in range(first, k)):
+            continue
+        found = country_of(" ".join(w.text for w in words[first : k + 1]), capitals=False)
+        if found:
+            return found
+    return None
 
 
 def _demonym(text: str) -> str | None:
@@ -147,6 +161,43 @@ def apposition_after(text: str, end: int, sentence_end: int) -> str | None:
         if close > 0:
             part = rest[2:close + 1].strip()
     return part
+
+
+_COMMA_BEFORE_NAME = re.compile(r",\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Madam|Mme)\.?\s+)?$")
+_CLOSES_APPOSITION = re.compile(r"\s*(?:[,.;]|$)|\s+(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b")
+
+
+def title_before_comma(text: str, sentence_start: int, start: int, end: int) -> tuple[str | None, str | None]:
+    """The role and country of a title set off by a comma before the name text[start:end]:
+    "Singapore's Minister for Trade and Industry, Mr Tan Wei Ming, said" gives ("Minister
+    for Trade and Industry", "Singapore"); "a Commission spokeswoman, Lena Vogt, told"
+    gives ("Commission spokeswoman", None). The name must close the apposition (a comma,
+    the sentence's end or a speech verb follows), so a list of people lends no titles."""
+    clause = text[sentence_start:start]
+    tail = _COMMA_BEFORE_NAME.search(clause)
+    if tail is None or not _CLOSES_APPOSITION.match(text, end):
+        return None, None
+    head = clause[: tail.start()]
+    if not head.strip():
+        return None, None
+    words = split_words(head + " Name", frozenset())
+    title, country = title_before(words, len(words) - 1)
+    if title is None:
+        return None, None
+    # lower-case words before it belong to the title too: "the EC's external relations commissioner"
+    k = len(words) - 1 - len(title.split())
+    while k > 0 and not cut_between(words, k - 1) and _inside_title(words[k - 1]):
+        k -= 1
+    if k > 0 and words[k - 1].possessive:
+        country = country or possessor_country(words, k - 1)
+    extended = " ".join(w.text for w in words[k:-1])
+    return (extended if extended.endswith(title) else title), country
+
+
+def _inside_title(word: Word) -> bool:
+    low = word.low
+    return word.text.islower() and not word.possessive and (
+        low in TITLE_MODIFIERS or low in TITLE_HEADS or low in ORG_WORDS)
 
 
 def organisation_after(words: tuple[Word, ...], last: int) -> str | None:
