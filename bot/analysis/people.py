@@ -55,6 +55,11 @@ _MODIFIED = frozenset(
     """administration government cabinet plan bill amendment doctrine era camp proposal
     package initiative legislation act airport bond bonds plant project""".split()
 )
+# What only a person has: "under Hollis's leadership", "Hollis's predecessor".
+_PERSONAL_NOUNS = frozenset(
+    """leadership presidency premiership chairmanship tenure predecessor successor wife
+    husband son daughter widow campaign""".split()
+)
 _LIST_OR_PLACE = frozenset("and or in at of from to near across".split())
 # an apposition that gives a title opens with an article, a possessive or a lower-case word
 _APPOSITION_OPENS = re.compile(r",\s+(?:(?:the|a|an)\s|[A-Z][\w.&-]*['’]s\s|[a-z])")
@@ -173,6 +178,8 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
         before = words[seg.run - 1] if seg.run > 0 else None
         if before is not None and before.low in _DETERMINERS and not cut_between(words, seg.run - 1):
             return None  # "his U.S. Counterpart, Trade Representative ...": a common noun
+        if names[0].possessive and nxt is not None and nxt.low in _PERSONAL_NOUNS:
+            return True  # "under Biden's leadership": only a person has one
         if _given_a_title(ctx, seg):
             return True  # "Tamura, the trade minister, said"; "the trade minister, Tamura, said"
         return False if ner and not other and not _lower_elsewhere(names[0].text, ctx.text) else None
