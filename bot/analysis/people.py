@@ -30,7 +30,7 @@ from bot.analysis.name_spans import (
     segments,
     split_words,
 )
-from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS
+from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS, TITLE_HEADS
 from bot.analysis.roles import (
     apposition_after,
     clause_before,
@@ -60,6 +60,8 @@ _PERSONAL_NOUNS = frozenset(
     """leadership presidency premiership chairmanship tenure predecessor successor wife
     husband son daughter widow campaign""".split()
 )
+# Title words that a company can bear as well ("a partner", "the market leader").
+_COMPANY_TOO = frozenset("partner owner member leader founder publisher trader dealer consultant player".split())
 _LIST_OR_PLACE = frozenset("and or in at of from to near across".split())
 # an apposition that gives a title opens with an article, a possessive or a lower-case word
 _APPOSITION_OPENS = re.compile(r",\s+(?:(?:the|a|an)\s|[A-Z][\w.&-]*['’]s\s|[a-z])")
@@ -207,7 +209,8 @@ def _given_a_title(ctx: _Context, seg: Segment) -> bool:
     s_start, s_end = ctx.sentence(start)
     after = apposition_after(ctx.text, end, s_end)
     if after is not None and _APPOSITION_OPENS.match(ctx.text, end):
-        return True
+        heads = [t for t in re.split(r"[\s-]+", after.lower()) if t in TITLE_HEADS]
+        return bool(heads) and heads[0] not in _COMPANY_TOO  # not "Esso, a 50/50 partner"
     return title_before_comma(ctx.text, s_start, start, end)[0] is not None
 
 

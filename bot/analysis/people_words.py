@@ -136,7 +136,9 @@ INSTITUTION_COUNTRY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bKnesset\b", "Israel"),
         (r"(?<!Liberal )(?<!Christian )(?<!Social )(?<!Free )\b(?:Democrat|Republican)(?:ic)?\b", "US"),
         (r"\bEuropean Commission\b|\bEC Commission\b|\bEuropean Communities\b", "EC"),
-        (r"\b(?:Treasury|Commerce|Agriculture|Defense|Labor) Secretary\b", "US"),
+        (r"\b(?:Treasury|Commerce|Agriculture|Defense|Labor) Secretary\b"
+         r"|\bSecretary of (?:the )?(?:Treasury|Commerce|Agriculture|Defense|Labor|Homeland Security)\b", "US"),
+        (r"\bState Council\b|\bNational People's Congress\b|\bMOFCOM\b", "China"),
         (r"\bWorld Bank\b|\bIMF\b|\bInternational Monetary Fund\b|\bGATT\b|\bOECD\b"
          r"|\bUnited Nations\b|\bU\.N\.|\bOPEC\b|\bComecon\b", ""),
     )

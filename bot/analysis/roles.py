@@ -38,7 +38,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:\"“”()]|\s-\s")
 _NOT_IN_ROLE = SPEECH_VERBS | {"who", "which", "that", "is", "was", "are", "were", "has",
                                "had", "have", "will", "would", "could", "should", "can"}
 _LEADING_JUNK = frozenset(
-    """the a an but and or so yet meanwhile also however then earlier later still thus while
+    """the a an another but and or so yet meanwhile also however then earlier later still thus while
     when after before since as if in on at by with from to under""".split()
 )
 _DEPARTMENT_WORDS = ORG_WORDS | TITLE_MODIFIERS | _CONNECTORS | {"the", "defense", "labor"}
@@ -164,7 +164,10 @@ def apposition_after(text: str, end: int, sentence_end: int) -> str | None:
 
 
 _COMMA_BEFORE_NAME = re.compile(r",\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Madam|Mme)\.?\s+)?$")
-_CLOSES_APPOSITION = re.compile(r"\s*(?:[,.;]|$)|\s+(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b")
+# (a comma before a capitalised word continues a company's name: "Goldman, Sachs and Co")
+_CLOSES_APPOSITION = re.compile(
+    r"\s*(?:,(?!\s+[A-Z])|[.;]|$)|\s+(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b")
+_NOUN_PHRASE_OPENERS = frozenset("the a an its his her their our this that".split())
 
 
 def title_before_comma(text: str, sentence_start: int, start: int, end: int) -> tuple[str | None, str | None]:
@@ -186,18 +189,21 @@ def title_before_comma(text: str, sentence_start: int, start: int, end: int) -> 
         return None, None
     # lower-case words before it belong to the title too: "the EC's external relations commissioner"
     k = len(words) - 1 - len(title.split())
-    while k > 0 and not cut_between(words, k - 1) and _inside_title(words[k - 1]):
+    k0 = k
+    while k > 0 and k0 - k < 4 and not cut_between(words, k - 1) and _inside_title(words[k - 1]):
         k -= 1
     if k > 0 and words[k - 1].possessive:
         country = country or possessor_country(words, k - 1)
+    elif k == 0 or words[k - 1].low not in _NOUN_PHRASE_OPENERS:
+        k = k0  # only words inside one noun phrase: "its chief operating officer"
     extended = " ".join(w.text for w in words[k:-1])
     return (extended if extended.endswith(title) else title), country
 
 
 def _inside_title(word: Word) -> bool:
     low = word.low
-    return word.text.islower() and not word.possessive and (
-        low in TITLE_MODIFIERS or low in TITLE_HEADS or low in ORG_WORDS)
+    return (word.text.islower() and not word.possessive and low not in _NOUN_PHRASE_OPENERS
+            and low not in _NOT_IN_ROLE and low not in _LEADING_JUNK and low not in SPEECH_VERBS)
 
 
 def organisation_after(words: tuple[Word, ...], last: int) -> str | None:

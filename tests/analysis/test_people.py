@@ -295,3 +295,22 @@ def test_people_named_like_countries(nlp: Any) -> None:
     found = people(nlp, "Chad Mercer, an economist at the Harlow Institute, said Chad and Jordan would "
                         "be hit. Alan Jordan, a trade lawyer, agreed.", date(2018, 6, 5))
     assert names(found) == ["Chad Mercer", "Alan Jordan"]
+
+
+def test_a_company_in_apposition_or_after_a_comma_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "The purchase gives Vantor, a 50/50 partner with Harbour Oil Co Ltd in the field, "
+                        "its first onshore output. The shares were sold through its financial adviser, "
+                        "Brandt, Keller Inc.")
+    assert found == ()
+
+
+def test_a_title_in_a_noun_phrase_before_a_comma(nlp: Any) -> None:
+    found = people(nlp, "The firm promoted its chief operating officer, Dana Whitcombe, to president.")
+    assert found == (Person("Dana Whitcombe", "chief operating officer", None),)
+
+
+def test_us_and_chinese_offices_named_in_full_give_the_country(nlp: Any) -> None:
+    found = people(nlp, "Secretary of the Treasury Dana Whitcombe met Vice Premier of the State Council "
+                        "Li Wenbo in Geneva.", date(2025, 5, 12))
+    assert found == (Person("Dana Whitcombe", "Secretary of the Treasury", "US"),
+                     Person("Li Wenbo", "Vice Premier of the State Council", "China"))
