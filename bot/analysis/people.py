@@ -182,6 +182,8 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
             return None  # "his U.S. Counterpart, Trade Representative ...": a common noun
         if names[0].possessive and nxt is not None and nxt.low in _PERSONAL_NOUNS:
             return True  # "under Biden's leadership": only a person has one
+        if _speaker_then_pronoun(ctx, seg) and not _lower_elsewhere(names[0].text, ctx.text):
+            return True  # "..., Poehl said. He added ...": a person, whatever the model thinks
         if _given_a_title(ctx, seg):
             return True  # "Tamura, the trade minister, said"; "the trade minister, Tamura, said"
         return False if ner and not other and not _lower_elsewhere(names[0].text, ctx.text) else None
@@ -212,6 +214,29 @@ def _given_a_title(ctx: _Context, seg: Segment) -> bool:
         heads = [t for t in re.split(r"[\s-]+", after.lower()) if t in TITLE_HEADS]
         return bool(heads) and heads[0] not in _COMPANY_TOO  # not "Esso, a 50/50 partner"
     return title_before_comma(ctx.text, s_start, start, end)[0] is not None
+
+
+_NEXT_PRONOUN = re.compile(r"\s*[\"“]?(?:He|She)\b")
+
+
+def _speaker_then_pronoun(ctx: _Context, seg: Segment) -> bool:
+    """Wire style names a speaker once by surname and goes on with "he" or "she": "...,
+    Poehl said. He added ..." (a company goes on with "it")."""
+    words = ctx.words
+    if seg.last >= len(words) or words[seg.first].text.isupper():
+        return False
+    first, last = seg.first, seg.last
+    nxt, prev = words[last], words[first - 1] if first > 0 else None
+    if prev is not None and prev.low in ("and", "&") and not cut_between(words, first - 1):
+        return False  # a firm: "brokers Phillips and Drew said"
+    before = not cut_between(words, last - 1) and nxt.low in SPEECH_VERBS
+    after = (prev is not None and prev.low in ("said", "says") and first >= 2 and cut_between(words, first - 2)
+             and not cut_between(words, first - 1) and words[last - 1].cut_after
+             and not words[last - 1].possessive)  # ", said Tamura." (not "He said Tandem's ...")
+    if not (before or after):
+        return False
+    _, s_end = ctx.sentence(words[seg.first].start)
+    return _NEXT_PRONOUN.match(ctx.text, s_end) is not None
 
 
 def _lower_elsewhere(word: str, text: str) -> bool:

@@ -314,3 +314,15 @@ def test_us_and_chinese_offices_named_in_full_give_the_country(nlp: Any) -> None
                         "Li Wenbo in Geneva.", date(2025, 5, 12))
     assert found == (Person("Dana Whitcombe", "Secretary of the Treasury", "US"),
                      Person("Li Wenbo", "Vice Premier of the State Council", "China"))
+
+
+def test_a_speaker_named_once_by_surname_then_he(nlp: Any) -> None:
+    found = people(nlp, "BONN, April 3 - The central bank left its rates unchanged, Okabe said. "
+                        "He added that the mark was stable.")
+    assert names(found) == ["Okabe"]
+
+
+def test_a_company_that_speaks_then_it_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "TOKYO, April 3 - Exports of cars fell, Kanemoto said. It added that "
+                        "it would raise prices.")
+    assert found == ()
