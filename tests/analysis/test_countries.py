@@ -127,6 +127,7 @@ def test_people_named_like_countries_are_not_countries() -> None:
     assert shorts("Chad Bown said the duties would hurt Chad.") == ["Chad"]
     assert shorts("Michael Jordan and Mr Jordan said Jordan would join.") == ["Jordan"]
     assert shorts("Visiting Jordan, King Hussein of Jordan met Israel's envoy.") == ["Jordan", "Jordan", "Israel"]
+    assert shorts("Peter Welsh said French and Welsh farmers would suffer.") == ["France", "UK"]
 
 
 def test_georgia_is_a_place_but_not_read_as_the_country_in_text() -> None:
