@@ -7,14 +7,9 @@ Pure functions: the chat commands, the CLI and the configuration all check with 
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from bot.analysis.countries import SHORT_NAMES
-from bot.analysis.countries import country_of as _resolve
-
-# The country list is bot.analysis.countries'; `_resolve` and `_suggest` are all that is used
-# of it. When it offers `resolve_country` / `suggest_countries`, import those under these names.
+from bot.analysis.countries import resolve_country, suggest_countries
 
 CHANNEL_FORMS = "console:NAME, slack:C0123ABCD (a Slack channel id) or discord:123456789012345678"
 _CHANNEL = {
@@ -38,19 +33,12 @@ def check_channel(text: str) -> str:
     return f"{service.lower()}:{ident}"
 
 
-def _suggest(text: str, limit: int = 3) -> list[str]:
-    """Known country names close to `text`, closest first."""
-    by_lower = {n.lower(): n for n in SHORT_NAMES}
-    close = difflib.get_close_matches(text.strip().lower(), by_lower, n=limit, cutoff=0.75)
-    return [by_lower[c] for c in close]
-
-
 def check_country(text: str) -> str:
     """The short name of a country or bloc ("united states" -> "US"), or UnknownPlace saying
     which known names come close."""
-    found = _resolve(text)
+    found = resolve_country(text)
     if found:
         return found
-    near = _suggest(text)
+    near = suggest_countries(text)
     hint = f"did you mean {', '.join(near)}?" if near else "use a country name such as China, US or EU"
     raise UnknownPlace(f"unknown country {text.strip()!r}: {hint}")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.analysis.countries import country_of, find_countries
+from bot.analysis.countries import ambiguous_name, find_countries, is_place_name
 from bot.analysis.people_words import (
     DATELINE_CITIES,
     HONORIFICS,
@@ -159,7 +159,7 @@ def is_name_word(word: Word, in_country: bool, inner: bool = False) -> bool:
         return False
     if low in DATELINE_CITIES or low in OTHER_PLACES or any(misspelt(low, h) for h in _LONG_HEADS):
         return False  # "Rotterdam", "Madagascar"; "Prime Minsiter"
-    return country_of(text) is None
+    return not is_place_name(text) or ambiguous_name(text)  # "Jordan": `in_country` decided
 
 
 _SURNAME_MODIFIERS = frozenset({"white", "young", "house", "home"})

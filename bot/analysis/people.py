@@ -30,7 +30,7 @@ from bot.analysis.name_spans import (
     segments,
     split_words,
 )
-from bot.analysis.people_words import ORG_WORDS, PARTICLES, SPEECH_VERBS
+from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS, TITLE_HEADS
 from bot.analysis.roles import (
     apposition_after,
     clause_before,
@@ -42,6 +42,7 @@ from bot.analysis.roles import (
     role_country,
     setting_country,
     title_before,
+    title_before_comma,
 )
 from bot.analysis.text import Prepared
 from bot.domain import Person
@@ -54,6 +55,18 @@ _MODIFIED = frozenset(
     """administration government cabinet plan bill amendment doctrine era camp proposal
     package initiative legislation act airport bond bonds plant project""".split()
 )
+# What only a person has: "under Hollis's leadership", "Hollis's predecessor".
+_PERSONAL_NOUNS = frozenset(
+    """leadership presidency premiership chairmanship tenure predecessor successor wife
+    husband son daughter widow campaign""".split()
+)
+# Title words that a company can bear as well ("a partner", "the market leader").
+_COMPANY_TOO = frozenset("partner owner member leader founder publisher trader dealer consultant player".split())
+_LIST_OR_PLACE = frozenset("and or in at of from to near across".split())
+# an apposition that gives a title opens with an article, a possessive or a lower-case word
+_APPOSITION_OPENS = re.compile(r",\s+(?:(?:the|a|an)\s|[A-Z][\w.&-]*['’]s\s|[a-z])")
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those".split())
+_LABEL_OF = re.compile(r"(?:['’]s)?\s+(?i:" + "|".join(sorted(_MODIFIED)) + r")\b")
 _SHORT_NAME = re.compile(r"\b([A-Za-z]+)\.?\s+\(([A-Z][A-Za-z&-]+)\)")
 _NUMBER = re.compile(r"^\d")
 _ASIAN_GIVEN = re.compile(r"^[A-Z][a-z]{1,6}-[A-Za-z][a-z]{1,6}$")
@@ -113,7 +126,8 @@ def find_mentions(ctx: _Context) -> tuple[list[Mention], frozenset[tuple[str, ..
         for seg in segments(ctx.words, start, end, in_country):
             name = tuple(w.text for w in ctx.words[seg.first : seg.last])
             if _in_organisation(seg, ctx.words, in_country):
-                org_names.add(_key(name))
+                if not _labels(seg, ctx.words):  # "the Biden Administration" is no company
+                    org_names.add(_key(name))
                 continue
             verdict = _is_person(seg, ctx)
             if verdict is not None:
@@ -134,6 +148,11 @@ def _in_organisation(seg: Segment, words: tuple[Word, ...], in_country: frozense
     if k < seg.run or k in in_country or words[k].low.rstrip(".") not in ORG_WORDS:
         return False
     return not _titled(seg, words)  # not "Secretary of State George Shultz"
+
+
+def _labels(seg: Segment, words: tuple[Word, ...]) -> bool:
+    """Does the name only label what follows ("the Reagan Administration", "Biden Plan")?"""
+    return seg.last < seg.run_end and words[seg.last].low in _MODIFIED
 
 
 def _is_person(seg: Segment, ctx: _Context) -> bool | None:
@@ -158,15 +177,71 @@ def _is_person(seg: Segment, ctx: _Context) -> bool | None:
                   for s, e, label in ctx.entities)
         return True if not own else None
     if len(names) == 1:
-        word = names[0].text
-        lower_elsewhere = re.search(r"\b" + re.escape(word.lower()) + r"\b", ctx.text) is not None
-        return False if ner and not other and not lower_elsewhere else None
+        before = words[seg.run - 1] if seg.run > 0 else None
+        if before is not None and before.low in _DETERMINERS and not cut_between(words, seg.run - 1):
+            return None  # "his U.S. Counterpart, Trade Representative ...": a common noun
+        if names[0].possessive and nxt is not None and nxt.low in _PERSONAL_NOUNS:
+            return True  # "under Biden's leadership": only a person has one
+        if _speaker_then_pronoun(ctx, seg) and not _lower_elsewhere(names[0].text, ctx.text):
+            return True  # "..., Poehl said. He added ...": a person, whatever the model thinks
+        if _given_a_title(ctx, seg):
+            return True  # "Tamura, the trade minister, said"; "the trade minister, Tamura, said"
+        return False if ner and not other and not _lower_elsewhere(names[0].text, ctx.text) else None
     if _asian_name(names):
         return False
+    if all(_lower_elsewhere(w.text, ctx.text) for w in names):
+        return None  # common nouns capitalised for emphasis: "all Illegal Aliens" (and "illegal aliens")
     speech = (joined and nxt is not None and seg.last == seg.run_end and nxt.low in SPEECH_VERBS) or (
         _speaks_after_organisation(words, seg.last))
     appos = apposition_after(ctx.text, end, ctx.sentence(start)[1]) is not None
     return False if appos or ((ner or speech) and not other) else None
+
+
+def _given_a_title(ctx: _Context, seg: Segment) -> bool:
+    """Does an apposition give the lone name a title, after it ("Tamura, the trade
+    minister,", "Dunkel, GATT's director-general,") or before it ("the trade minister,
+    Tamura, said")? Not a sentence adverb ("Separately, French Prime Minister ...") nor a
+    place in a list ("in Huanuni, Catavi and Colquiri, the union's secretary ...")."""
+    word = ctx.words[seg.first]
+    if word.low.endswith("ly") or word.low in NOT_NAMES:
+        return False
+    if seg.first > 0 and not cut_between(ctx.words, seg.first - 1) and ctx.words[seg.first - 1].low in _LIST_OR_PLACE:
+        return False
+    start, end = word.start, word.end
+    s_start, s_end = ctx.sentence(start)
+    after = apposition_after(ctx.text, end, s_end)
+    if after is not None and _APPOSITION_OPENS.match(ctx.text, end):
+        heads = [t for t in re.split(r"[\s-]+", after.lower()) if t in TITLE_HEADS]
+        return bool(heads) and heads[0] not in _COMPANY_TOO  # not "Esso, a 50/50 partner"
+    return title_before_comma(ctx.text, s_start, start, end)[0] is not None
+
+
+_NEXT_PRONOUN = re.compile(r"\s*[\"“]?(?:He|She)\b")
+
+
+def _speaker_then_pronoun(ctx: _Context, seg: Segment) -> bool:
+    """Wire style names a speaker once by surname and goes on with "he" or "she": "...,
+    Poehl said. He added ..." (a company goes on with "it")."""
+    words = ctx.words
+    if seg.last >= len(words) or words[seg.first].text.isupper():
+        return False
+    first, last = seg.first, seg.last
+    nxt, prev = words[last], words[first - 1] if first > 0 else None
+    if prev is not None and prev.low in ("and", "&") and not cut_between(words, first - 1):
+        return False  # a firm: "brokers Phillips and Drew said"
+    before = not cut_between(words, last - 1) and nxt.low in SPEECH_VERBS
+    after = (prev is not None and prev.low in ("said", "says") and first >= 2 and cut_between(words, first - 2)
+             and not cut_between(words, first - 1) and words[last - 1].cut_after
+             and not words[last - 1].possessive)  # ", said Tamura." (not "He said Tandem's ...")
+    if not (before or after):
+        return False
+    _, s_end = ctx.sentence(words[seg.first].start)
+    return _NEXT_PRONOUN.match(ctx.text, s_end) is not None
+
+
+def _lower_elsewhere(word: str, text: str) -> bool:
+    """Does the word stand in lower case elsewhere in the text (a common word, not a name)?"""
+    return re.search(r"\b" + re.escape(word.lower()) + r"\b", text) is not None
 
 
 def _names_a_thing(text: str, start: int, end: int, s: int, e: int) -> bool:
@@ -225,6 +300,8 @@ def _keep(cluster: list[Mention], ctx: _Context, org_names: frozenset[tuple[str,
     word = cluster[0].name[0]
     person = other = 0
     for m in re.finditer(r"\b" + re.escape(word) + r"\b", ctx.text):
+        if _LABEL_OF.match(ctx.text, m.end()):
+            continue  # "the Biden Administration": the name as a label says nothing about it
         for s, e, label in ctx.entities:
             if s <= m.start() < e:
                 person += label == "PERSON"
@@ -348,8 +425,11 @@ def _role(m: Mention, ctx: _Context) -> tuple[str | None, str | None]:
     s_start, s_end = ctx.sentence(start)
     role, demonym = title_before(words, m.first)
     if role is None:
-        role = (possessive_before(words, m.first) or apposition_after(ctx.text, end, s_end)
-                or organisation_after(words, m.last) or clause_before(ctx.text, s_start, start))
+        role = possessive_before(words, m.first) or apposition_after(ctx.text, end, s_end)
+    if role is None:
+        role, demonym = title_before_comma(ctx.text, s_start, start, end)
+    if role is None:
+        role = organisation_after(words, m.last) or clause_before(ctx.text, s_start, start)
     country = demonym or (role_country(role) if role else None)
     if country is None:
         place = organisation_after(words, m.last)  # "President Hissene Habre of Chad"

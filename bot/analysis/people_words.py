@@ -70,8 +70,12 @@ ORG_WORDS = frozenset(
     commodities exports imports export import budget agriculture commerce affairs relations
     technology manufacturing machinery semiconductor semiconductors shipping textile
     textiles motor auto automobile standard general national federal central world global
-    dollar dollars dlr dlrs stg cts pct yen franc lira won peso rupee""".split()
+    dollar dollars dlr dlrs stg cts pct yen franc lira won peso rupee
+    order orders proclamation proclamations memorandum directive decree notice annex
+    section schedule chapter article title op""".split()
 )
+"""(The last line: legal instruments and their parts, "Executive Order 14257", "Proclamation
+9704", "Section 232", "Slip Op. 23-105".)"""
 
 # Capitalised words that are never (part of) a person's name in news copy.
 NOT_NAMES = frozenset(
@@ -132,7 +136,9 @@ INSTITUTION_COUNTRY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bKnesset\b", "Israel"),
         (r"(?<!Liberal )(?<!Christian )(?<!Social )(?<!Free )\b(?:Democrat|Republican)(?:ic)?\b", "US"),
         (r"\bEuropean Commission\b|\bEC Commission\b|\bEuropean Communities\b", "EC"),
-        (r"\b(?:Treasury|Commerce|Agriculture|Defense|Labor) Secretary\b", "US"),
+        (r"\b(?:Treasury|Commerce|Agriculture|Defense|Labor) Secretary\b"
+         r"|\bSecretary of (?:the )?(?:Treasury|Commerce|Agriculture|Defense|Labor|Homeland Security)\b", "US"),
+        (r"\bState Council\b|\bNational People's Congress\b|\bMOFCOM\b", "China"),
         (r"\bWorld Bank\b|\bIMF\b|\bInternational Monetary Fund\b|\bGATT\b|\bOECD\b"
          r"|\bUnited Nations\b|\bU\.N\.|\bOPEC\b|\bComecon\b", ""),
     )
@@ -152,12 +158,7 @@ DATELINE_CITIES: dict[str, str] = {
     "auckland": "New Zealand", "zurich": "Switzerland", "geneva": "", "brussels": "",
 }  # fmt: skip
 
-# Countries and territories missing from the country table, never part of a person's name.
+# Places that are not countries (those are all in `countries`), never part of a person's name.
 OTHER_PLACES = frozenset(
-    """madagascar jordan chad libya syria lebanon ghana senegal zaire zambia tanzania uganda
-    ethiopia sudan angola mozambique cameroon gabon mali bolivia paraguay panama honduras
-    guatemala nicaragua jamaica haiti burma nepal afghanistan qatar bahrain oman yemen
-    tunisia cyprus malta albania mongolia laos cambodia fiji brunei macao guyana suriname
-    trinidad barbados bermuda bahamas jersey guernsey gibraltar liechtenstein monaco
-    saskatchewan alberta ontario quebec manitoba""".split()
+    """saskatchewan alberta ontario quebec manitoba""".split()
 )

@@ -19,6 +19,7 @@ from bot.analysis.name_spans import (
     is_head,
     is_honorific,
     is_title_word,
+    split_words,
 )
 from bot.analysis.people_words import (
     DATELINE_CITIES,
@@ -37,7 +38,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:\"“”()]|\s-\s")
 _NOT_IN_ROLE = SPEECH_VERBS | {"who", "which", "that", "is", "was", "are", "were", "has",
                                "had", "have", "will", "would", "could", "should", "can"}
 _LEADING_JUNK = frozenset(
-    """the a an but and or so yet meanwhile also however then earlier later still thus while
+    """the a an another but and or so yet meanwhile also however then earlier later still thus while
     when after before since as if in on at by with from to under""".split()
 )
 _DEPARTMENT_WORDS = ORG_WORDS | TITLE_MODIFIERS | _CONNECTORS | {"the", "defense", "labor"}
@@ -75,7 +76,7 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
     phrase = list(words[j:end])
     demonym: str | None = None
     if j > 0 and words[j - 1].possessive and phrase:  # "China's Commerce Ministry spokesman"
-        demonym = country_of(words[j - 1].text, capitals=False)
+        demonym = possessor_country(words, j - 1)
     while len(phrase) > 1:
         two = _demonym(f"{phrase[0].text} {phrase[1].text}") if len(phrase) > 2 else None
         one = _demonym(phrase[0].text)
@@ -96,6 +97,19 @@ def title_before(words: tuple[Word, ...], first: int) -> tuple[str | None, str |
     if not phrase or not _ends_title(phrase):
         return None, None
     return " ".join(w.text for w in phrase), demonym
+
+
+def possessor_country(words: tuple[Word, ...], k: int) -> str | None:
+    """The country of a possessive ending at words[k], of one to three words ("China's",
+    "Sri Lanka's", "Papua New Guinea's")."""
+    for n in (3, 2, 1):
+        first = k - n + 1
+        if first < 0 or any(cut_between(words, i) for i in range(first, k)):
+            continue
+        found = country_of(" ".join(w.text for w in words[first : k + 1]), capitals=False)
+        if found:
+            return found
+    return None
 
 
 def _demonym(text: str) -> str | None:
@@ -147,6 +161,49 @@ def apposition_after(text: str, end: int, sentence_end: int) -> str | None:
         if close > 0:
             part = rest[2:close + 1].strip()
     return part
+
+
+_COMMA_BEFORE_NAME = re.compile(r",\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Madam|Mme)\.?\s+)?$")
+# (a comma before a capitalised word continues a company's name: "Goldman, Sachs and Co")
+_CLOSES_APPOSITION = re.compile(
+    r"\s*(?:,(?!\s+[A-Z])|[.;]|$)|\s+(?:" + "|".join(sorted(SPEECH_VERBS)) + r")\b")
+_NOUN_PHRASE_OPENERS = frozenset("the a an its his her their our this that".split())
+
+
+def title_before_comma(text: str, sentence_start: int, start: int, end: int) -> tuple[str | None, str | None]:
+    """The role and country of a title set off by a comma before the name text[start:end]:
+    "Singapore's Minister for Trade and Industry, Mr Tan Wei Ming, said" gives ("Minister
+    for Trade and Industry", "Singapore"); "a Commission spokeswoman, Lena Vogt, told"
+    gives ("Commission spokeswoman", None). The name must close the apposition (a comma,
+    the sentence's end or a speech verb follows), so a list of people lends no titles."""
+    clause = text[sentence_start:start]
+    tail = _COMMA_BEFORE_NAME.search(clause)
+    if tail is None or not _CLOSES_APPOSITION.match(text, end):
+        return None, None
+    head = clause[: tail.start()]
+    if not head.strip():
+        return None, None
+    words = split_words(head + " Name", frozenset())
+    title, country = title_before(words, len(words) - 1)
+    if title is None:
+        return None, None
+    # lower-case words before it belong to the title too: "the EC's external relations commissioner"
+    k = len(words) - 1 - len(title.split())
+    k0 = k
+    while k > 0 and k0 - k < 4 and not cut_between(words, k - 1) and _inside_title(words[k - 1]):
+        k -= 1
+    if k > 0 and words[k - 1].possessive:
+        country = country or possessor_country(words, k - 1)
+    elif k == 0 or words[k - 1].low not in _NOUN_PHRASE_OPENERS:
+        k = k0  # only words inside one noun phrase: "its chief operating officer"
+    extended = " ".join(w.text for w in words[k:-1])
+    return (extended if extended.endswith(title) else title), country
+
+
+def _inside_title(word: Word) -> bool:
+    low = word.low
+    return (word.text.islower() and not word.possessive and low not in _NOUN_PHRASE_OPENERS
+            and low not in _NOT_IN_ROLE and low not in _LEADING_JUNK and low not in SPEECH_VERBS)
 
 
 def organisation_after(words: tuple[Word, ...], last: int) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.analysis.countries import country_of, find_countries
+from bot.analysis.countries import country_of, find_countries, resolve_country
 from bot.domain import Analysis, Subscription
 
 
@@ -36,8 +36,9 @@ def story_countries(a: Analysis) -> frozenset[str]:
 
 
 def normalise_country(name: str) -> str:
-    """"china" -> "China", "united states" -> "US"; unknown names kept as given."""
-    return country_of(name) or name.strip()
+    """"china" -> "China", "united states" -> "US", "Korea, Republic of" -> "South Korea",
+    "VNM" -> "Vietnam"; unknown names kept as given."""
+    return resolve_country(name) or name.strip()
 
 
 def decide(a: Analysis, sub: Subscription) -> RouteDecision:

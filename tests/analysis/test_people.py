@@ -202,3 +202,127 @@ def test_a_visiting_official_does_not_take_the_datelines_country(nlp: Any) -> No
                         "Vice-Premier Wang Hua ended on Friday without a deal.")
     assert found == (Person("Ann Lee", "Treasury Secretary", "US"),
                      Person("Wang Hua", "Vice-Premier", None))
+
+
+# ---- issue 11: titles set off by commas, lone surnames, names used as labels, places
+
+
+def test_title_before_the_name_set_off_by_commas(nlp: Any) -> None:
+    found = people(nlp, "SINGAPORE, June 4 - Singapore's Minister for Trade and Industry, Mr Lim Boon Keat, "
+                        "said the accord would remove duties on most goods.", date(2018, 6, 4))
+    assert found == (Person("Lim Boon Keat", "Minister for Trade and Industry", "Singapore"),)
+
+
+def test_a_spokeswoman_named_after_her_title(nlp: Any) -> None:
+    found = people(nlp, "BRUSSELS, June 4 - The Commission will answer the steel duties, a Commission "
+                        "spokeswoman, Marit Olsen, told reporters.", date(2018, 6, 4))
+    assert found == (Person("Marit Olsen", "Commission spokeswoman", None),)
+
+
+def test_possessive_country_of_two_words_before_a_title(nlp: Any) -> None:
+    found = people(nlp, "Sri Lanka's Trade Minister, Mr Ranjan Silva, said Colombo would seek an exemption.")
+    assert found == (Person("Ranjan Silva", "Trade Minister", "Sri Lanka"),)
+
+
+def test_lowercase_words_of_a_title_before_a_comma(nlp: Any) -> None:
+    found = people(nlp, "The EC's external relations commissioner, Jan Vermeulen, signed the accord.")
+    assert found == (Person("Jan Vermeulen", "external relations commissioner", "EC"),)
+
+
+@pytest.mark.parametrize("body", [
+    "TOKYO, April 3 - Japan will cut beef tariffs, said Okabe, the agriculture minister.",
+    "TOKYO, April 3 - Okabe, the agriculture minister, said Japan would cut beef tariffs.",
+    "TOKYO, April 3 - Japan will cut beef tariffs, the agriculture minister, Okabe, said.",
+])
+def test_official_named_once_by_surname_with_a_title_in_apposition(nlp: Any, body: str) -> None:
+    found = people(nlp, body)
+    assert found == (Person("Okabe", "agriculture minister", "Japan"),)
+
+
+def test_official_named_once_by_surname_after_a_title(nlp: Any) -> None:
+    found = people(nlp, "TOKYO, April 3 - Japan will lower beef tariffs from July, Agriculture Minister "
+                        "Okabe said on Friday.")
+    assert found == (Person("Okabe", "Agriculture Minister", "Japan"),)
+
+
+def test_a_later_surname_joins_the_fullest_form(nlp: Any) -> None:
+    found = people(nlp, "TOKYO, April 3 - Japan will lower beef tariffs, Trade Minister Kenji Okabe said. "
+                        "The cut takes effect in May, Okabe said.")
+    assert found == (Person("Kenji Okabe", "Trade Minister", "Japan"),)
+
+
+@pytest.mark.parametrize("body", [
+    "Separately, French Prime Minister Paul Garnier said Paris would object.",
+    "Nevertheless, central bank governor Paul Garnier said rates would hold.",
+])
+def test_a_sentence_adverb_before_a_titled_name_is_not_a_person(nlp: Any, body: str) -> None:
+    assert names(people(nlp, body)) == ["Paul Garnier"]
+
+
+def test_a_capitalised_common_noun_before_a_title_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "The commissioner has written to his U.S. Counterpart, Trade Representative "
+                        "Dana Whitcombe, about the bill.")
+    assert names(found) == ["Dana Whitcombe"]
+
+
+def test_a_place_in_a_list_before_a_titled_name_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "The strike closed mines at Oruro, Potosi and Quechisla, the secretary general of "
+                        "the miners union, Mario Quispe, told reporters.")
+    assert names(found) == ["Mario Quispe"]
+
+
+def test_a_name_used_only_as_a_label_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "The Hollis Administration's policies raised costs, and the Hollis "
+                        "administration's tariffs on steel stay in force under Section 232 of the Trade "
+                        "Expansion Act and Executive Order 14100.", date(2025, 3, 1))
+    assert found == ()
+
+
+def test_a_label_name_that_also_acts_is_a_person(nlp: Any) -> None:
+    found = people(nlp, "The Hollis Administration's policies raised costs. Imports surged under "
+                        "Hollis's leadership, the fact sheet says.", date(2025, 3, 1))
+    assert names(found) == ["Hollis"]
+
+
+def test_legal_instruments_and_capitalised_nouns_are_not_people(nlp: Any) -> None:
+    found = people(nlp, "President Dana Whitcombe signed an Executive Order under Proclamation 9900. "
+                        "\"This Tariff stays until all Illegal Imports stop,\" the President said. "
+                        "Illegal imports fell. See Slip Op. 23-105.", date(2025, 3, 1))
+    assert names(found) == ["Dana Whitcombe"]
+
+
+def test_people_named_like_countries(nlp: Any) -> None:
+    found = people(nlp, "Chad Mercer, an economist at the Harlow Institute, said Chad and Jordan would "
+                        "be hit. Alan Jordan, a trade lawyer, agreed.", date(2018, 6, 5))
+    assert names(found) == ["Chad Mercer", "Alan Jordan"]
+
+
+def test_a_company_in_apposition_or_after_a_comma_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "The purchase gives Vantor, a 50/50 partner with Harbour Oil Co Ltd in the field, "
+                        "its first onshore output. The shares were sold through its financial adviser, "
+                        "Brandt, Keller Inc.")
+    assert found == ()
+
+
+def test_a_title_in_a_noun_phrase_before_a_comma(nlp: Any) -> None:
+    found = people(nlp, "The firm promoted its chief operating officer, Dana Whitcombe, to president.")
+    assert found == (Person("Dana Whitcombe", "chief operating officer", None),)
+
+
+def test_us_and_chinese_offices_named_in_full_give_the_country(nlp: Any) -> None:
+    found = people(nlp, "Secretary of the Treasury Dana Whitcombe met Vice Premier of the State Council "
+                        "Li Wenbo in Geneva.", date(2025, 5, 12))
+    assert found == (Person("Dana Whitcombe", "Secretary of the Treasury", "US"),
+                     Person("Li Wenbo", "Vice Premier of the State Council", "China"))
+
+
+def test_a_speaker_named_once_by_surname_then_he(nlp: Any) -> None:
+    found = people(nlp, "BONN, April 3 - The central bank left its rates unchanged, Okabe said. "
+                        "He added that the mark was stable.")
+    assert names(found) == ["Okabe"]
+
+
+def test_a_company_that_speaks_then_it_is_not_a_person(nlp: Any) -> None:
+    found = people(nlp, "TOKYO, April 3 - Exports of cars fell, Kanemoto said. It added that "
+                        "it would raise prices.")
+    assert found == ()

@@ -83,3 +83,31 @@ def test_seed_article_exactly_right(predictions: Path, shared: Path) -> None:
             assert g[field] == w[field], (field, g, w)
         assert g["effective"] in {w["effective"], w.get("effective_alt")}
         assert g["evidence"]
+
+
+# ---- the modern dev set (issue 11): US government fact sheets and joint statements, 2025-2026
+
+MODERN_PEOPLE_F1 = 0.95
+
+
+@pytest.fixture(scope="module")
+def modern_scores(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("quality-modern") / "pred.jsonl"
+    with out.open("w") as f:
+        subprocess.run(
+            [sys.executable, "-m", "bot", "analyze", "--format", "jsonl", "--no-progress",
+             str(shared / "articles-modern" / "modern-dev.jsonl")],
+            cwd=ROOT, stdout=f, check=True, timeout=300,
+        )
+    res = subprocess.run(
+        [sys.executable, str(shared / "tools" / "score_extraction.py"), str(shared / "gold" / "dev-modern"),
+         str(out), "--json"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )
+    scores: dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
+    return scores
+
+
+def test_modern_dev_people_f1(modern_scores: dict[str, Any]) -> None:
+    assert modern_scores["missing_predictions"] == 0
+    assert modern_scores["people"]["f1"] >= MODERN_PEOPLE_F1, modern_scores["people"]
