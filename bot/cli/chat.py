@@ -18,7 +18,6 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.commands import HELP, changes_something, wants_help
@@ -26,7 +25,7 @@ from bot.core.message import Message, Section
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.places import CHANNEL_FORMS, UnknownPlace, check_channel
 from bot.render.text import render_text
-from bot.store import StoreUnavailable
+from bot.store import LedgerEntry, StoreUnavailable
 
 OPTIONS = (
     ("--channel CHANNEL", f"the channel to act for: {CHANNEL_FORMS} (default: console.channel)"),
@@ -76,8 +75,11 @@ class NothingStored:
         return []
 
     async def ledger(self, country: str | None = None, since: date | None = None,
-                     status: str | None = None) -> list[Any]:  # fmt: skip
+                     status: str | None = None) -> list[LedgerEntry]:  # fmt: skip
         return []
+
+    async def measure_ids(self, article_id: str) -> dict[int, str]:
+        return {}
 
     async def get_analysis(self, article_id: str) -> Analysis | None:
         return None
