@@ -61,7 +61,8 @@ def alert_message(a: Analysis, measures: Mapping[int, str] | None = None) -> Mes
     """The alert card: headline, facts, summary, people, dates, tariff table.
 
     `measures` names the measure of each tariff change (by its position), as the store's
-    `measure_ids` finds it; each row then ends with its id, for `tariffs show <id>`."""
+    `measure_ids` finds it; each row then starts with its id, for `tariffs show <id>` (first,
+    so that no shortening of a long row in a chat ever cuts it off)."""
     sections: list[Section] = []
     if a.trade_policy.reasons:
         sections.append(Section("Why", items=a.trade_policy.reasons[:4]))
@@ -76,8 +77,8 @@ def alert_message(a: Analysis, measures: Mapping[int, str] | None = None) -> Mes
         rows: tuple[tuple[str, ...], ...] = tuple(tariff_row(t) for t in a.tariff_changes)
         header: tuple[str, ...] = TARIFF_HEADER
         if measures:
-            header = (*header, MEASURE)
-            rows = tuple((*r, measures.get(i, "-")) for i, r in enumerate(rows))
+            header = (MEASURE, *header)
+            rows = tuple((measures.get(i, "-"), *r) for i, r in enumerate(rows))
         sections.append(Section("Tariff changes", table=Table(header, rows)))
     footer = f"id: {a.article.id}"
     if a.article.source and not a.article.url:

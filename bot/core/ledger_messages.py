@@ -35,6 +35,7 @@ def ledger_message(entries: Sequence[LedgerEntry], title: str) -> Message:
     for e in entries[:MAX_LEDGER_ROWS]:
         sources = e.sources
         rows.append((
+            e.id,
             who(e),
             e.products or "-",
             money(e.value_usd, e.value_text) or "-",
@@ -42,12 +43,11 @@ def ledger_message(entries: Sequence[LedgerEntry], title: str) -> Message:
             e.effective or "-",
             str(e.status).replace("_", " "),
             ", ".join(s.article_id for s in sources[:3]) + (f" +{len(sources) - 3}" if len(sources) > 3 else ""),
-            e.id,
         ))
     more = len(entries) - MAX_LEDGER_ROWS
     text = (f"{len(entries)} measure(s), newest first" + (f"; showing the first {MAX_LEDGER_ROWS}" if more > 0 else "")
             + ". `tariffs show <measure>` gives one's whole history.")
-    header = ("who → whom", "goods", "value", "rate", "effective", "status", "sources", MEASURE)
+    header = (MEASURE, "who → whom", "goods", "value", "rate", "effective", "status", "sources")
     return reply(title, text, Section("Measures", table=Table(header, tuple(rows))))
 
 

@@ -128,7 +128,7 @@ async def test_slack_cards_and_show_carry_the_measure_id(fake: FakeSlack, store:
     await send_slash(slack, "/tariffs", f"show {measure}", fake.response_url("r2"))
     await fake.wait_for(lambda: len(fake.responses) == 2)
     card, history = sorted(fake.responses, key=lambda r: r["url_name"])
-    assert f"measure: {measure}" in "\n".join(block_texts(card["blocks"]))
+    assert f"*{measure} — US → China*" in "\n".join(block_texts(card["blocks"]))
     shown = "\n".join(block_texts(history["blocks"]))
     assert f"Measure {measure}" in history["text"]
     for aid, status in (("pipes-1", "announced"), ("pipes-2", "in effect"), ("pipes-3", "removed")):
@@ -208,6 +208,7 @@ async def test_discord_csv_deferred_is_a_follow_up_with_the_file(discord_fake: F
                 break
             await asyncio.sleep(0.01)
         embeds = follow[0].body["embeds"] if follow else card["data"]["embeds"]
-        assert any(f"measure: {measure}" in f["value"] for e in embeds for f in e.get("fields", []))
+        assert any(f["name"] == f"Tariff changes — {measure}" and "steel pipes" in f["value"]
+                   for e in embeds for f in e.get("fields", []))
     finally:
         await connector.stop()

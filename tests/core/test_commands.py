@@ -97,12 +97,12 @@ async def test_measures_have_ids_on_cards_and_in_the_ledger_and_show_gives_the_h
     [entry] = await store.ledger()
     c = Commands(store, _no_analysis)
     ledger = await c.execute(CTX, "tariffs china")
-    assert ledger.sections[0].table is not None and ledger.sections[0].table.header[-1] == "measure"
+    assert ledger.sections[0].table is not None and ledger.sections[0].table.header[0] == "measure"
     row = next(line for line in text(ledger).splitlines() if "US → China" in line)
-    assert row.rstrip().endswith(entry.id) and "tariffs show" in ledger.text
+    assert row.lstrip().startswith(entry.id) and "tariffs show" in ledger.text
     card = await c.execute(CTX, "summary first")
     [tariffs] = [s for s in card.sections if s.table is not None]
-    assert tariffs.table is not None and tariffs.table.rows[0][-1] == entry.id
+    assert tariffs.table is not None and tariffs.table.rows[0][0] == entry.id
 
     shown = await c.execute(CTX, f"tariffs show {entry.id.upper()}")
     out = text(shown)
