@@ -107,6 +107,8 @@ async def may_manage(client: AsyncWebClient, scope: str | None, user: str | None
 
 UPLOAD_HINT = ("I could not share the file in this channel ({error}). Invite me "
                "(`/invite @TradeWatch`) and ask again; in a direct message, use the app's Messages tab.")
+SCOPE_HINT = ("I could not share the file: the app lacks the files:write scope. Ask its admin to "
+              "reinstall it from `tradewatch slack manifest`.")
 
 
 async def upload(client: AsyncWebClient, channel_id: str, message: Message) -> Message:
@@ -129,8 +131,8 @@ async def upload(client: AsyncWebClient, channel_id: str, message: Message) -> M
             error = type(e).__name__
     if error is not None:
         log.warning("Slack: could not share %s in %s: %s", a.filename, channel_id, error)
-        return Message(kind="error", title="Sorry, that did not work", text=UPLOAD_HINT.format(error=error),
-                       ephemeral=True)
+        hint = SCOPE_HINT if error == "missing_scope" else UPLOAD_HINT.format(error=error)
+        return Message(kind="error", title="Sorry, that did not work", text=hint, ephemeral=True)
     log.info("Slack: shared %s (%d bytes) in %s", a.filename, len(a.data), channel_id)
     return replace(message, text=f"{message.text} The file is shared in this channel.".strip())
 

@@ -119,6 +119,11 @@ async def test_slack_csv_export_and_a_channel_the_bot_cannot_use(fake: FakeSlack
     refused = fake.responses[1]
     assert refused["response_type"] == "ephemeral" and "could not share the file" in refused["text"]
     assert len(fake.files) == 1
+    fake.queue("files.getUploadURLExternal", error="missing_scope")  # an app installed before files:write
+    await send_slash(slack, "/tariffs", "chart", fake.response_url("r3"))
+    await fake.wait_for(lambda: len(fake.responses) == 3)
+    assert fake.responses[2]["response_type"] == "ephemeral" and "files:write" in fake.responses[2]["text"]
+    assert len(fake.files) == 1
 
 
 async def test_slack_cards_and_show_carry_the_measure_id(fake: FakeSlack, store: SqlStore,
