@@ -71,3 +71,13 @@ def test_the_chart_is_a_png_of_chat_size_and_says_what_it_left_out() -> None:
     width, height = png_size(png)
     assert (width, height) == (1000, 650) and 10_000 < len(png) < 400_000
     assert chart_label(entries[0]).startswith(entries[0].id) and r"\$5 bn" in chart_label(entries[0])
+
+
+def test_matplotlib_is_loaded_only_when_a_chart_is_drawn() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import bot.service.app, bot.cli.chat, bot.core.commands; "
+            "print('matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
