@@ -149,3 +149,11 @@ async def test_help_tells_about_ids_charts_and_exports(store: SqlStore) -> None:
     m = await Commands(store, _no_analysis).execute(CTX, "help tariffs")
     out = " ".join(text(m).split())
     assert "tariffs show <measure id>" in out and "chart:" in out and "csv:" in out and "--chart FILE.png" in out
+
+
+async def test_a_measure_without_a_rate_is_listed_not_an_internal_error(store: SqlStore) -> None:
+    a = _analysis("value-only")
+    change = TariffChange("US", "China", "steel", 45_000_000_000, None, None, None, "announced", "duties")
+    await _stored(store, Analysis(a.article, a.trade_policy, tariff_changes=(change,)))
+    m = await Commands(store, _no_analysis).execute(CTX, "tariffs china")
+    assert m.kind == "reply" and "rate not given" in text(m)
