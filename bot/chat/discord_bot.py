@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import logging
 import os
 from collections.abc import Mapping
@@ -178,6 +179,15 @@ def may_manage(command: str, permissions: discord.Permissions, *, in_guild: bool
     return in_guild and bool(getattr(permissions, permission_needed(command)[0]))
 
 
+def attached(message: Message) -> list[discord.File]:
+    """The message's attachment (a chart, an export) as the `files` of a Discord send
+    (discord.py's MISSING when there is none, so the message goes as plain JSON)."""
+    a = message.attachment
+    if a is None:
+        return discord.utils.MISSING  # type: ignore[no-any-return]
+    return [discord.File(io.BytesIO(a.data), filename=a.filename, description=message.title[:1024] or None)]
+
+
 class Answerer:
     """Answers one command interaction through the command layer."""
 
@@ -200,7 +210,7 @@ class Answerer:
         if done:
             message = work.result()
             await interaction.response.send_message(embeds=render_embeds(message), ephemeral=message.ephemeral,
-                                                    allowed_mentions=NO_MENTIONS)
+                                                    allowed_mentions=NO_MENTIONS, files=attached(message))
             return
         await interaction.response.defer(thinking=True)
         message = await work
@@ -210,7 +220,7 @@ class Answerer:
             with contextlib.suppress(discord.NotFound):
                 await interaction.delete_original_response()
         await interaction.followup.send(embeds=render_embeds(message), ephemeral=message.ephemeral,
-                                        allowed_mentions=NO_MENTIONS)
+                                        allowed_mentions=NO_MENTIONS, files=attached(message))
 
 
 def _gateway_ended(task: asyncio.Task[None]) -> None:

@@ -26,6 +26,7 @@ Run = Callable[[discord.Interaction[Any], str], Awaitable[None]]
 
 NAMES = ("subscribe", "unsubscribe", "subscriptions", "tariffs", "summary", "why", "feeds", "help")
 MAX_CHOICES = 25
+EXPORTS = ("chart", "csv")
 CHOICE_CHARS = 100
 
 
@@ -50,7 +51,11 @@ def subscribe_line(tags: str | None = None, countries: str | None = None,
     return shlex.join(words)
 
 
-def tariffs_line(country: str | None = None, since: str | None = None, status: str | None = None) -> str:
+def tariffs_line(country: str | None = None, since: str | None = None, status: str | None = None,
+                 export: str | None = None, measure: str | None = None) -> str:
+    """`tariffs china --since ... [chart|csv]`, or `tariffs show <id>` when a measure is named."""
+    if measure and measure.strip():
+        return shlex.join(["tariffs", "show", measure.strip()])
     words = ["tariffs"]
     if country and country.strip():
         words.append(country.strip())
@@ -58,6 +63,8 @@ def tariffs_line(country: str | None = None, since: str | None = None, status: s
         words += ["--since", since.strip()]
     if status:
         words += ["--status", status]
+    if export in EXPORTS:
+        words.append(export)
     return shlex.join(words)
 
 
@@ -122,6 +129,7 @@ async def complete_country(interaction: discord.Interaction[Any], current: str) 
 
 
 STATUS_CHOICES = [app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES]
+EXPORT_CHOICES = [app_commands.Choice(name=n, value=n) for n in EXPORTS]
 HELP_CHOICES = [app_commands.Choice(name=n, value=n) for n in NAMES if n != "help"]
 
 
@@ -156,14 +164,18 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
     async def subscriptions(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, "subscriptions")
 
-    @tree.command(name="tariffs", description="The tariff ledger, newest first")
+    @tree.command(name="tariffs", description="The tariff ledger, newest first; a chart, a CSV, or one measure's history")
     @app_commands.describe(country="imposer or target, e.g. China", since="changes since this day (YYYY-MM-DD)",
-                           status="only measures in this state")
+                           status="only measures in this state",
+                           export="chart: a PNG of each measure's rate over time; csv: the ledger's rows as a file",
+                           measure="a measure's id (m-7f3k2qa, on alert cards): its whole history")
     @app_commands.autocomplete(country=complete_country)
-    @app_commands.choices(status=STATUS_CHOICES)
+    @app_commands.choices(status=STATUS_CHOICES, export=EXPORT_CHOICES)
     async def tariffs(interaction: discord.Interaction[Any], country: str | None = None,
-                      since: str | None = None, status: app_commands.Choice[str] | None = None) -> None:
-        await run(interaction, tariffs_line(country, since, status.value if status else None))
+                      since: str | None = None, status: app_commands.Choice[str] | None = None,
+                      export: app_commands.Choice[str] | None = None, measure: str | None = None) -> None:
+        await run(interaction, tariffs_line(country, since, status.value if status else None,
+                                            export.value if export else None, measure))
 
     @tree.command(name="summary", description="The alert card of a stored article")
     @app_commands.describe(article="an article id, or latest for the newest trade story")

@@ -105,6 +105,38 @@ async def may_manage(client: AsyncWebClient, scope: str | None, user: str | None
     return user is not None and await is_workspace_admin(client, user)
 
 
+UPLOAD_HINT = ("I could not share the file in this channel ({error}). Invite me "
+               "(`/invite @TradeWatch`) and ask again; in a direct message, use the app's Messages tab.")
+SCOPE_HINT = ("I could not share the file: the app lacks the files:write scope. Ask its admin to "
+              "reinstall it from `tradewatch slack manifest`.")
+
+
+async def upload(client: AsyncWebClient, channel_id: str, message: Message) -> Message:
+    """Share the message's attachment (a chart, an export) in the channel with
+    `files_upload_v2`; the message to answer with: as it was, or an error saying why not."""
+    a = message.attachment
+    if a is None:
+        return message
+    error = None
+    if not await ensure_member(client, channel_id):
+        error = "not_in_channel"
+    else:
+        try:
+            await client.files_upload_v2(channel=channel_id, content=a.data, filename=a.filename,
+                                         title=message.title, alt_txt=message.title)
+        except SlackApiError as e:
+            error = str(e.response.get("error") or "refused")
+        except Exception as e:  # the upload URL, the network: said to the user, logged
+            log.exception("Slack: uploading %s to %s failed", a.filename, channel_id)
+            error = type(e).__name__
+    if error is not None:
+        log.warning("Slack: could not share %s in %s: %s", a.filename, channel_id, error)
+        hint = SCOPE_HINT if error == "missing_scope" else UPLOAD_HINT.format(error=error)
+        return Message(kind="error", title="Sorry, that did not work", text=hint, ephemeral=True)
+    log.info("Slack: shared %s (%d bytes) in %s", a.filename, len(a.data), channel_id)
+    return replace(message, text=f"{message.text} The file is shared in this channel.".strip())
+
+
 def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset[str]) -> Handler:
     async def handle(ack: Any, command: dict[str, Any], respond: Any) -> None:
         await ack()  # first: Slack shows an error after 3 seconds without it
@@ -120,6 +152,8 @@ def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset
         if (message.kind == "reply" and line.split()[:1] == ["subscribe"]
                 and not await ensure_member(client, channel_id)):
             message = replace(message, sections=(*message.sections, Section("Note", text=INVITE_HINT)))
+        if message.attachment is not None:
+            message = await upload(client, channel_id, message)
         payload = render(message)
         try:
             await respond(text=payload.text, blocks=list(payload.blocks),

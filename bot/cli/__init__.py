@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("bot.cli.analyze", "analyse articles (files, folders, JSONL, stdin) and print the result"),
     "train": ("bot.training.cli", "fit a trade-policy classifier on your own labelled stories"),
     "run": ("bot.cli.run", "run the bot: watch sources, analyse, alert subscribed channels"),
-    "tariffs": ("bot.cli.chat", "the tariff ledger: tariffs [country] [--since DATE] [--status S]"),
+    "tariffs": ("bot.cli.chat", "the tariff ledger: tariffs [country] [--since DATE] [--status S] [--chart FILE.png | --csv FILE] | tariffs show ID"),
     "summary": ("bot.cli.chat", "the alert card of an article: summary <id | file | latest | https://...>"),
     "feeds": ("bot.cli.feeds", "RSS/Atom feeds: feeds add URL [--every 10m] [--backfill] | feeds list | feeds remove URL"),
     "why": ("bot.cli.chat", "why an article was or was not posted: why <article id>"),

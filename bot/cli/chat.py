@@ -18,7 +18,6 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.commands import HELP, changes_something, wants_help
@@ -26,12 +25,16 @@ from bot.core.message import Message, Section
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.places import CHANNEL_FORMS, UnknownPlace, check_channel
 from bot.render.text import render_text
-from bot.store import StoreUnavailable
+from bot.store import LedgerEntry, StoreUnavailable
 
 OPTIONS = (
     ("--channel CHANNEL", f"the channel to act for: {CHANNEL_FORMS} (default: console.channel)"),
     ("--config FILE", "the bot's configuration file (where its store is)"),
 )
+FILE_OPTIONS = {"tariffs": (("--chart FILE.png", "write the step chart of the measures' rates to FILE.png"),
+                            ("--csv FILE", "write the ledger's rows to FILE as CSV"))}
+"""Options that write the answer's attachment to a file: option -> the command-layer word."""
+FILE_WORDS = {"--chart": "chart", "--csv": "csv"}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +49,8 @@ def usage(command: str) -> str:
     lines = [f"usage: tradewatch {h.usage} [--channel CHANNEL] [--config FILE]", "",
              f"{h.about[:1].upper()}{h.about[1:]}.", ""]
     lines += [f"  {d}" for d in h.details] + ([""] if h.details else [])
-    lines += ["options:"] + [f"  {name:<18} {text}" for name, text in OPTIONS]
+    options = (*FILE_OPTIONS.get(command, ()), *OPTIONS)
+    lines += ["options:"] + [f"  {name:<18} {text}" for name, text in options]
     return "\n".join(lines)
 
 
@@ -76,8 +80,11 @@ class NothingStored:
         return []
 
     async def ledger(self, country: str | None = None, since: date | None = None,
-                     status: str | None = None) -> list[Any]:  # fmt: skip
+                     status: str | None = None) -> list[LedgerEntry]:  # fmt: skip
         return []
+
+    async def measure_ids(self, article_id: str) -> dict[int, str]:
+        return {}
 
     async def get_analysis(self, article_id: str) -> Analysis | None:
         return None
@@ -154,21 +161,49 @@ async def _execute(settings: Settings, channel: str | None, line: str) -> Messag
     return message
 
 
-def answer(command: str, config: Path | None, channel: str | None, line: str) -> int:
-    """Run the line, print the answer (errors on stderr); the exit status."""
+def answer(command: str, config: Path | None, channel: str | None, line: str,
+           out: Path | None = None) -> int:
+    """Run the line, print the answer (errors on stderr) and write its attachment, if any,
+    to `out`; the exit status."""
     try:
         message = asyncio.run(execute(config, channel, line))
     except (ConfigError, StoreUnavailable) as e:
         print(f"tradewatch {command}: {e}", file=sys.stderr)
         return 2 if isinstance(e, ConfigError) else 1
+    attachment = message.attachment
+    if attachment is not None:
+        if out is None:
+            note = (f"{attachment.filename} was not written: name a file with "
+                    f"--{out_word(attachment.filename)} FILE.")
+            message = replace(message, sections=(*message.sections, Section("Note", text=note)))
+        else:
+            try:
+                out.write_bytes(attachment.data)
+            except OSError as e:
+                print(f"tradewatch {command}: cannot write {out}: {e.strerror or e}", file=sys.stderr)
+                return 1
+            message = replace(message, footer=f"written to {out} ({len(attachment.data):,} bytes)")
     print(render_text(message), file=sys.stderr if message.kind == "error" else sys.stdout)
     return 1 if message.kind == "error" else 0
+
+
+def out_word(filename: str) -> str:
+    return "chart" if filename.endswith(".png") else "csv"
 
 
 def run(args: argparse.Namespace) -> int:
     rest = [a for a in args.args if a != "--"]
     config = take_option(rest, "--config")
     channel = take_option(rest, "--channel")
+    out: Path | None = None
+    for option, word in FILE_WORDS.items():
+        value = take_option(rest, option) if args.command in FILE_OPTIONS else None
+        if value is not None:
+            if out is not None:
+                print(f"tradewatch {args.command}: --chart and --csv: one at a time", file=sys.stderr)
+                return 2
+            out = Path(value)
+            rest.append(word)
     if wants_help(rest):
         print(usage(args.command))
         return 0
@@ -179,4 +214,4 @@ def run(args: argparse.Namespace) -> int:
             print(f"tradewatch {args.command}: --channel: {e}", file=sys.stderr)
             return 2
     line = " ".join([args.command, *(shlex.quote(a) for a in rest)])
-    return answer(args.command, Path(config) if config else None, channel, line)
+    return answer(args.command, Path(config) if config else None, channel, line, out)

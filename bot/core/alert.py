@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.analysis.text import length_note
 from bot.core.message import Message, Section, Table
 from bot.domain import Analysis, TariffChange
 
 TARIFF_HEADER = ("who → whom", "goods", "value", "rate", "effective", "status")
+MEASURE = "measure"
+"""The column naming each row's measure in the ledger (`tariffs show <id>`)."""
 
 
 def money(value_usd: int | None, value_text: str | None = None) -> str:
@@ -53,8 +57,12 @@ def facts_line(a: Analysis) -> str:
     return " · ".join(facts)
 
 
-def alert_message(a: Analysis) -> Message:
-    """The alert card: headline, facts, summary, people, dates, tariff table."""
+def alert_message(a: Analysis, measures: Mapping[int, str] | None = None) -> Message:
+    """The alert card: headline, facts, summary, people, dates, tariff table.
+
+    `measures` names the measure of each tariff change (by its position), as the store's
+    `measure_ids` finds it; each row then starts with its id, for `tariffs show <id>` (first,
+    so that no shortening of a long row in a chat ever cuts it off)."""
     sections: list[Section] = []
     if a.trade_policy.reasons:
         sections.append(Section("Why", items=a.trade_policy.reasons[:4]))
@@ -66,8 +74,12 @@ def alert_message(a: Analysis) -> Message:
         sections.append(Section("Dates", items=tuple(
             f"{d.date}  {d.text}" + (f" — {d.event}" if d.event else "") for d in a.dates)))
     if a.tariff_changes:
-        sections.append(Section("Tariff changes", table=Table(
-            TARIFF_HEADER, tuple(tariff_row(t) for t in a.tariff_changes))))
+        rows: tuple[tuple[str, ...], ...] = tuple(tariff_row(t) for t in a.tariff_changes)
+        header: tuple[str, ...] = TARIFF_HEADER
+        if measures:
+            header = (MEASURE, *header)
+            rows = tuple((measures.get(i, "-"), *r) for i, r in enumerate(rows))
+        sections.append(Section("Tariff changes", table=Table(header, rows)))
     footer = f"id: {a.article.id}"
     if a.article.source and not a.article.url:
         footer += f" · source: {a.article.source}"

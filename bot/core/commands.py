@@ -8,29 +8,38 @@ Errors are answered to the person who asked (ephemeral), never raised to the ada
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot.analysis.taxonomy import TAG_NAMES, describe
-from bot.core.alert import alert_message, money, rates
+from bot.core.alert import alert_message
 from bot.core.feed_commands import feeds_message, parse_feed_command, pick
-from bot.core.message import Message, Section, Table, error, reply
+from bot.core.ledger_files import MAX_CHART_MEASURES
+from bot.core.ledger_messages import (
+    chart_message,
+    csv_message,
+    ledger_message,
+    measure_message,
+    no_measure,
+    scope_title,
+)
+from bot.core.message import Message, Section, error, reply
 from bot.core.router import RouteDecision, decide, normalise_country
 from bot.domain import STATUSES, Analysis, Article, Delivery, Feed, Subscription
 from bot.io.readers import ReadError, read_path
 from bot.places import UnknownPlace, check_country
+from bot.store.ledger import LedgerEntry, normalise_measure_id
 
 if TYPE_CHECKING:
     from bot.config import FeedsSettings
 
 log = logging.getLogger(__name__)
-
-MAX_LEDGER_ROWS = 20
 
 
 class CommandError(ValueError):
@@ -55,7 +64,8 @@ class CommandStore(Protocol):
     async def unsubscribe(self, channel: str) -> bool: ...
     async def subscriptions(self, channel: str | None = None) -> list[Subscription]: ...
     async def ledger(self, country: str | None = None, since: date | None = None,
-                     status: str | None = None) -> list[Any]: ...
+                     status: str | None = None) -> list[LedgerEntry]: ...
+    async def measure_ids(self, article_id: str) -> dict[int, str]: ...
     async def get_analysis(self, article_id: str) -> Analysis | None: ...
     async def latest_analysis(self, trade_only: bool = True) -> Analysis | None: ...
     async def find_by_source(self, source: str) -> Analysis | None: ...
@@ -109,10 +119,16 @@ HELP: dict[str, CommandHelp] = {
     "subscriptions": CommandHelp("subscriptions [all]", "what this channel is subscribed to",
                                  ("all: every channel's subscription",)),
     "tariffs": CommandHelp(
-        "tariffs [country] [--since YYYY-MM-DD] [--status S]", "the tariff ledger, newest first",
+        "tariffs [country] [--since YYYY-MM-DD] [--status S] [chart | csv] | tariffs show <measure id>",
+        "the tariff ledger, newest first, each measure with its id (m-7f3k2qa)",
         ("country: measures it imposes or faces, e.g. tariffs china",
          "--since: measures from stories published on or after that day",
-         f"--status: one of {', '.join(STATUSES)}")),
+         f"--status: one of {', '.join(STATUSES)}",
+         f"chart: a PNG step chart of each measure's rate over time (the newest {MAX_CHART_MEASURES} "
+         "measures), e.g. tariffs china chart (CLI: --chart FILE.png)",
+         "csv: every story's report of each measure as a CSV file (CLI: --csv FILE)",
+         "show <measure id>: the measure's whole history, every step and every story behind it; "
+         "the id is on alert cards and in the ledger")),
     "summary": CommandHelp(
         "summary <article id | file | latest | https://...>", "the alert card for an article",
         ("latest: the newest trade story stored",
@@ -209,19 +225,29 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
                         tariff_changes_only=only, created_by=user)
 
 
+LedgerOutput = Literal["table", "chart", "csv"]
+OUTPUTS: tuple[LedgerOutput, ...] = ("chart", "csv")
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerQuery:
     country: str | None = None
     since: date | None = None
     status: str | None = None
+    output: LedgerOutput = "table"
 
 
 def parse_ledger_query(args: Sequence[str]) -> LedgerQuery:
+    """`china --since 2025-01-01 --status in_effect`, with `chart` or `csv` anywhere."""
     country: list[str] = []
     since: date | None = None
     status: str | None = None
+    output: LedgerOutput = "table"
     it = iter(args)
     for arg in it:
+        if arg.lower() in OUTPUTS:
+            output = "chart" if arg.lower() == "chart" else "csv"
+            continue
         if arg.startswith("--"):
             key, _, value = arg[2:].partition("=")
             if not value:
@@ -240,7 +266,7 @@ def parse_ledger_query(args: Sequence[str]) -> LedgerQuery:
         else:
             country.append(arg)
     name = " ".join(country) or None
-    return LedgerQuery(normalise_country(name) if name else None, since, status)
+    return LedgerQuery(normalise_country(name) if name else None, since, status, output)
 
 
 def describe_subscription(sub: Subscription) -> str:
@@ -250,30 +276,6 @@ def describe_subscription(sub: Subscription) -> str:
     if sub.tariff_changes_only:
         parts.append("tariff changes only")
     return "; ".join(parts)
-
-
-def ledger_message(entries: Sequence[Any], q: LedgerQuery) -> Message:
-    scope = q.country or "all countries"
-    bits = [f"since {q.since}" if q.since else "", f"status {q.status}" if q.status else ""]
-    title = f"Tariff ledger — {scope}" + "".join(f", {b}" for b in bits if b)
-    if not entries:
-        return reply(title, "No tariff changes recorded for that yet.")
-    rows = []
-    for e in entries[:MAX_LEDGER_ROWS]:
-        sources = getattr(e, "sources", ())
-        rows.append((
-            f"{e.imposer or '?'} → {e.target or '?'}",
-            e.products or "-",
-            money(e.value_usd, getattr(e, "value_text", None)) or "-",
-            rates(e),
-            e.effective or "-",
-            str(e.status).replace("_", " "),
-            ", ".join(str(s[0]) for s in sources[:3]) + (f" +{len(sources) - 3}" if len(sources) > 3 else ""),
-        ))
-    more = len(entries) - MAX_LEDGER_ROWS
-    text = f"{len(entries)} measure(s), newest first" + (f"; showing the first {MAX_LEDGER_ROWS}" if more > 0 else "")
-    header = ("who → whom", "goods", "value", "rate", "effective", "status", "sources")
-    return reply(title, text, Section("Measures", table=Table(header, tuple(rows))))
 
 
 def help_message() -> Message:
@@ -396,6 +398,8 @@ class Commands:
         return reply("Subscriptions", "", Section("Channels", items=items))
 
     async def tariffs(self, ctx: Context, args: Sequence[str]) -> Message:
+        if args and args[0].lower() == "show":
+            return await self._measure(args[1:])
         q = parse_ledger_query(args)
         entries = await self._store.ledger(country=q.country, since=q.since, status=q.status)
         if not entries and q.country:
@@ -403,7 +407,29 @@ class Commands:
                 check_country(q.country)  # the ledger may hold names the list does not know
             except UnknownPlace as e:
                 raise CommandError(f"{e} (and no tariff change names it).") from None
-        return ledger_message(entries, q)
+        stem = "tariffs" + (f"-{q.country.lower().replace(' ', '-')}" if q.country else "")
+        if q.output == "chart":
+            title = scope_title("Tariff rates", q.country, q.since, q.status)
+            message = await asyncio.to_thread(chart_message, entries, title, stem)
+        elif q.output == "csv":
+            message = csv_message(entries, scope_title("Tariff ledger export", q.country, q.since, q.status), stem)
+        else:
+            return ledger_message(entries, scope_title("Tariff ledger", q.country, q.since, q.status))
+        if message.attachment is not None:
+            log.info("%s: %s for %s asked by %s (%d bytes)", ctx.channel, message.attachment.filename,
+                     q.country or "all countries", ctx.user, len(message.attachment.data))
+        return message
+
+    async def _measure(self, args: Sequence[str]) -> Message:
+        if len(args) != 1:
+            raise CommandError(f"Say which measure, e.g. tariffs show m-7f3k2qa ({len(args)} words given); "
+                               "`tariffs` lists them with their ids.")
+        wanted = normalise_measure_id(args[0])
+        entries = await self._store.ledger()
+        found = [e for e in entries if e.id == wanted]
+        if not found:
+            return no_measure(wanted, [e.id for e in entries])
+        return measure_message(found[0])
 
     async def summary(self, ctx: Context, args: Sequence[str]) -> Message:
         if not args:
@@ -416,7 +442,8 @@ class Commands:
             analysis = await self._analyse_file(ref)
         if analysis is None:
             raise CommandError(f"No article {ref!r} is stored, and it is not a readable file.")
-        return replace(alert_message(analysis), kind="reply")
+        ids = await self._store.measure_ids(analysis.article.id) if analysis.tariff_changes else None
+        return replace(alert_message(analysis, ids), kind="reply")
 
     async def why(self, ctx: Context, args: Sequence[str]) -> Message:
         if not args:

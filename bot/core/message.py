@@ -30,12 +30,25 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a message: a chart (image/png) or an export (text/csv).
+
+    Each chat uploads it its own way (Slack `files_upload_v2`, a Discord attachment); the
+    CLI writes it to the file the user named."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """One message to a channel or one answer to a command.
 
     `ephemeral` answers are shown only to the person who asked (errors always are).
     `key` identifies an alert for idempotent delivery; `facts` is the short line of
-    metadata (date, score, tags), `footer` the source line.
+    metadata (date, score, tags), `footer` the source line. `attachment` is a file sent
+    with the message (a chart, an export).
     """
 
     kind: Kind
@@ -48,6 +61,7 @@ class Message:
     ephemeral: bool = False
     key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    attachment: Attachment | None = None
 
     @property
     def fallback(self) -> str:

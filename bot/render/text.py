@@ -26,8 +26,9 @@ def table_lines(table: Table, indent: str = "    ", max_goods: int = 34) -> list
     rows = [tuple(clean(c) for c in r) for r in table.rows]
     header = table.header
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    if len(widths) > 1:
-        widths[1] = min(widths[1], max_goods)
+    wide = header.index("goods") if "goods" in header else 1  # goods: the long free text
+    if len(widths) > wide:
+        widths[wide] = min(widths[wide], max_goods)
 
     def fmt(r: tuple[str, ...]) -> str:
         cells = [c if len(c) <= widths[i] else c[: widths[i] - 1] + "…" for i, c in enumerate(r)]

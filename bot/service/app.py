@@ -174,5 +174,8 @@ class Service:
         return await self._started()[1].analyse(article, priority=LIVE, full=True)
 
     async def _message_for(self, alert_id: str) -> Message | None:
-        analysis = await self._started()[0].get_analysis(alert_id)
-        return alert_message(analysis) if analysis else None
+        store = self._started()[0]
+        analysis = await store.get_analysis(alert_id)
+        if analysis is None:
+            return None
+        return alert_message(analysis, await store.measure_ids(alert_id) if analysis.tariff_changes else None)

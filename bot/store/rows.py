@@ -101,6 +101,7 @@ def ledger_row_from(row: RowMapping) -> LedgerRow:
         seen_at=row["first_seen"],
         position=int(row["position"]),
         change=change,
+        url=opt_str(row.get("url")),
     )
 
 

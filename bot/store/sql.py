@@ -22,7 +22,14 @@ from bot.store import deliveries as dq
 from bot.store import feeds as fq
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, dialect_insert, reachable
-from bot.store.ledger import LedgerEntry, country_key, filter_ledger, merge_ledger
+from bot.store.ledger import (
+    LedgerEntry,
+    LedgerRow,
+    country_key,
+    filter_ledger,
+    measure_ids,
+    merge_ledger,
+)
 from bot.store.migrate import current_revision, upgrade
 from bot.store.rows import (
     analysis_from,
@@ -292,14 +299,35 @@ class SqlStore:
         """The tariff ledger, one entry a measure, newest first (see `bot.store.ledger`).
 
         Raises ValueError for a status that is not one of `bot.domain.STATUSES`."""
-        lg, a = t.tariff_ledger, t.articles
-        q = select(lg, a.c.title, a.c.first_seen).join(a, a.c.id == lg.c.article_id)
+        lg = t.tariff_ledger
+        where = None
         if country is not None:
             key = country_key(country)
-            q = q.where(or_(lg.c.imposer_key == key, lg.c.target_key == key))
+            where = or_(lg.c.imposer_key == key, lg.c.target_key == key)
         async with self._read() as conn:
-            rows = [ledger_row_from(r) for r in (await conn.execute(q)).mappings()]
+            rows = await self._ledger_rows(conn, where)
         return filter_ledger(merge_ledger(rows), country=country, since=since, status=status)
+
+    @staticmethod
+    async def _ledger_rows(conn: AsyncConnection, where: Any = None) -> list[LedgerRow]:
+        lg, a = t.tariff_ledger, t.articles
+        q = select(lg, a.c.title, a.c.first_seen, a.c.url).join(a, a.c.id == lg.c.article_id)
+        if where is not None:
+            q = q.where(where)
+        return [ledger_row_from(r) for r in (await conn.execute(q)).mappings()]
+
+    async def measure_ids(self, article_id: str) -> dict[int, str]:
+        """The measure id of each of the article's tariff changes (by position): the ledger
+        of the article's pairs of countries, merged as `ledger` merges it."""
+        lg = t.tariff_ledger
+        pairs = select(lg.c.imposer_key, lg.c.target_key).where(lg.c.article_id == article_id)
+        async with self._read() as conn:
+            keys = [(str(i), str(k)) for i, k in (await conn.execute(pairs.distinct())).all()]
+            if not keys:
+                return {}
+            rows = await self._ledger_rows(conn, or_(*(
+                (lg.c.imposer_key == i) & (lg.c.target_key == k) for i, k in keys)))
+        return measure_ids(merge_ledger(rows), article_id)
 
     # -- folder file state ----------------------------------------------------------------
 

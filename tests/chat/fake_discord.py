@@ -23,7 +23,7 @@ from typing import Any
 import discord
 import pytest
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 
 TOKEN = "fake-bot-token"
@@ -46,6 +46,8 @@ class Call:
     query: dict[str, str]
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    """Files sent with it (multipart `files[n]`): (filename, bytes)."""
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -209,8 +211,15 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, path, dict(request.query), body, dict(request.headers)))
+        files: list[tuple[str, bytes]] = []
+        if request.content_type == "multipart/form-data":  # discord.py sending files
+            body = await self._multipart(request, files)
+        else:
+            body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, path, dict(request.query), body, dict(request.headers), files))
+        if files and isinstance(body, dict):
+            target = body.get("data", body) if "type" in body else body
+            target["attachments_received"] = [{"filename": n, "size": len(d)} for n, d in files]
         parts = path.strip("/").split("/")
         if request.headers.get("Authorization") != f"Bot {self.token}" and parts[0] not in ("interactions", "webhooks"):
             return _error(401, 0, "401: Unauthorized")
@@ -231,6 +240,20 @@ class FakeDiscord:
         if parts[0] == "webhooks":
             return self._webhook(request.method, parts, body or {})
         return _error(404, 0, f"404: the fake has no route {request.method} {path}")
+
+    @staticmethod
+    async def _multipart(request: web.Request, files: list[tuple[str, bytes]]) -> Any:
+        """`payload_json` (the JSON body) and `files[n]` parts, as discord.py sends them."""
+        body: Any = None
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "payload_json":
+                body = json.loads(await part.text())
+            elif part.name and part.name.startswith("files["):
+                files.append((part.filename or "", bytes(await part.read())))
+        return body
 
     def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
         future = self.callbacks.get(interaction_id)

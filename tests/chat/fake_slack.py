@@ -6,6 +6,10 @@ metadata, for `conversations.history`), and answers 429 or errors when told to:
 `fake.queue("chat.postMessage", status=429, retry_after=0)` (answers taken in order), or
 `fake.channel_errors["C1"] = "channel_not_found"`. `users.info` says who is a workspace
 admin or owner: `fake.admins = {"UADMIN"}`, `fake.owners = {...}`.
+
+Files arrive as slack-sdk's `files_upload_v2` sends them: `files.getUploadURLExternal` gives
+an upload URL on the fake (`/upload/{file_id}`), the bytes are POSTed there, and
+`files.completeUploadExternal` shares them in a channel; `fake.files` holds what was shared.
 """
 
 from __future__ import annotations
@@ -55,6 +59,11 @@ class FakeSlack:
         self.sockets: list[web.WebSocketResponse] = []
         self.acks: list[dict[str, Any]] = []
         self._socket_ready = asyncio.Event()
+        self.uploads: dict[str, dict[str, Any]] = {}
+        """file id -> the upload asked for (filename, length) and its bytes once POSTed."""
+        self.files: list[dict[str, Any]] = []
+        """Files shared by files.completeUploadExternal: id, title, channel, filename, data."""
+        self._file_ids = itertools.count(1)
 
     # ------------------------------------------------------------ control
 
@@ -95,6 +104,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -141,6 +151,8 @@ class FakeSlack:
             "conversations.history": self._history,
             "conversations.join": self._join,
             "users.info": self._user,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
@@ -182,6 +194,35 @@ class FakeSlack:
         channel = str(args.get("channel"))
         self.history_errors.pop(channel, None)
         return {"ok": True, "channel": {"id": channel}}
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids)}"
+        self.uploads[file_id] = {"filename": args["filename"], "length": int(args["length"]),
+                                 "alt_txt": args.get("alt_txt"), "data": None}
+        return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        upload["data"] = await request.read()
+        return web.Response(text=f"OK - {len(upload['data'])}")
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel_id")
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[str(channel)]}
+        shared = []
+        for f in json.loads(args.get("files") or "[]"):
+            upload = self.uploads.get(f["id"])
+            if upload is None or upload["data"] is None or len(upload["data"]) != upload["length"]:
+                return {"ok": False, "error": "file_upload_incomplete"}
+            self.files.append({"id": f["id"], "title": f.get("title"), "channel": channel,
+                               "filename": upload["filename"], "data": upload["data"]})
+            shared.append({"id": f["id"], "title": f.get("title"), "name": upload["filename"]})
+        return {"ok": True, "files": shared}
 
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()

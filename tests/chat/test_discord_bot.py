@@ -208,7 +208,8 @@ async def test_tariffs_and_summary_answer_through_the_interaction_callback(
     [embed] = _embeds(ledger)
     assert embed["title"] == "Tariff ledger — China"
     row = embed["fields"][0]
-    assert row["name"] == "Measures — US → China"
+    [entry] = await store.ledger()
+    assert row["name"] == f"Measures — {entry.id}" and "who → whom: US → China" in row["value"]
     assert "steel pipes" in row["value"] and "10% → 25%" in row["value"] and "pipes-1" in row["value"]
 
     card = await fake.interact(fake.interaction("summary", {"article": "latest"}))

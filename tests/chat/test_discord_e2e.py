@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -116,7 +117,8 @@ async def test_subscribe_then_the_seed_article_gives_one_alert_and_commands_answ
             assert name in card
         for day in ("2019-10-15", "2019-09-01", "2019-12-15"):
             assert day in card
-        tariffs = [f["value"] for f in embeds[0]["fields"] if f["name"].startswith("Tariff changes — US → China")]
+        tariffs = [f["value"] for f in embeds[0]["fields"]
+                   if re.fullmatch(r"Tariff changes — m-[a-z2-7]{7}", f["name"]) and "who → whom: US → China" in f["value"]]
         assert any("value: US$300 bn" in v and "rate: 10% → 15%" in v for v in tariffs), tariffs
         assert any("value: US$250 bn" in v and "rate: 25% → 30%" in v and "status: delayed" in v for v in tariffs)
         assert embeds[-1]["footer"]["text"].endswith("id: 000_93b695e3e3035885")

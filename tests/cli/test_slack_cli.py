@@ -74,7 +74,7 @@ def test_http_manifest_points_every_command_at_the_bot(capsys: pytest.CaptureFix
     assert {c["url"] for c in commands} == {"https://tw.example.org/slack/events"}
     assert all(c["description"] and c["should_escape"] is False for c in commands)
     scopes = m["oauth_config"]["scopes"]["bot"]
-    assert {"commands", "chat:write", "channels:history", "groups:history"} <= set(scopes)
+    assert {"commands", "chat:write", "channels:history", "groups:history", "files:write"} <= set(scopes)
     assert m["settings"]["socket_mode_enabled"] is False
     assert m["display_information"]["name"] == m["features"]["bot_user"]["display_name"] == "TradeWatch"
 

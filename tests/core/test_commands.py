@@ -89,3 +89,71 @@ async def test_why_explains_the_channel_decision(store: SqlStore) -> None:
     m = await c.execute(CTX, "why a1")
     assert "Not posted" in m.text and "match none of this channel's tags disputes" in m.text
     assert "duties on steel" in text(m)
+
+
+async def test_measures_have_ids_on_cards_and_in_the_ledger_and_show_gives_the_history(store: SqlStore) -> None:
+    await _stored(store, _analysis("first", "announced", date(2025, 3, 6)))
+    await _stored(store, _analysis("second", "in_effect", date(2025, 4, 2)))
+    [entry] = await store.ledger()
+    c = Commands(store, _no_analysis)
+    ledger = await c.execute(CTX, "tariffs china")
+    assert ledger.sections[0].table is not None and ledger.sections[0].table.header[0] == "measure"
+    row = next(line for line in text(ledger).splitlines() if "US → China" in line)
+    assert row.lstrip().startswith(entry.id) and "tariffs show" in ledger.text
+    card = await c.execute(CTX, "summary first")
+    [tariffs] = [s for s in card.sections if s.table is not None]
+    assert tariffs.table is not None and tariffs.table.rows[0][0] == entry.id
+
+    shown = await c.execute(CTX, f"tariffs show {entry.id.upper()}")
+    out = text(shown)
+    assert shown.kind == "reply" and shown.title == f"Measure {entry.id}: US → China, steel"
+    assert "status: in effect" in shown.text and "reported 2025-03-06 to 2025-04-02 in 2 story(ies)" in shown.text
+    history = shown.sections[0].table
+    assert history is not None and [r[:3] for r in history.rows] == [
+        ("2025-03-06", "announced", "25% → 35%"), ("2025-04-02", "in effect", "25% → 35%")]
+    assert [r[-1] for r in history.rows] == ["first", "second"]
+    assert "first — Story first (2025-03-06)" in out and "second — Story second (2025-04-02)" in out
+
+
+async def test_an_unknown_measure_is_a_clear_answer_with_the_nearest_ids(store: SqlStore) -> None:
+    await _stored(store, _analysis("first"))
+    [entry] = await store.ledger()
+    c = Commands(store, _no_analysis)
+    typo = entry.id[:-1] + ("a" if entry.id[-1] != "a" else "b")
+    m = await c.execute(CTX, f"tariffs show {typo}")
+    assert m.kind == "error" and m.ephemeral and m.text == f"No measure {typo}; did you mean {entry.id}?"
+    m = await c.execute(CTX, "tariffs show m-zzzzzzz")
+    assert m.text == "No measure m-zzzzzzz; `tariffs` lists the measures with their ids."
+    m = await c.execute(CTX, "tariffs show")
+    assert m.kind == "error" and "Say which measure" in m.text
+
+
+async def test_chart_and_csv_come_back_as_attachments(store: SqlStore) -> None:
+    await _stored(store, _analysis("first", "announced", date(2025, 3, 6)))
+    await _stored(store, _analysis("second", "in_effect", date(2025, 4, 2)))
+    c = Commands(store, _no_analysis)
+    chart = await c.execute(CTX, "tariffs china chart")
+    assert chart.kind == "reply" and chart.title == "Tariff rates — China" and chart.attachment is not None
+    assert chart.attachment.filename == "tariffs-china.png" and chart.attachment.content_type == "image/png"
+    assert chart.attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "1 measure(s), one line each" in chart.text
+    export = await c.execute(CTX, "tariffs csv --since 2025-01-01")
+    assert export.attachment is not None and export.attachment.filename == "tariffs.csv"
+    lines = export.attachment.data.decode().splitlines()
+    assert lines[0].startswith("measure,reported,status") and len(lines) == 3
+    none = await c.execute(CTX, "tariffs japan chart")
+    assert none.attachment is None and "No tariff changes" in none.text
+
+
+async def test_help_tells_about_ids_charts_and_exports(store: SqlStore) -> None:
+    m = await Commands(store, _no_analysis).execute(CTX, "help tariffs")
+    out = " ".join(text(m).split())
+    assert "tariffs show <measure id>" in out and "chart:" in out and "csv:" in out and "--chart FILE.png" in out
+
+
+async def test_a_measure_without_a_rate_is_listed_not_an_internal_error(store: SqlStore) -> None:
+    a = _analysis("value-only")
+    change = TariffChange("US", "China", "steel", 45_000_000_000, None, None, None, "announced", "duties")
+    await _stored(store, Analysis(a.article, a.trade_policy, tariff_changes=(change,)))
+    m = await Commands(store, _no_analysis).execute(CTX, "tariffs china")
+    assert m.kind == "reply" and "rate not given" in text(m)
