@@ -24,10 +24,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core.message import Message
+from bot.core.metrics import Metrics
 from bot.core.sink import ChannelGone, ChatSink, split_channel
 from bot.domain import Delivery
 
@@ -59,7 +60,11 @@ class Dispatcher:
         max_attempts: int = 5,
         retry_after: timedelta = timedelta(seconds=5),
         checkpoint: Checkpoint | None = None,
+        metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self.metrics = metrics if metrics is not None else Metrics()
+        self._clock = clock
         self._retry_after = retry_after
         self._store = store
         self._sinks = sinks
@@ -160,6 +165,7 @@ class Dispatcher:
                                           max_attempts=self._max_attempts)
             return 0
         except Exception as e:
+            self.metrics.alert_failed(service)
             last = d.attempts >= self._max_attempts
             log.warning("posting alert %s to %s failed (attempt %d of %d): %s%s", d.alert_id, d.channel,
                         d.attempts, self._max_attempts, e, "; giving up" if last else "; will retry")
@@ -168,8 +174,15 @@ class Dispatcher:
             return 0
         self._checkpoint("posted", d)
         await self._store.mark_sent(d.alert_id, d.channel, ref)
+        self.metrics.alert_posted(service, self._lag(d))
         log.info("alert %s posted to %s", d.alert_id, d.channel)
         return 1
+
+    def _lag(self, d: Delivery) -> float | None:
+        if d.queued_at is None:
+            return None
+        queued = d.queued_at if d.queued_at.tzinfo else d.queued_at.replace(tzinfo=UTC)
+        return (self._clock() - queued).total_seconds()
 
     async def run(self) -> None:
         """Post whenever woken (by a new alert, or by the scheduler's retry job), each lane
