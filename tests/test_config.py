@@ -25,6 +25,9 @@ def test_example_toml_is_valid() -> None:
     ("[store]\nbogus = 1\n", "store.bogus"),
     ("database_url = 'postgresql://u:secret@h/db'\n", "secret"),
     ("[analysis\n", "not valid TOML"),
+    ("[ops]\nport = 70000\n", "ops.port"),
+    ("[ops]\ninstance_id = 'two words'\n", "ops.instance_id"),
+    ("[ops]\nlog_format = 'xml'\n", "ops.log_format"),
 ])
 def test_mistakes_name_the_file_and_setting(tmp_path: Path, text: str, words: str) -> None:
     f = tmp_path / "bad.toml"
