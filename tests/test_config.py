@@ -45,3 +45,8 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWATCH_DATABASE_URL", "postgresql://tw@db/tradewatch")
     assert load_settings(None).database_url == "postgresql://tw@db/tradewatch"
+
+
+def test_deploy_toml_is_valid_and_serves_the_ops_port() -> None:
+    s = load_settings(ROOT / "deploy" / "tradewatch.toml")
+    assert s.ops.enabled and s.ops.port == 9090 and s.ops.log_format == "json"

@@ -3,8 +3,8 @@
 One `Metrics` per service, with a registry of its own (never prometheus-client's global
 default registry): two services in one process (tests) count apart. It is built by the
 wiring and handed to what counts through constructors (ingest, dispatcher, feeds); each
-counting method is one line, so the counting sites stay readable. Lanes are the chat
-services ("console", "slack", "discord"; "other" for channels of services not connected).
+counting method is one line, so the counting sites stay readable. The `lane` label is the chat service of the channel
+("console", "slack", "discord"), as the dispatcher's lanes are.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from bot import __version__
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 """Seconds from an alert being queued to being posted: most take well under a second; a
 rate limit or an outage (retries) makes minutes."""
-
-OTHER_LANE = "other"
 
 
 class Metrics:
@@ -50,13 +48,13 @@ class Metrics:
     def story_judged(self, trade_policy: bool) -> None:
         (self._accepted if trade_policy else self._rejected).inc()
 
-    def alert_posted(self, lane: str | None, lag_seconds: float | None) -> None:
-        self._posted.labels(lane or OTHER_LANE).inc()
+    def alert_posted(self, lane: str, lag_seconds: float | None) -> None:
+        self._posted.labels(lane).inc()
         if lag_seconds is not None:
-            self._lag.labels(lane or OTHER_LANE).observe(max(0.0, lag_seconds))
+            self._lag.labels(lane).observe(max(0.0, lag_seconds))
 
-    def alert_failed(self, lane: str | None) -> None:
-        self._failed.labels(lane or OTHER_LANE).inc()
+    def alert_failed(self, lane: str) -> None:
+        self._failed.labels(lane).inc()
 
     def feed_failed(self) -> None:
         self._feed_failures.inc()

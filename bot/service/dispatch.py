@@ -145,6 +145,7 @@ class Dispatcher:
         service, channel_id = split_channel(d.channel)
         sink = self._sinks.get(service)
         if sink is None:
+            self.metrics.alert_failed(service)
             await self._store.mark_failed(d.alert_id, d.channel, f"no {service} connection configured",
                                           retry=False, max_attempts=self._max_attempts)
             log.warning("alert %s for %s dropped: no %s connection is configured", d.alert_id, d.channel, service)
@@ -153,12 +154,14 @@ class Dispatcher:
             cards[d.alert_id] = await self._message_for(d.alert_id)
         message = cards[d.alert_id]
         if message is None:
+            self.metrics.alert_failed(service)
             await self._store.mark_failed(d.alert_id, d.channel, "article no longer stored",
                                           retry=False, max_attempts=self._max_attempts)
             return 0
         try:
             ref = await sink.post(channel_id, message)
         except ChannelGone as e:
+            self.metrics.alert_failed(service)
             log.warning("%s is gone (%s): unsubscribing it; alert %s not posted", d.channel, e, d.alert_id)
             await self._store.unsubscribe(d.channel)
             await self._store.mark_failed(d.alert_id, d.channel, f"channel gone: {e}", retry=False,

@@ -126,13 +126,19 @@ async def test_health_ready_and_metrics_of_a_running_service(tmp_path: Path, htt
         shutil.copy(EXAMPLES / "2025-06-21-football.txt", tmp_path / "news" / "football.txt")
         await _wait_for(lambda: "■" in out.getvalue() and service._ingest.processed >= 2, 60.0)
         await _wait_for(lambda: feeds.polls >= 1, 60.0)
-        status, text = await _get(http, service, "/metrics")
-        assert status == 200
-        found = _samples(text)
+        posted = ("tradewatch_alerts_posted_total", (("lane", "console"),))
+        deadline = time.monotonic() + 30  # the card is shown just before the post is recorded
+        while True:
+            status, text = await _get(http, service, "/metrics")
+            assert status == 200
+            found = _samples(text)
+            if posted in found or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
         assert found[("tradewatch_stories_read_total", ())] == 2
         assert found[("tradewatch_stories_accepted_total", ())] == 1
         assert found[("tradewatch_stories_rejected_total", ())] == 1
-        assert found[("tradewatch_alerts_posted_total", (("lane", "console"),))] == 1
+        assert found[posted] == 1
         assert found[("tradewatch_delivery_lag_seconds_count", (("lane", "console"),))] == 1
         assert found[("tradewatch_feed_fetch_failures_total", ())] == 1
         assert found[("tradewatch_instance_info", (("instance_id", "tw-test-1"), ("version", "0.1.0")))] == 1
