@@ -7,15 +7,33 @@ restart; the file itself stays and is harmless. Only `tradewatch run` takes it: 
 read-only commands (tariffs, summary, ...) and `feeds add` read and write the same SQLite
 file beside the running bot (WAL), as before. PostgreSQL takes no lock here; several
 instances on one PostgreSQL need the leases of issue 13 point 3 (not built yet).
+
+A forked child (the analysis worker's process pool forks) would share the lock and keep it
+after the bot released it or died; an at-fork hook closes the lock's descriptor in every
+child, so only the bot holds it. (Descriptors are not inherited across exec anyway.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
 
 from bot.store.engine import StoreUnavailable
+
+_HELD: set[int] = set()
+"""Descriptors of the run locks this process holds (closed in forked children)."""
+
+
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)  # the child's copy only: the parent's lock stands
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class StoreInUse(StoreUnavailable):
@@ -31,7 +49,8 @@ class RunLock:
 
     def release(self) -> None:
         if self._fd is not None:
-            os.close(self._fd)  # closing the descriptor drops the flock
+            _HELD.discard(self._fd)
+            os.close(self._fd)  # closing the last descriptor drops the flock
             self._fd = None
 
 
@@ -61,6 +80,7 @@ def hold_run_lock(database: Path) -> RunLock:
         raise
     os.ftruncate(fd, 0)
     os.write(fd, f"{os.getpid()}\n".encode())
+    _HELD.add(fd)
     return RunLock(path, fd)
 
 

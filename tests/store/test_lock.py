@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,7 @@ from bot.store.lock import StoreInUse, hold_run_lock, lock_path
 HOLD = """
 import sys, time
 from pathlib import Path
+from typing import Any
 from bot.store.lock import hold_run_lock
 hold_run_lock(Path(sys.argv[1]))
 print("held", flush=True)
@@ -52,3 +56,26 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         holder.wait(timeout=60)
     assert lock_path(db).exists()  # the file stays; the lock went with the process
     hold_run_lock(db).release()
+
+
+def _run_a_while(running: Any) -> None:
+    running.set()
+    time.sleep(600)
+
+
+def test_a_forked_child_does_not_keep_the_lock(tmp_path: Path) -> None:
+    """The analysis worker's pool forks after the bot took the lock: when the bot releases
+    it (or dies), the next bot must get it even while that child still runs."""
+    db = tmp_path / "tradewatch.sqlite3"
+    lock = hold_run_lock(db)
+    fork = multiprocessing.get_context("fork")
+    running = fork.Event()
+    child = fork.Process(target=_run_a_while, args=(running,))
+    child.start()
+    try:
+        assert running.wait(timeout=60)
+        lock.release()
+        hold_run_lock(db).release()
+    finally:
+        child.kill()
+        child.join(timeout=60)
