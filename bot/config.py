@@ -123,6 +123,24 @@ class DiscordSettings(_Section):
     """How long start-up waits for the gateway's READY before going on (it keeps trying)."""
 
 
+class OpsSettings(_Section):
+    """Operations (issue 13): an opt-in HTTP port with /healthz, /readyz and /metrics
+    (Prometheus), and the log format. Off by default; serve it only where your monitoring
+    reaches it (127.0.0.1 unless you put it behind a private network)."""
+
+    enabled: bool = False
+    """Serve /healthz, /readyz and /metrics on host:port."""
+    host: str = Field("127.0.0.1", min_length=1)
+    port: int = Field(9090, ge=0, le=65535)
+    """0: any free port (it is logged)."""
+    instance_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    """Names this process in every log line and in /metrics; default: the environment's
+    TRADEWATCH_INSTANCE_ID, else hostname-pid."""
+    log_format: Literal["text", "json"] = "text"
+    """json: one JSON object a line (time, level, logger, message, instance); `run --log-format`
+    overrides it."""
+
+
 def _duration(value: Any) -> Any:
     from bot.durations import parse_duration
 
@@ -221,6 +239,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
     feeds: FeedsSettings = FeedsSettings()
+    ops: OpsSettings = OpsSettings()
 
     @property
     def store_setting(self) -> str:

@@ -127,6 +127,8 @@ class Delivery:
     attempts: int = 0
     last_error: str | None = None
     message_ref: str | None = None
+    queued_at: datetime | None = None
+    """When the alert was queued for this channel (for the delivery lag in /metrics)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,9 @@ def test_example_toml_is_valid() -> None:
     ("[store]\nbogus = 1\n", "store.bogus"),
     ("database_url = 'postgresql://u:secret@h/db'\n", "secret"),
     ("[analysis\n", "not valid TOML"),
+    ("[ops]\nport = 70000\n", "ops.port"),
+    ("[ops]\ninstance_id = 'two words'\n", "ops.instance_id"),
+    ("[ops]\nlog_format = 'xml'\n", "ops.log_format"),
 ])
 def test_mistakes_name_the_file_and_setting(tmp_path: Path, text: str, words: str) -> None:
     f = tmp_path / "bad.toml"
@@ -42,3 +45,8 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWATCH_DATABASE_URL", "postgresql://tw@db/tradewatch")
     assert load_settings(None).database_url == "postgresql://tw@db/tradewatch"
+
+
+def test_deploy_toml_is_valid_and_serves_the_ops_port() -> None:
+    s = load_settings(ROOT / "deploy" / "tradewatch.toml")
+    assert s.ops.enabled and s.ops.port == 9090 and s.ops.log_format == "json"

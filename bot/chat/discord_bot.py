@@ -267,6 +267,17 @@ class DiscordConnector:
             me = self.client.user
             log.info("connected to Discord as %s (%s)", me, me.id if me else "?")
 
+    async def not_connected(self) -> str | None:
+        """For /readyz: the gateway connection is up and READY."""
+        if self._task is None:
+            return "not started"
+        if self._task.done():
+            return "the gateway connection ended (restart the bot)"
+        ws = self.client.ws
+        if self.client.is_closed() or not self.client.is_ready() or ws is None or not ws.open:
+            return "the gateway connection is not ready (connecting or resuming)"
+        return None
+
     async def stop(self) -> None:
         await self.client.close()
         if self._task is not None:

@@ -184,6 +184,15 @@ class SlackConnector:
         self.socket_handler = handler
         await handler.connect_async()
 
+    async def not_connected(self) -> str | None:
+        """For /readyz: Socket Mode's WebSocket is open, or the HTTP endpoint is served."""
+        if self.socket_handler is not None:
+            connected: bool = await self.socket_handler.client.is_connected()
+            return None if connected else "the Socket Mode connection to Slack is down (reconnecting)"
+        if self._runner is not None:
+            return None
+        return "not started"
+
     async def stop(self) -> None:
         if self.socket_handler is not None:
             await self.socket_handler.close_async()

@@ -19,6 +19,9 @@ log = logging.getLogger("tradewatch")
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None,
                         help="a TOML configuration file (default: built-in defaults, see config/default.toml)")
+    parser.add_argument("--log-format", choices=("text", "json"), default=None,
+                        help="log lines as text or as one JSON object a line (time, level, logger, "
+                             "message, instance); default: ops.log_format")
 
 
 def banner(s: Settings, missing: frozenset[Path] = frozenset()) -> str:
@@ -32,10 +35,12 @@ def banner(s: Settings, missing: frozenset[Path] = frozenset()) -> str:
             "Alerts print here; drop article files into a watched folder. Ctrl-C stops.")
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, log_format: str | None = None) -> None:
     from bot.service.app import Service
+    from bot.service.logs import use_instance_logging
 
     service = Service(settings)
+    use_instance_logging(service.instance, log_format or settings.ops.log_format)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"tradewatch run: {e}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, args.log_format))
     except StoreUnavailable as e:
         print(f"tradewatch run: {settings.store_setting}: {e}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core.sink import ChatSink
 from bot.core.source import Discovered
@@ -55,3 +55,13 @@ class Connector(Protocol):
         ...
 
     async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class Connected(Protocol):
+    """A connector with a live connection (a chat service) says whether it is connected,
+    for /readyz. Connectors without one (feeds, folders) need not have this method."""
+
+    async def not_connected(self) -> str | None:
+        """None when connected; otherwise why not, in a few words."""
+        ...

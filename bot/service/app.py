@@ -5,7 +5,9 @@ worker analyses them off the loop, the ingest step stores them with their pendin
 deliveries, the dispatcher posts to chat sinks (from the chat connectors), and an
 APScheduler scheduler runs the periodic work (rescans, feed polls, delivery retries).
 Everything is built here before any connector starts: the command layer is complete when
-the first command arrives. Adding a chat service or a source means one line in
+the first command arrives. The service counts into one `Metrics` (handed to ingest, the
+dispatcher and the feeds), serves the opt-in operations port (`bot/service/ops.py`), and on
+SQLite holds the store's run lock for its whole life (`bot/store/lock.py`). Adding a chat service or a source means one line in
 `bot/service/connectors.py`, behind the `Connector` Protocol.
 """
 
@@ -15,6 +17,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,18 +25,23 @@ from bot.chat.console import ConsoleSink
 from bot.config import Settings
 from bot.core.alert import alert_message
 from bot.core.commands import Commands
-from bot.core.connector import LIVE, Connector, Runtime
+from bot.core.connector import LIVE, Connected, Connector, Runtime
 from bot.core.message import Message
+from bot.core.metrics import Metrics
 from bot.core.sink import ChatSink
 from bot.domain import Analysis, Article, Subscription
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
 from bot.service.ingest import Ingest
+from bot.service.logs import this_instance
+from bot.service.ops import Check, OpsServer
 from bot.service.worker import AnalysisWorker
 from bot.sources.feeds import FeedsConnector
 from bot.sources.page_fetch import WebPages
 from bot.store import SqlStore, open_store
+from bot.store.engine import async_url
 from bot.store.fingerprint import fingerprint
+from bot.store.lock import RunLock, hold_run_lock
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +59,11 @@ class Service:
     def __init__(self, settings: Settings, *, sinks: Mapping[str, ChatSink] | None = None,
                  connectors: list[Connector] | None = None, checkpoint: Checkpoint | None = None) -> None:
         self.settings = settings
+        self.instance = this_instance(settings.ops.instance_id)
+        """Names this process in logs and /metrics (ops.instance_id, TRADEWATCH_INSTANCE_ID, hostname-pid)."""
+        self.metrics = Metrics(self.instance)
         self._extra_sinks = dict(sinks or {})
-        self.connectors = build_connectors(settings) if connectors is None else connectors
+        self.connectors = build_connectors(settings, self.metrics) if connectors is None else connectors
         self._checkpoint = checkpoint
         self._tasks: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
@@ -64,11 +75,20 @@ class Service:
         self.commands: Commands | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._started_connectors: list[Connector] = []
+        self._lock: RunLock | None = None
+        self.ops: OpsServer | None = None
+        """The operations port, when `ops.enabled` (its `address` once started)."""
 
     # ------------------------------------------------------------ start-up
 
     async def start(self) -> None:
         s = self.settings
+        database = async_url(s.database_url, s.store.data_dir)
+        if database.drivername.startswith("sqlite") and database.database:
+            self._lock = hold_run_lock(Path(database.database))
+        if s.ops.enabled:
+            self.ops = OpsServer(s.ops.host, s.ops.port, self.metrics, self.instance, self._checks)
+            await self.ops.start()
         self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema)
         await store.migrate()
         await self._default_subscriptions(store)
@@ -84,11 +104,11 @@ class Service:
         self.dispatcher = dispatcher = Dispatcher(store, sinks, self._message_for,
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
-                                                  checkpoint=self._checkpoint)
+                                                  checkpoint=self._checkpoint, metrics=self.metrics)
         feeds = next((c for c in self.connectors if isinstance(c, FeedsConnector)), None)
         self.commands = Commands(store, self._analyse_on_demand, feeds=s.feeds,
                                  feeds_changed=feeds.sync if feeds else None, pages=WebPages(s.feeds))
-        self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake)
+        self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake, metrics=self.metrics)
         self._scheduler = AsyncIOScheduler()
         runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
                           self._ingest.discovered)
@@ -153,6 +173,30 @@ class Service:
             await self.worker.stop()
         if self.store:
             await self.store.close()
+        if self.ops:
+            await self.ops.stop()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def _checks(self) -> dict[str, Check]:
+        """What /readyz asks: the service started, the store answers, each chat connected."""
+        checks: dict[str, Check] = {"service": self._running, "store": self._store_answers}
+        for c in self.connectors:
+            if isinstance(c, Connected):
+                checks[c.name] = c.not_connected
+        return checks
+
+    async def _running(self) -> str | None:
+        if self._stop.is_set():
+            return "stopping"
+        return None if self.ready.is_set() else "starting"
+
+    async def _store_answers(self) -> str | None:
+        if self.store is None:
+            return "not opened yet"
+        await self.store.ping()
+        return None
 
     def _spawn(self, coro: object, name: str) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]

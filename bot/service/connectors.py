@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.core.connector import Connector
+from bot.core.metrics import Metrics
 
 
-def build_connectors(settings: Settings) -> list[Connector]:
+def build_connectors(settings: Settings, metrics: Metrics | None = None) -> list[Connector]:
+    """The connectors the settings ask for; `metrics` is where they count (feed failures)."""
     connectors: list[Connector] = []
     if settings.slack.enabled:
         from bot.chat.slack import SlackConnector
@@ -24,7 +26,7 @@ def build_connectors(settings: Settings) -> list[Connector]:
     if settings.feeds.enabled:
         from bot.sources.feeds import FeedsConnector
 
-        connectors.append(FeedsConnector(settings.feeds))
+        connectors.append(FeedsConnector(settings.feeds, metrics=metrics))
     if settings.folders:
         from bot.sources.folders import FoldersConnector
 

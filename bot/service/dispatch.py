@@ -24,10 +24,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.core.message import Message
+from bot.core.metrics import Metrics
 from bot.core.sink import ChannelGone, ChatSink, split_channel
 from bot.domain import Delivery
 
@@ -59,7 +60,11 @@ class Dispatcher:
         max_attempts: int = 5,
         retry_after: timedelta = timedelta(seconds=5),
         checkpoint: Checkpoint | None = None,
+        metrics: Metrics | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self.metrics = metrics if metrics is not None else Metrics()
+        self._clock = clock
         self._retry_after = retry_after
         self._store = store
         self._sinks = sinks
@@ -140,6 +145,7 @@ class Dispatcher:
         service, channel_id = split_channel(d.channel)
         sink = self._sinks.get(service)
         if sink is None:
+            self.metrics.alert_failed(service)
             await self._store.mark_failed(d.alert_id, d.channel, f"no {service} connection configured",
                                           retry=False, max_attempts=self._max_attempts)
             log.warning("alert %s for %s dropped: no %s connection is configured", d.alert_id, d.channel, service)
@@ -148,18 +154,21 @@ class Dispatcher:
             cards[d.alert_id] = await self._message_for(d.alert_id)
         message = cards[d.alert_id]
         if message is None:
+            self.metrics.alert_failed(service)
             await self._store.mark_failed(d.alert_id, d.channel, "article no longer stored",
                                           retry=False, max_attempts=self._max_attempts)
             return 0
         try:
             ref = await sink.post(channel_id, message)
         except ChannelGone as e:
+            self.metrics.alert_failed(service)
             log.warning("%s is gone (%s): unsubscribing it; alert %s not posted", d.channel, e, d.alert_id)
             await self._store.unsubscribe(d.channel)
             await self._store.mark_failed(d.alert_id, d.channel, f"channel gone: {e}", retry=False,
                                           max_attempts=self._max_attempts)
             return 0
         except Exception as e:
+            self.metrics.alert_failed(service)
             last = d.attempts >= self._max_attempts
             log.warning("posting alert %s to %s failed (attempt %d of %d): %s%s", d.alert_id, d.channel,
                         d.attempts, self._max_attempts, e, "; giving up" if last else "; will retry")
@@ -168,8 +177,15 @@ class Dispatcher:
             return 0
         self._checkpoint("posted", d)
         await self._store.mark_sent(d.alert_id, d.channel, ref)
+        self.metrics.alert_posted(service, self._lag(d))
         log.info("alert %s posted to %s", d.alert_id, d.channel)
         return 1
+
+    def _lag(self, d: Delivery) -> float | None:
+        if d.queued_at is None:
+            return None
+        queued = d.queued_at if d.queued_at.tzinfo else d.queued_at.replace(tzinfo=UTC)
+        return (self._clock() - queued).total_seconds()
 
     async def run(self) -> None:
         """Post whenever woken (by a new alert, or by the scheduler's retry job), each lane

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Protocol
 
+from bot.core.metrics import Metrics
 from bot.core.router import decide
 from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
@@ -33,7 +34,9 @@ class IngestStore(Protocol):
 
 class Ingest:
     def __init__(self, store: IngestStore, analyse: AnalyseFn, fingerprint: Callable[[str, str], str],
-                 on_alert: Callable[[], None], *, concurrency: int = 64) -> None:
+                 on_alert: Callable[[], None], *, concurrency: int = 64,
+                 metrics: Metrics | None = None) -> None:
+        self.metrics = metrics if metrics is not None else Metrics()
         self._store = store
         self._analyse = analyse
         self._fingerprint = fingerprint
@@ -59,6 +62,7 @@ class Ingest:
                 log.exception("ingesting %s failed; it will be tried again on the next scan", d.path)
 
     async def article(self, article: Article, priority: int) -> Analysis | None:
+        self.metrics.story_read()
         fp = self._fingerprint(article.title, article.body)
         article_id, created = await self._store.add_article(article, fp)
         if not created:
@@ -73,6 +77,7 @@ class Ingest:
                             "alerted as %r", article.source or article.id, article.id, article_id)
             article = replace(article, id=article_id)
         analysis = await self._analyse(article, priority)
+        self.metrics.story_judged(analysis.trade_policy.is_trade)
         subs = await self._store.subscriptions()
         decisions = [decide(analysis, s) for s in subs]
         channels = list(dict.fromkeys(d.channel for d in decisions if d.send))

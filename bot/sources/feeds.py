@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config import FeedsSettings
+from bot.core.metrics import Metrics
 from bot.core.sink import ChatSink
 from bot.domain import Feed
 from bot.sources import feed_policy as policy
@@ -62,8 +63,9 @@ class FeedsConnector:
     name = "feeds"
 
     def __init__(self, settings: FeedsSettings, *, clock: Callable[[], datetime] = utcnow,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, metrics: Metrics | None = None) -> None:
         self._settings = settings
+        self._metrics = metrics if metrics is not None else Metrics()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
         self._slots: dict[int, _Slot] = {}
@@ -200,8 +202,11 @@ class FeedsConnector:
             raise
         except Exception:
             log.exception("feed %s: the poll failed unexpectedly; trying again after its interval", feed.url)
+            self._metrics.feed_failed()
             return policy.after_failure(feed, "internal error (see the log)", self._clock(), self._rng,
                                         rules_from(self._settings).timing)
         finally:
             self.polls += 1
+        if outcome.outcome == "failed":
+            self._metrics.feed_failed()
         return outcome.feed

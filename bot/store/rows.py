@@ -137,4 +137,5 @@ def delivery_from(row: RowMapping) -> Delivery:
         attempts=int(row["attempts"]),
         last_error=opt_str(row["last_error"]),
         message_ref=opt_str(row["message_ref"]),
+        queued_at=row.get("created_at"),
     )

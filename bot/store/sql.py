@@ -21,7 +21,7 @@ from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
 from bot.store import tables as t
-from bot.store.engine import READ_ONLY, dialect_insert, reachable
+from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
 from bot.store.ledger import (
     LedgerEntry,
     LedgerRow,
@@ -74,6 +74,7 @@ class SqlStore:
     def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
         self._engine = engine
         self._clock = clock
+        self._closed = False
 
     @property
     def dialect(self) -> str:
@@ -104,7 +105,17 @@ class SqlStore:
                 return await conn.run_sync(current_revision)
 
     async def close(self) -> None:
+        self._closed = True
         await self._engine.dispose()
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable (saying why) unless the store answers a query now (for
+        /readyz); a closed store does not answer."""
+        if self._closed:
+            raise StoreUnavailable(f"{where(self._engine.url)} is closed (the bot is stopping)")
+        with reachable(self._engine.url, "reach"):
+            async with self._read() as conn:
+                await conn.execute(text("SELECT 1"))
 
     def _now(self) -> datetime:
         now = self._clock()

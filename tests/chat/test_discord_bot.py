@@ -366,3 +366,21 @@ def test_the_registry_builds_discord_only_when_enabled() -> None:
     built = [c for c in build_connectors(Settings(discord=DiscordSettings(enabled=True))) if c.name == "discord"]
     assert [type(c) for c in built] == [DiscordConnector]
     assert set(built[0].sinks()) == {"discord"}
+
+
+async def test_ready_only_while_the_gateway_is_connected(fake: FakeDiscord, bot: DiscordConnector) -> None:
+    """What /readyz asks of Discord (issue 13 point 4): connected once READY (discord.py
+    waits for the guilds first), then not once the gateway drops."""
+    for _ in range(600):  # generous guard: 30 s
+        if await bot.not_connected() is None:
+            break
+        await asyncio.sleep(0.05)
+    assert await bot.not_connected() is None
+    await fake.close()  # Discord goes away: the gateway drops and discord.py tries to reconnect
+    why: str | None = None
+    for _ in range(600):  # generous guard: 30 s
+        why = await bot.not_connected()
+        if why is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert why is not None and "gateway" in why

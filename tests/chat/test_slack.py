@@ -237,6 +237,33 @@ async def test_socket_mode_is_used_when_an_app_token_is_set(fake: FakeSlack, sto
         await c.stop()
 
 
+async def test_ready_while_the_socket_mode_connection_is_up(fake: FakeSlack, store: SqlStore) -> None:
+    """What /readyz asks of Slack (issue 13 point 4): the Socket Mode WebSocket is open."""
+    c = await _started(fake, store, env=ENV_SOCKET)
+    try:
+        assert await c.not_connected() is None
+        await fake.close()  # Slack goes away; the client keeps trying to reconnect
+        why: str | None = None
+        for _ in range(600):  # generous guard: 30 s
+            why = await c.not_connected()
+            if why is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert why == "the Socket Mode connection to Slack is down (reconnecting)"
+    finally:
+        await c.stop()
+
+
+async def test_http_mode_is_ready_once_it_serves(fake: FakeSlack, store: SqlStore) -> None:
+    c = SlackConnector(_settings(fake), env=ENV_HTTP)
+    assert await c.not_connected() == "not started"
+    await c.start(_runtime(store))
+    try:
+        assert await c.not_connected() is None
+    finally:
+        await c.stop()
+
+
 # ---------------------------------------------------------------- the sink
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.core.alert import alert_message
 from bot.core.message import Message
+from bot.core.metrics import Metrics
 from bot.core.sink import ChannelGone
 from bot.domain import Analysis, Article, Delivery, Subscription, TradeVerdict
 from bot.service.dispatch import Dispatcher
@@ -59,7 +60,8 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
 
 
 def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = None,
-                retry_after: timedelta = timedelta(seconds=5)) -> Dispatcher:
+                retry_after: timedelta = timedelta(seconds=5), metrics: Metrics | None = None,
+                later: timedelta = timedelta(0)) -> Dispatcher:
     async def message_for(alert_id: str) -> Message | None:
         a = await store.get_analysis(alert_id)
         return alert_message(a) if a else None
@@ -69,7 +71,7 @@ def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = Non
             raise Crash(step)
 
     return Dispatcher(store, {"fake": sink}, message_for, max_attempts=3, retry_after=retry_after,
-                      checkpoint=checkpoint)
+                      checkpoint=checkpoint, metrics=metrics, clock=lambda: datetime.now(UTC) + later)
 
 
 async def test_plain_delivery(store: SqlStore) -> None:
@@ -99,6 +101,19 @@ async def test_failures_are_retried_then_given_up(store: SqlStore) -> None:
     assert sink.posted == [("C1", "alert-1")]
     (d,) = await store.deliveries()
     assert d.state == "sent" and d.attempts == 3
+
+
+async def test_posts_failures_and_the_lag_since_queued_are_counted_by_lane(store: SqlStore) -> None:
+    metrics = Metrics("tw-test")
+    # the post happens "90 s" after the alert was queued (the dispatcher's clock runs ahead)
+    await _dispatcher(store, RecordingSink(fail=2), retry_after=timedelta(0), metrics=metrics,
+                      later=timedelta(seconds=90)).drain()
+    text = metrics.text().decode()
+    assert 'tradewatch_alerts_posted_total{lane="fake"} 1.0' in text
+    assert 'tradewatch_alerts_failed_total{lane="fake"} 2.0' in text
+    assert 'tradewatch_delivery_lag_seconds_count{lane="fake"} 1.0' in text
+    assert 'tradewatch_delivery_lag_seconds_bucket{lane="fake",le="60.0"} 0.0' in text
+    assert 'tradewatch_delivery_lag_seconds_bucket{lane="fake",le="300.0"} 1.0' in text
 
 
 async def test_a_failed_post_waits_before_its_retry(store: SqlStore) -> None:
