@@ -5,7 +5,8 @@
 "next Thursday", "last month") and resolves it against the anchor (the dateline's day, else
 the publication day). Durations, weeks, quarters, halves and years alone are left out.
 `extract_dates` turns those into the distinct `DateMention`s of an article, each with what
-happens on it when the sentence says so. Pure functions; the spaCy Doc is optional.
+happens on it when the sentence's grammar says so (`events.py` names a tariff change's day
+after both extractors ran). Pure functions; the spaCy Doc is optional.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.analysis.text import MONTHS, Prepared
-from bot.domain import DateMention, TariffChange
+from bot.domain import DateMention
 
 _MON = (
     r"(?P<mon>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June|Jun\.?|July"
@@ -376,45 +377,18 @@ def _direction(text: str, start: int, end: int) -> int:
     return 0
 
 
-def extract_dates(prepared: Prepared, doc: Any = None,
-                  measures: tuple[TariffChange, ...] | None = None) -> tuple[DateMention, ...]:
-    """The distinct dates of an article, first mention each, with their events.
-
-    `measures` are the article's tariff changes (their start dates name the event); the
-    pipeline passes the ones it already read, otherwise they are read here.
-    """
+def extract_dates(prepared: Prepared, doc: Any = None) -> tuple[DateMention, ...]:
+    """The distinct dates of an article, first mention each, with what happens on it when the
+    sentence's grammar says so ("talks continue"). `bot.analysis.events.name_events` later
+    names a date after the tariff change that starts on it."""
     spans = find_dates(prepared.text, prepared.anchor)
-    if measures is None and spans:
-        from bot.analysis.tariffs import extract_tariffs  # the tariff reader uses find_dates
-
-        measures = extract_tariffs(prepared, doc)
     seen: dict[str, DateSpan] = {}
     for span in spans:
         seen.setdefault(span.value, span)
-    out: list[DateMention] = []
-    for span in seen.values():
-        event = _tariff_event(span, measures or ()) or _event(prepared.text, span, doc)
-        out.append(DateMention(text=span.text, date=span.value, event=event))
-    return tuple(out)
-
-
-def _tariff_event(span: DateSpan, measures: tuple[TariffChange, ...]) -> str | None:
-    for t in measures:
-        if t.effective == span.value:
-            kind = "tariffs"
-            if t.change_text and re.search(r"\b(?:cut|reduc|lower)", t.evidence, re.IGNORECASE):
-                kind = "tariff cut"
-            elif t.change_text and re.search(r"\b(?:rais|increas|hik)", t.evidence, re.IGNORECASE):
-                kind = "tariff increase"
-            if t.status == "removed":
-                kind = "tariff removal"
-            elif t.old_rate_pct is not None and t.new_rate_pct is not None:
-                kind = "tariff increase" if t.new_rate_pct > t.old_rate_pct else "tariff cut"
-            what = t.products or "goods"
-            if t.value_text:
-                what = f"{t.value_text} of {what}" if " of " not in what else what
-            return f"{kind} on {what}"
-    return None
+    return tuple(
+        DateMention(text=span.text, date=span.value, event=_event(prepared.text, span, doc))
+        for span in seen.values()
+    )
 
 
 _SAY = frozenset("said say says told tell reiterated added announced stated reported".split())

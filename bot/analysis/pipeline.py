@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.analysis.classifier import Classifier
 from bot.analysis.dates import extract_dates
+from bot.analysis.events import name_events
 from bot.analysis.nlp import load_nlp
 from bot.analysis.people import extract_people
 from bot.analysis.summary import summarize
@@ -31,7 +32,7 @@ def extract(article: Article, verdict: TradeVerdict, prepared: Prepared, doc: An
         article=article,
         trade_policy=verdict,
         people=extract_people(prepared, doc),
-        dates=extract_dates(prepared, doc, tariffs),
+        dates=name_events(extract_dates(prepared, doc), tariffs),
         tariff_changes=tariffs,
         summary=summarize(article.title, prepared),
         full=True,

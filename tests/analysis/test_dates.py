@@ -140,14 +140,6 @@ def test_offsets_point_at_the_text() -> None:
     assert text[span.start : span.end] == span.text == "Oct 15"
 
 
-def test_the_effective_date_of_a_tariff_names_the_change() -> None:
-    p = prepare("WASHINGTON - The US will raise tariffs on US$80 billion of Vietnamese goods to "
-                "40 per cent from 20 per cent on Oct 15.", FRIDAY)
-    [mention] = extract_dates(p)
-    assert mention.date == "2019-10-15"
-    assert mention.event == "tariff increase on US$80 billion of Vietnamese goods"
-
-
 def test_seed_article_has_exactly_its_seven_dates(shared: Path) -> None:
     path = shared / "articles" / "000_93b695e3e3035885.txt"
     article = parse_story(path.read_text(encoding="utf-8"), path.stem, str(path))
