@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.analysis.dates import DateSpan
 from bot.analysis.tariff_amounts import rates, value
 from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, status_cues
-from bot.analysis.tariff_parties import SELF, SUBJECT_VERB, imposer, products, target
+from bot.analysis.tariff_parties import SELF, SUBJECT_VERB, Site, imposer, products, targets
 from bot.analysis.tariff_sentence import QUALIFIER, Noun, SentenceFacts, clause, read_facts
 from bot.analysis.tariff_timing import effective, governs, holds_back_change, status
 from bot.domain import Status
@@ -53,6 +53,8 @@ class Mention:
     products: str | None = None
     imposer: str | None = None
     target: str | None = None
+    also: tuple[str, ...] = ()
+    """Further targets the sentence lists with `target` ("from Canada and Mexico")."""
     effective: str | None = None
     effective_stated: bool = False
     """The effective date was read after "effective", "take effect", "from", "set for"."""
@@ -122,7 +124,8 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
     if held:
         state = "delayed"  # "suspended a planned rise in the duty": the rise waits, the duty stays
     goods, goods_span = products(s, noun, lo, hi, bare=held)
-    whom = target(s, noun, lo, hi, goods_span)
+    site = Site(s, noun, lo, hi, goods_span)
+    whom = targets(site)
     if new == 0.0 and state in ("in_effect", "announced") and not held:
         state, strength = "removed", 5  # "will cut its duty on sauces to zero from 5 per cent"
     if state == "removed" and any(c.status == "proposed" for c in cues):
@@ -146,8 +149,9 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         value_usd=int(amount.amount) if amount is not None and amount.usd else None,
         value_text=amount.text if amount is not None else None,
         products=goods,
-        imposer=imposer(s, noun, lo, hi, whom),
-        target=whom,
+        imposer=imposer(site, whom),
+        target=whom[0] if whom else None,
+        also=whom[1:],
         effective=starts,
         effective_stated=stated,
         status=state,

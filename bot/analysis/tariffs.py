@@ -49,7 +49,9 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     out: list[TariffChange] = []
     for m in measures:
         mention = _not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
-        out.append(_finish(mention, mentions, fallback))
+        change = _finish(mention, mentions, fallback)
+        out.append(change)
+        out.extend(replace(change, target=other) for other in mention.also if other != change.imposer)
     return tuple(out)
 
 
@@ -251,14 +253,28 @@ def _not_yet_in_force(m: Mention, anchor: date | None) -> Mention:
 
 
 def _story_countries(prepared: Prepared) -> list[str]:
-    """The story's countries, most mentioned first (the dateline's breaks a tie)."""
+    """The story's countries, most mentioned first (the dateline's breaks a tie); the
+    government whose legal instruments the story cites (`US_INSTRUMENTS`) first of all."""
     text = prepared.text
     for money in find_money(text):
         text = text[: money.start] + "_" * (money.end - money.start) + text[money.end :]
     counts = Counter(c[2] for c in find_countries(text))
     home = country_of(prepared.dateline.place) if prepared.dateline else None
     ranked = sorted(counts, key=lambda c: (-counts[c], c != home))
-    return [*ranked, home] if home and home not in counts else ranked
+    ranked = [*ranked, home] if home and home not in counts else ranked
+    if US_INSTRUMENTS.search(text):
+        ranked = ["US", *(c for c in ranked if c != "US")]
+    return ranked
+
+
+US_INSTRUMENTS = re.compile(
+    r"\b(?:Section\s+(?:201|232|301|338)\b|Executive\s+Order|Proclamations?\b|IEEPA\b|HTSUS\b"
+    r"|Harmonized\s+Tariff\s+Schedule\s+of\s+the\s+United\s+States|U\.S\.\s+Trade\s+Representative"
+    r"|USTR\b|Customs\s+and\s+Border\s+Protection|Federal\s+Register|Department\s+of\s+Commerce)"
+)
+"""The legal instruments and agencies of US trade measures ("Section 232", "an Executive
+Order", "a Proclamation", "the U.S. Trade Representative"): a story that cites them speaks for
+the US government, so a measure whose sentence names no one who levies it is the US's."""
 
 
 def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:
