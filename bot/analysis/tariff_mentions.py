@@ -9,11 +9,12 @@ of an article into measures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from bot.analysis.dates import DateSpan
 from bot.analysis.tariff_amounts import rates, value
-from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, status_cues
+from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, Cue, status_cues
 from bot.analysis.tariff_parties import SELF, SUBJECT_VERB, Site, imposer, products, targets
 from bot.analysis.tariff_sentence import QUALIFIER, Noun, SentenceFacts, clause, read_facts
 from bot.analysis.tariff_timing import effective, governs, holds_back_change, status
@@ -105,6 +106,125 @@ CLAUSE_REACH = 320
 no punctuation costs linear time, not quadratic."""
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The state and rates of a measure while the status rules refine them."""
+
+    state: Status
+    strength: int
+    new: float | None
+    old: float | None
+    change: str | None
+    best: Cue | None
+    near: bool
+    """The strongest cue governs the noun ("lifted the duties", "tariffs were delayed")."""
+    held: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """What a status rule reads: the masked sentence, the measure's clause and its noun."""
+
+    text: str
+    lo: int
+    hi: int
+    noun: Noun
+    cues: tuple[Cue, ...]
+    goods: str | None = None
+
+    def cue_text(self, c: Cue) -> str:
+        return self.text[self.lo + c.start : self.lo + c.end]
+
+
+def status_held_change(c: Clause, r: Reading) -> Reading:
+    """"Japan will delay a planned rise in its rice import tariff", "suspended the tariff
+    increase": the change waits, the measure stays (delayed)."""
+    if r.best is not None and r.near and holds_back_change(c.text, c.lo + r.best.start, c.lo + r.best.end, c.noun):
+        return replace(r, state="delayed", held=True)
+    return r
+
+
+def status_cut_to_zero(c: Clause, r: Reading) -> Reading:
+    """"Ghana cut its duty on sauces to zero from 5 per cent": a rate taken to 0 is a removal."""
+    if r.new == 0.0 and r.state in ("in_effect", "announced") and not r.held:
+        return replace(r, state="removed", strength=5)
+    return r
+
+
+def status_removal_sought(c: Clause, r: Reading) -> Reading:
+    """"The US seeks to eliminate tariffs on ...": a removal only asked for is proposed."""
+    if r.state == "removed" and any(x.status == "proposed" for x in c.cues):
+        return replace(r, state="proposed", strength=3)
+    return r
+
+
+def status_removal_rates(c: Clause, r: Reading) -> Reading:
+    """"the abolition of the five pct export tax" (old 5, new 0), "will lift duties on
+    Canadian steel" (new 0): a removal that governs the noun takes its rate to 0."""
+    if r.best is None or r.best.status != "removed" or not r.near or r.change is not None or r.held:
+        return r
+    if r.new is not None and r.old is None:
+        return replace(r, old=r.new, new=0.0)
+    if r.new is None and c.goods:
+        return replace(r, new=0.0)
+    return r
+
+
+def status_removal_to_come(c: Clause, r: Reading) -> Reading:
+    """"Indonesia will eliminate tariffs on US goods", "agreed to remove the additional 25%
+    tariff", "China will suspend its 34% tariff": a removal still to come is announced (its
+    new rate is 0 all the same); a later "signed an order removing" makes it removed."""
+    if r.state != "removed" or r.best is None:
+        return r
+    before = c.text[max(0, c.lo + r.best.start - 40) : c.lo + r.best.start]
+    if _TO_COME.search(before):
+        return replace(r, state="announced", strength=4)
+    return r
+
+
+def status_agreed_in_past(c: Clause, r: Reading) -> Reading:
+    """"agreed to impose a duty ... earlier this year": a decision dated in the past is in
+    force."""
+    if r.best is not None and r.state == "announced" and PAST_TIME.search(c.text[c.lo : c.hi]) \
+            and re.match(r"(?i)agree|decid|approv", c.cue_text(r.best)):
+        return replace(r, state="in_effect")
+    return r
+
+
+def status_maintained(c: Clause, r: Reading) -> Reading:
+    """"The United States will maintain at 19 percent the reciprocal tariffs", "keep the
+    duty at 10 pct": a rate a deal keeps is in force."""
+    if _MAINTAIN.search(c.text[max(c.lo, c.noun.start - 80) : c.noun.start]):
+        return replace(r, state="in_effect", strength=4)
+    return r
+
+
+STATUS_RULES: tuple[Callable[[Clause, Reading], Reading], ...] = (
+    status_held_change,
+    status_cut_to_zero,
+    status_removal_sought,
+    status_removal_rates,
+    status_removal_to_come,
+    status_agreed_in_past,
+    status_maintained,
+)
+"""After the strongest cue of the clause (`tariff_timing.status`), each rule in turn refines
+the state (and the rates a removal implies)."""
+
+_TO_COME = re.compile(
+    r"\b(?:will|shall|would|to)\s+(?:(?:also|further|fully|then|now|each|both|immediately|either)\s+)?"
+    r"(?:(?:\w+\s+or|\w+\s+and)\s+)?$",
+    re.IGNORECASE,
+)
+_MAINTAIN = re.compile(
+    r"\b(?:maintain\w*|keep\w*|kept|retain\w*|hold\w*|held)\s+(?:it\s+|them\s+)?(?:at|to)\s+\S+\s+"
+    r"(?:%|pct|per\s*cent|percent)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:maintain\w*|keep\w*|kept|retain\w*)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?"
+    r"(?:[\w%.-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Mention:
     text = s.masked
     lo, hi = clause(text, noun.start, noun.end)
@@ -117,35 +237,26 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
     if upto and new is not None and old is None and _CUT_WORDS.search(text[lo:hi]):
         change, new = f"up to {_fmt(new)} pct", None  # "reduced tariffs of up to 50 pct"
     amount = value(s, noun, hi_rates)
-    cues = list(status_cues(text[lo:hi]))
-    state, strength, best = status(text, cues, lo, noun)
+    cues = tuple(status_cues(text[lo:hi]))
+    state, strength, best = status(text, list(cues), lo, noun)
     near = best is not None and governs(text, lo + best.start, lo + best.end, noun)
-    held = best is not None and near and holds_back_change(text, lo + best.start, lo + best.end, noun)
-    if held:
-        state = "delayed"  # "suspended a planned rise in the duty": the rise waits, the duty stays
-    goods, goods_span = products(s, noun, lo, hi, bare=held)
+    c = Clause(text, lo, hi, noun, cues)
+    r = Reading(state, strength, new, old, change, best, near)
+    r = status_held_change(c, r)  # first: the goods of a held change are read bare
+    goods, goods_span = products(s, noun, lo, hi, bare=r.held)
+    c = replace(c, goods=goods)
+    for rule in STATUS_RULES[1:]:
+        r = rule(c, r)
     site = Site(s, noun, lo, hi, goods_span)
     whom = targets(site)
-    if new == 0.0 and state in ("in_effect", "announced") and not held:
-        state, strength = "removed", 5  # "will cut its duty on sauces to zero from 5 per cent"
-    if state == "removed" and any(c.status == "proposed" for c in cues):
-        state, strength = "proposed", 3  # "seek to eliminate tariffs"
-    if best is not None and best.status == "removed" and near and change is None and not held:
-        if new is not None and old is None:
-            old, new = new, 0.0  # "the abolition of the five pct export tax"
-        elif new is None and goods:
-            new = 0.0  # "will lift duties on Canadian steel"
-    if best is not None and state == "announced" and PAST_TIME.search(text[lo:hi]) \
-            and re.match(r"(?i)agree|decid|approv", text[lo + best.start : lo + best.end]):
-        state = "in_effect"  # "agreed to impose a duty ... earlier this year"
     before = text[max(0, noun.start - 40) : noun.start]
     starts, stated = effective(s, lo, hi, noun)
     return Mention(
         sentence=s.index,
         evidence=s.text,
-        new_rate=new,
-        old_rate=old,
-        change_text=change,
+        new_rate=r.new,
+        old_rate=r.old,
+        change_text=r.change,
         value_usd=int(amount.amount) if amount is not None and amount.usd else None,
         value_text=amount.text if amount is not None else None,
         products=goods,
@@ -154,10 +265,10 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         also=whom[1:],
         effective=starts,
         effective_stated=stated,
-        status=state,
-        strength=strength,
+        status=r.state,
+        strength=r.strength,
         cue_near=near,
-        held_change=held,
+        held_change=r.held,
         definite=bool(_DEFINITE.search(before)),
         partial=bool(_PARTIAL.search(text[noun.end : noun.end + 25]) or _PARTIAL.search(before[-12:])),
     )
