@@ -9,6 +9,8 @@ these, so trade-flow figures in the same sentence stay out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.analysis.numbers import Money, Percent
 from bot.analysis.tariff_sentence import FUNCTION_WORDS, QUALIFIER, Noun, SentenceFacts
@@ -22,8 +24,11 @@ _FROM_LEAD = re.compile(
 _BY_LEAD = re.compile(r"\bby\s+(?:" + QUALIFIER + r"\s+|up\s+to\s+|as\s+much\s+as\s+)?$", re.IGNORECASE)
 _OTHER_VERB = re.compile(r"\b(?:and|but)\s+(?:\w+\s+)?(?:\w+ed|cut|set|raise|lower|reduce)\s+to\s+", re.IGNORECASE)
 _TO_ZERO = re.compile(r"[^,;]{0,80}?\bto\s+(?:zero|nil)\b(?!\s*(?:-|to)\s*\d)", re.IGNORECASE)
-_VERB_FIRST = re.compile(r"\b(?:cut|raised|lowered|reduced|increased|set|lifted)\s+to\s+(?:" + QUALIFIER + r"\s+)?$",
-                         re.IGNORECASE)
+_VERB_FIRST = re.compile(
+    r"\b(?:cut|rais\w*|lower\w*|reduc\w*|increas\w*|set|lift\w*)\s+to\s+(?:" + QUALIFIER + r"\s+)?$"
+    r"|\b(?:maintain\w*|keep\w*|kept|hold\w*|held|set)\s+at\s+(?:" + QUALIFIER + r"\s+)?$",
+    re.IGNORECASE,
+)
 _BY_OWN = re.compile(
     r"^\s*,?\s*(?:(?:on|for)\s+[^;]{0,80}?\s+)?(?:(?:will|would|could|should|to|was|were|are|is|be|been|"
     r"being|have|has|had|also|further)\s+)*(?:[a-z]+ed|cut|raise|lower|reduce|increase|rise|fall|"
@@ -63,15 +68,21 @@ def top(p: Percent) -> float:
     return p.high if p.high is not None else p.value
 
 
-def rates(
-    s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
-) -> tuple[float | None, float | None, str | None, bool]:
-    """new rate, old rate, change given by size, and whether the new rate is a ceiling."""
-    text = s.masked
+@dataclass(slots=True)
+class Rates:
+    """The rates read so far for one measure noun (the rules fill it in order)."""
+
     new: float | None = None
     old: float | None = None
     change: str | None = None
-    upto = False
+    upto: bool = False
+
+
+def rate_before_noun(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"a 15 pct duty", "a 25% additional tariff", "reduce to 19 percent the reciprocal
+    tariffs", "maintain at 20 percent the tariffs": a rate right before the noun, or after
+    the verb that sets it."""
+    text = s.masked
     for i, p in enumerate(s.percents):
         if i in used or p.end > noun.start or p.start < lo:
             continue
@@ -81,10 +92,17 @@ def rates(
         if verb_first or (len(words) <= 3 and not any(w.lower().strip(",") in FUNCTION_WORDS for w in words)
                           and "," not in gap):
             if p.points:
-                change = p.text
+                r.change = p.text
             else:
-                new = p.high if p.high is not None else p.value
+                r.new = p.high if p.high is not None else p.value
             used.add(i)
+
+
+def rate_after_noun(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"duties of 60 per cent - up from about eight per cent", "tariffs to 35 per cent from 10
+    per cent", "cut by up to 50 pct", "tariffs of up to 100 percent": the rates the noun's
+    own phrases give."""
+    text = s.masked
     for i, p in enumerate(s.percents):
         if i in used or p.start < noun.end or p.end > hi:
             continue
@@ -92,32 +110,81 @@ def rates(
         tail = lead[-40:]
         by = _BY_LEAD.search(tail)
         if p.points or by:
-            if change is None and _BY_OWN.match(lead):
-                change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
+            if r.change is None and _BY_OWN.match(lead):
+                r.change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
                 used.add(i)
         elif _FROM_LEAD.search(tail):
-            if old is None:
-                old = p.value
+            if r.old is None:
+                r.old = p.value
                 used.add(i)
         elif _UPTO_LEAD.search(tail):
-            if new is None and (_OF_LEAD.search(lead) or re.search(r"^\W*(?:of\s+|to\s+)?up\s+to\s+$", lead)):
-                new, upto = top(p), True
+            if r.new is None and (_OF_LEAD.search(lead) or re.search(r"^\W*(?:of\s+|to\s+)?up\s+to\s+$", lead)):
+                r.new, r.upto = top(p), True
                 used.add(i)
         elif _TO_LEAD.search(tail):
             if _OTHER_VERB.search(lead):
                 continue  # "eliminated the duties on X and cut to 2 pct the duty on Y"
-            if new is None:
-                new = top(p)
+            if r.new is None:
+                r.new = top(p)
                 used.add(i)
             elif i - 1 in used and re.fullmatch(r"\s*(?:to|-|–)\s*", text[s.percents[i - 1].end : p.start]):
-                new = top(p)  # "tariffs of 5% to 25%": the top of the range
+                r.new = top(p)  # "tariffs of 5% to 25%": the top of the range
                 used.add(i)
-        elif _OF_LEAD.search(lead) and new is None:
-            new = top(p)
+        elif _OF_LEAD.search(lead) and r.new is None:
+            r.new = top(p)
             used.add(i)
-    if new is None and change is None:
-        new = _to_zero(text, noun, hi)
-    return new, old, change, upto
+
+
+def rate_to_zero(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"cut its duty on packaged sauces to zero", "reduce the levy to nil": a new rate of 0."""
+    if r.new is None and r.change is None:
+        r.new = _to_zero(s.masked, noun, hi)
+
+
+def rate_retained(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"China will suspend its 34% tariff for 90 days, but will retain a 10% tariff", "lift
+    the 25 pct duty but keep 10 pct of it": what a suspension keeps is the new rate, the
+    suspended one the old."""
+    text = s.masked
+    if r.new is None or r.old is not None or r.change is not None:
+        return
+    if not _SUSPEND_BEFORE.search(text[max(0, noun.start - 60) : noun.start]):
+        return
+    for i, p in enumerate(s.percents):
+        if i in used or p.start < noun.end:
+            continue
+        if _RETAIN_LEAD.search(text[noun.end : p.start]):
+            r.old, r.new = r.new, top(p)
+            used.add(i)
+            return
+
+
+RATE_RULES: tuple[Callable[[SentenceFacts, Noun, int, int, set[int], Rates], None], ...] = (
+    rate_before_noun,
+    rate_after_noun,
+    rate_to_zero,
+    rate_retained,
+)
+"""The rates of one measure noun: each rule in turn claims the percentages it reads (a
+claimed one is `used`, so trade figures in the same sentence stay out)."""
+
+_SUSPEND_BEFORE = re.compile(r"\b(?:suspend\w*|lift\w*|remov\w*|pause\w*)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
+_RETAIN_LEAD = re.compile(
+    r"^[^;.]{0,120}?\b(?:but|while|and)\s+(?:will\s+|would\s+|to\s+)?(?:retain\w*|keep\w*|maintain\w*)\s+"
+    r"(?:a|an|the|its|their)?\s*(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def rates(
+    s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
+) -> tuple[float | None, float | None, str | None, bool]:
+    """new rate, old rate, change given by size, and whether the new rate is a ceiling, by
+    the rules of `RATE_RULES` in order."""
+    r = Rates()
+    for rule in RATE_RULES:
+        rule(s, noun, lo, hi, used, r)
+    return r.new, r.old, r.change, r.upto
 
 
 def _to_zero(text: str, noun: Noun, hi: int) -> float | None:

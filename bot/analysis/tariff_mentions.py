@@ -24,7 +24,7 @@ __all__ = ["SELF", "Mention", "read_sentence"]
 
 _CHANGE_TAIL = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 _PARTIAL = re.compile(r"\b(?:some|certain|several|a\s+few|part\s+of|a\s+portion\s+of)\s+(?![\d,]+)", re.IGNORECASE)
-_DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w%.-]+\s+){0,3}$", re.IGNORECASE)
 _CHANGE_ONLY = re.compile(
     r"\b(?:a|an|the|further)?\s*(?:cut|cuts|reduction|reductions|increase|increases|rise|hike|hikes)"
     r"\s+(?P<prep>to|of|by)\s+(?P<q>(?:" + QUALIFIER + r"|up\s+to)\s+)?$",

@@ -87,6 +87,7 @@ _TARGET_LEADS = [
         r"\b(?:imports?|exports?|goods|products|shipments)\s+(?:of\s+[^;]{0,40}?\s+)?from\s+(?:the\s+)?$",
         r"\bimports\s+of\s+[^;]{0,40}?$",
         r"\bagainst\s+(?:the\s+)?$",
+        r"\b(?:originating\s+)?(?:goods|products|imports|exports)\s+of\s+(?:the\s+)?$",
         r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
     )
 ]
@@ -111,7 +112,9 @@ _NOT_GOODS = frozenset(
     retaliation counterpart consumers interests interest tariff tariffs duty duties levy levies
     surcharge surcharges surtax tax taxes import export customs anti-dumping countervailing
     penalty retaliatory reports report press newspapers newspaper media analysts economists
-    published said sources""".split()
+    published said sources national security people public health jobs businesses families
+    citizens exporters importers ranchers manufacturing innovation leadership partners allies
+    trading workers commerce values""".split()
 )
 
 

@@ -43,6 +43,11 @@ _PLANNED_CHANGE = re.compile(
     re.IGNORECASE,
 )
 """Between a delay and its measure: "(delay) a planned rise in its rice import (tariff)"."""
+_SHARE_OF = re.compile(
+    r"\s+(?:(?:approximately|about|nearly|some|over|almost|around)\s+)?[\d.]+\s*(?:%|percent|per\s*cent|pct)\s+of\s+"
+    r"(?:(?:its|their|the|all)\s+)?(?:[\w-]+\s+)?",
+    re.IGNORECASE,
+)
 _CHANGE_NOUN = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 
 
@@ -73,6 +78,8 @@ def governs(text: str, start: int, end: int, noun: Noun) -> bool:
             return HOLD.fullmatch(text[start:end]) is not None  # not "scrapped a planned rise in ..."
         if re.search(r"(?:ion|al|ment)$", text[start:end]):  # "abolition of the duties"
             return re.fullmatch(r"\s+of\s+(?:[\w.%$-]+\s+){0,5}", gap) is not None
+        if _SHARE_OF.fullmatch(gap):
+            return True  # "eliminate approximately 99 percent of tariff barriers"
         return re.fullmatch(r"\s+(?:[\w.%$-]+\s+){0,4}", gap) is not None \
             and not re.search(r"\b(?:to|of|right|power|ability|threat)\b", gap)
     return start >= noun.end and re.fullmatch(

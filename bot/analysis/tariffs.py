@@ -178,6 +178,8 @@ def _inherit(measures: list[_Measure], m: Mention) -> Mention:
     for e in reversed(measures):
         if not (_related(e, m) and m.sentence - e.last <= 3):
             continue
+        if _conflict(e.mention.target, m.target) or _conflict(e.mention.imposer, m.imposer):
+            break  # "Energy resources from Canada will have a lower 10% tariff": its own measure
         p = e.mention
         old = m.old_rate
         if m.change_only and old is None and m.new_rate is not None and p.new_rate is not None \
