@@ -168,7 +168,7 @@ RATE_RULES: tuple[Callable[[SentenceFacts, Noun, int, int, set[int], Rates], Non
 """The rates of one measure noun: each rule in turn claims the percentages it reads (a
 claimed one is `used`, so trade figures in the same sentence stay out)."""
 
-_SUSPEND_BEFORE = re.compile(r"\b(?:suspend\w*|lift\w*|remov\w*|pause\w*)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
+_SUSPEND_BEFORE = re.compile(r"\b(?:suspend\w*|lift\w*|remov\w*|pause\w*)\s+(?:[\w%.-]+\s+){0,4}$", re.IGNORECASE)
 _RETAIN_LEAD = re.compile(
     r"^[^;.]{0,120}?\b(?:but|while|and)\s+(?:will\s+|would\s+|to\s+)?(?:retain\w*|keep\w*|maintain\w*)\s+"
     r"(?:a|an|the|its|their)?\s*(?:\w+\s+)?$",

@@ -156,7 +156,8 @@ def products(
                     phrase = phrase[: money.start - start]
                     phrase = re.sub(r"\s+(?:worth|valued\s+at)\s*$", "", phrase)
                 break
-        return _tidy(phrase), (start, start + len(phrase))
+        kept = re.match(r"\s*(?:\S+\s+){0,11}\S*", phrase)  # the goods' words `_tidy` keeps, and a few
+        return _tidy(phrase), (start, start + (kept.end() if kept else len(phrase)))
     g = _GOODS_OF.search(clean, lo, hi)
     if g:
         return _tidy(g.group("p")), (g.start("p"), g.end("p"))
