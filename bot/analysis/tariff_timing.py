@@ -9,8 +9,10 @@ said or announced.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from bot.analysis.dates import DateSpan
+from bot.analysis.numbers import parse_number
 from bot.analysis.tariff_cues import HOLD, Cue
 from bot.analysis.tariff_sentence import Noun, SentenceFacts
 from bot.domain import Status
@@ -112,7 +114,7 @@ def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | Non
             continue
         before = text[max(0, d.start - 50) : d.start]
         wide = text[max(lo, d.start - 160) : d.start]
-        lead = _EFFECT_LEAD.search(before)
+        lead = _EFFECT_LEAD.search(before) or re.search(r"(?P<lead>\beffect)\s+$", before)
         if lead is None or _SPEECH_BEFORE.search(before) or _ANNOUNCING.search(text[d.end : noun.start]):
             continue  # "said on Friday", "On Friday, Washington announced plans for tariffs"
         word = lead.group("lead").lower()
@@ -121,7 +123,7 @@ def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | Non
                 or (word.startswith(("to", "until")) and not delay):
             continue
         if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or delay \
-                or re.search(r"(?:imposing|effect|force|due)\s+(?:on|in)\s+$", before):
+                or re.search(r"(?:imposing|effect|force|due|a\.m\.|p\.m\.|EDT|EST|ET|eastern\s+time)\s+(?:on|in)\s+$", before, re.IGNORECASE):
             strong = strong or d.value
         elif _close(text, d, noun):
             weak = weak or d.value
@@ -134,3 +136,31 @@ def _close(text: str, d: DateSpan, noun: Noun) -> bool:
     if d.start >= noun.end:
         return "," not in text[noun.end : d.start] and d.start - noun.end <= 120
     return len(text[d.end : noun.start].split()) <= 8
+
+
+_DAYS_LATER = re.compile(
+    r"\b(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+days\s+(?:after|following|from)\s+(?:the\s+)?"
+    r"(?:signing|its\s+signing|publication|(?:date\s+of\s+)?(?:this|the)\s+(?:order|proclamation|notice|memorandum)"
+    r"|date\s+of\s+(?:this|the)\s+(?:order|proclamation|notice))\b"
+    r"|\b(?:into\s+effect|effective|take\s+effect|go\s+into\s+effect)\s+in\s+(?P<n2>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+days\b",
+    re.IGNORECASE,
+)
+
+
+def days_later(text: str, anchor: date | None) -> list[DateSpan]:
+    """"will take effect 30 days after signing", "N days after the date of this order",
+    "will come into effect in 120 days": a start given as days after the story's own day
+    (the day the order is signed), as a date for the tariff reader only (the dates of a
+    story leave durations out)."""
+    out: list[DateSpan] = []
+    if anchor is None:
+        return out
+    for m in _DAYS_LATER.finditer(text):
+        key = "n" if m["n"] else "n2"
+        n = parse_number(m[key])
+        if n is None or n > 400:
+            continue
+        value = (anchor + timedelta(days=int(n))).isoformat()
+        start = m.start(key)
+        out.append(DateSpan(start, m.end(), text[start : m.end()], value))
+    return out

@@ -19,6 +19,7 @@ from bot.analysis.countries import country_of, find_countries
 from bot.analysis.dates import DateSpan, find_dates
 from bot.analysis.numbers import find_money
 from bot.analysis.tariff_cues import MEASURE, mask_non_measures
+from bot.analysis.tariff_timing import days_later
 from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
@@ -47,7 +48,10 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     measures = _merge(mentions)
     fallback = _story_countries(prepared)
     out: list[TariffChange] = []
+    deadline = _deadline(prepared)
     for m in measures:
+        if deadline and m.mention.effective is None and m.mention.status == "announced":
+            m = replace(m, mention=replace(m.mention, effective=deadline))
         mention = _not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
         change = _finish(mention, mentions, fallback)
         out.append(change)
@@ -57,7 +61,8 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
 
 def read_mentions(prepared: Prepared) -> list[Mention]:
     """Every tariff mention of the article, sentence by sentence."""
-    dates = find_dates(prepared.text, prepared.anchor)
+    dates = sorted([*find_dates(prepared.text, prepared.anchor), *days_later(prepared.text, prepared.anchor)],
+                   key=lambda d: d.start)
     mentions: list[Mention] = []
     context_until = -1
     for i, sentence in enumerate(prepared.sentences):
@@ -248,10 +253,31 @@ def _with_value_from_story(m: Mention, prepared: Prepared) -> Mention:
 def _not_yet_in_force(m: Mention, anchor: date | None) -> Mention:
     """A measure the story only calls in force by default, or by a bare past tense, but
     whose start date is still to come, is announced."""
-    if anchor is None or m.effective is None or m.status != "in_effect" or m.strength > 1:
+    if anchor is None or m.effective is None or m.status != "in_effect":
         return m
+    if m.strength > 1 and not (m.strength <= 4 and _FUTURE_START.search(m.evidence)):
+        return m  # "set to go into effect on August 1" is still to come; "now in force" is not
     today = anchor.isoformat()[: len(m.effective)]
     return replace(m, status="announced") if m.effective > today else m
+
+
+_FUTURE_START = re.compile(
+    r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|to\s+(?:take|go|come)\s+into)\b", re.IGNORECASE
+)
+_ACTIONS_BY = re.compile(
+    r"\b(?:take|implement|complete|carry\s+out)\s+(?:all\s+)?(?:these|the|those|such)\s+"
+    r"(?:actions|steps|measures|changes|commitments)\s+(?:by|on|no\s+later\s+than|before)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _deadline(prepared: Prepared) -> str | None:
+    """"Both sides will take these actions by May 14, 2025": the day by which the story's
+    announced measures take effect, when a sentence of its own gives it."""
+    for d in find_dates(prepared.text, prepared.anchor):
+        if _ACTIONS_BY.search(prepared.text[max(0, d.start - 80) : d.start]):
+            return d.value
+    return None
 
 
 def _story_countries(prepared: Prepared) -> list[str]:
