@@ -33,7 +33,7 @@ def tariff_event(t: TariffChange) -> str:
         kind = "tariff cut"
     elif t.change_text and _RISE.search(t.evidence):
         kind = "tariff increase"
-    if t.status == "removed":
+    if t.status == "removed" or t.new_rate_pct == 0:
         kind = "tariff removal"
     elif t.old_rate_pct is not None and t.new_rate_pct is not None:
         kind = "tariff increase" if t.new_rate_pct > t.old_rate_pct else "tariff cut"

@@ -177,7 +177,7 @@ def status_removal_to_come(c: Clause, r: Reading) -> Reading:
     if r.state != "removed" or r.best is None:
         return r
     before = c.text[max(0, c.lo + r.best.start - 40) : c.lo + r.best.start]
-    if _TO_COME.search(before):
+    if _TO_COME.search(before) or (r.best.status == "announced" and r.best.strength == 2):
         return replace(r, state="announced", strength=4)
     return r
 

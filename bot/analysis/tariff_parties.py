@@ -270,7 +270,8 @@ def target_led_in_sentence(site: Site) -> Targets | None:
 
 
 def target_goods_adjective_in_sentence(site: Site) -> Targets | None:
-    """As `target_goods_adjective_in_clause`, anywhere in the sentence."""
+    """"Because Thai rice flooded in, Manila set a 35% tariff": as
+    `target_goods_adjective_in_clause`, anywhere in the sentence."""
     return _goods_adjective(site, 0, len(site.s.masked))
 
 
@@ -303,7 +304,7 @@ _DESTINATION = re.compile(r"\b(?:into|to|in)\s+(?:the\s+)?$", re.IGNORECASE)
 United States"), not whose they are."""
 _CHARGE = re.compile(r"\b(?:charg\w*|hit\w*|slap\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _IS_FROM = re.compile(
-    r"\b(?:goods?|products?|imports?|items?|articles?)\s+(?:is|are)\s+(?:from|of)\s+(?:the\s+)?$"
+    r"\b(?:a|an|the|if|when|where)\s+(?:[a-z][\w-]*\s+){0,2}(?:is|are)\s+(?:from|of)\s+(?:the\s+)?$"
     r"|\b(?:goods|products|imports|items|resources|shipments|steel|cars|vehicles)\s+(?:originating\s+)?from\s+(?:the\s+)?$",
     re.IGNORECASE,
 )

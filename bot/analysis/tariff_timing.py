@@ -41,7 +41,7 @@ _STRONG_LEAD = re.compile(r"effective|starting|as\s+of|from|effect|force", re.IG
 _PLANNED_CHANGE = re.compile(
     r"\s+(?:of\s+)?(?:a|an|the|its|their)\s+(?:(?:planned|proposed|scheduled|expected|promised|announced"
     r"|further|new|next|second|threatened)\s+)*(?:rise|increase|hike|raise|cut|reduction)s?"
-    r"\s+(?:in|of|to)\s+(?:[\w.'’-]+\s+){0,4}",
+    r"\s+(?:in|of|to)\s+(?:[\w.%'’-]+\s+){0,4}",
     re.IGNORECASE,
 )
 """Between a delay and its measure: "(delay) a planned rise in its rice import (tariff)"."""
@@ -110,7 +110,7 @@ def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | Non
     strong: str | None = None
     weak: str | None = None
     for d in s.dates:
-        if d.start < lo or d.end > hi:
+        if d.start < lo or d.start >= hi:
             continue
         before = text[max(0, d.start - 50) : d.start]
         wide = text[max(lo, d.start - 160) : d.start]

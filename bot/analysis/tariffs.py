@@ -311,7 +311,7 @@ def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffC
     imposer = m.imposer
     if imposer is None or (imposer == target and not own):
         imposer = _context_imposer(m, mentions, target) or next(
-            (c for c in fallback if c != target), None
+            (c for c in fallback if c != target and c not in m.also), None
         )
     if own:
         target = imposer

@@ -285,7 +285,8 @@ def test_a_duty_to_do_something_stays_an_obligation() -> None:
 @pytest.mark.parametrize(
     ("sentence", "fields"),
     [
-        ("Norway will cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "removed")),
+        ("Norway cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "removed")),
+        ("Norway will cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "announced")),
         ("Ghana cut its rice import duty to zero.", ("rice", None, 0, "removed")),
         ("Egypt proposed cutting its duty on wheat to nil.", ("wheat", None, 0, "proposed")),
     ],

@@ -1,0 +1,137 @@
+"""Every rule of the tariff reader's tables, each on a sentence written here.
+
+The tables (`TARGET_RULES`, `IMPOSER_RULES`, `STATUS_RULES`, `RATE_RULES`) are the engine's
+visible order; each rule below has at least one case, and a rule without one fails
+`test_every_rule_has_a_docstring_and_a_case`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.analysis.tariff_amounts import RATE_RULES
+from bot.analysis.tariff_mentions import STATUS_RULES
+from bot.analysis.tariff_parties import IMPOSER_RULES, TARGET_RULES
+from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.text import prepare
+from bot.domain import TariffChange
+
+DAY = date(2025, 7, 1)
+
+
+def changes(body: str, published: date = DAY) -> list[TariffChange]:
+    return [c for c in extract_tariffs(prepare(body, published))
+            if c.new_rate_pct is not None or c.value_usd is not None]
+
+
+def fields(c: TariffChange) -> dict[str, Any]:
+    return {"imposer": c.imposer, "target": c.target, "old": c.old_rate_pct, "new": c.new_rate_pct,
+            "status": c.status, "effective": c.effective}
+
+
+# (rule name, story, what each scored change must show, in order)
+CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
+    # --- target
+    ("target_own_goods", "Argentina raised the duty on its soybean exports to 33 per cent.",
+     [{"imposer": "Argentina", "target": "Argentina", "new": 33}]),
+    ("target_in_goods", "Ottawa will put a 25% tariff on imports from Mexico and Brazil.",
+     [{"imposer": "Canada", "target": "Mexico", "new": 25}, {"imposer": "Canada", "target": "Brazil", "new": 25}]),
+    ("target_in_goods", "Seoul promised to charge a 10% levy on all goods coming into South Korea from Peru.",
+     [{"imposer": "South Korea", "target": "Peru", "new": 10}]),
+    ("target_export_tax", "Indonesia doubled its export tax on palm oil to 10 pct.",
+     [{"imposer": "Indonesia", "target": "Indonesia", "new": 10}]),
+    ("target_charged", "The White House vowed to charge Chile and Peru a 30% tariff on copper.",
+     [{"imposer": "US", "target": "Chile", "new": 30}, {"imposer": "US", "target": "Peru", "new": 30}]),
+    ("target_product_from", "Under the order, if a car is from Germany, France or Italy, a 12% duty applies.",
+     [{"target": "Germany", "new": 12}, {"target": "France", "new": 12}, {"target": "Italy", "new": 12}]),
+    ("target_led_in_clause", "Brussels set a 40 pct anti-dumping duty on bicycles imported from Vietnam.",
+     [{"imposer": "EU", "target": "Vietnam", "new": 40}]),
+    ("target_goods_adjective_in_clause", "Mexico slapped a 20% levy on American pork.",
+     [{"imposer": "Mexico", "target": "US", "new": 20}]),
+    ("target_led_in_sentence", "After talks on imports from Chile broke down, Lima put a 9 pct tariff in place.",
+     [{"target": "Chile", "new": 9}]),
+    ("target_goods_adjective_in_sentence", "Because Thai rice flooded in, Manila set a 35% tariff in place.",
+     [{"imposer": "Philippines", "target": "Thailand", "new": 35}]),
+    # --- imposer
+    ("imposer_before_noun", "China's additional 15% tariffs on US soybeans stay.",
+     [{"imposer": "China", "target": "US", "new": 15}]),
+    ("imposer_by_agent", "Farmers fear the 25% tariffs imposed by China on US pork.",
+     [{"imposer": "China", "target": "US", "new": 25}]),
+    ("imposer_subject", "Washington slapped 25% tariffs on $34 billion of Chinese imports on Friday.",
+     [{"imposer": "US", "target": "China", "new": 25}]),
+    # --- status
+    ("status_held_change", "Japan will delay a planned rise in its 20% beef tariff until October.",
+     [{"status": "delayed"}]),
+    ("status_cut_to_zero", "Norway cut its duty on Chilean salmon to zero from 4 per cent last year.",
+     [{"old": 4, "new": 0, "status": "removed"}]),
+    ("status_removal_sought", "Canada seeks to eliminate the 8% US duty on its lumber.",
+     [{"new": 0, "status": "proposed"}]),
+    ("status_removal_rates", "Ghana abolished its 5 pct import duty on rice.",
+     [{"old": 5, "new": 0, "status": "removed"}]),
+    ("status_removal_to_come", "Malaysia will eliminate tariffs on US industrial goods under the deal.",
+     [{"imposer": "Malaysia", "target": "US", "new": 0, "status": "announced"}]),
+    ("status_agreed_in_past", "Brazil agreed to impose a 12 pct duty on Chinese steel earlier this year.",
+     [{"new": 12, "status": "in_effect"}]),
+    ("status_maintained", "The United States will maintain at 15 percent the tariffs on goods of Japan.",
+     [{"imposer": "US", "target": "Japan", "new": 15, "status": "in_effect"}]),
+    # --- rates
+    ("rate_before_noun", "The United States will reduce to 18 percent the reciprocal tariff on goods of Peru.",
+     [{"imposer": "US", "target": "Peru", "new": 18, "status": "announced"}]),
+    ("rate_after_noun", "Seoul raised duties on Japanese beer to 30 pct from 10 pct.",
+     [{"imposer": "South Korea", "target": "Japan", "old": 10, "new": 30}]),
+    ("rate_to_zero", "Kenya will cut its levy on Indian sugar to nil.",
+     [{"new": 0, "status": "announced"}]),
+    ("rate_retained", "Mexico will suspend its 30% tariff on US cheese for 60 days, but will keep a 5% tariff.",
+     [{"imposer": "Mexico", "target": "US", "old": 30, "new": 5, "status": "announced"}]),
+]
+
+
+@pytest.mark.parametrize(("rule", "body", "want"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule(rule: str, body: str, want: list[dict[str, Any]]) -> None:
+    got = changes(body)
+    assert len(got) == len(want), [fields(c) for c in got]
+    for c, w in zip(got, want, strict=True):
+        assert {k: fields(c)[k] for k in w} == w, fields(c)
+
+
+TABLES: list[tuple[Callable[..., Any], ...]] = [TARGET_RULES, IMPOSER_RULES, STATUS_RULES, RATE_RULES]
+
+
+def test_every_rule_has_a_docstring_and_a_case() -> None:
+    covered = {c[0] for c in CASES}
+    for table in TABLES:
+        for rule in table:
+            assert rule.__doc__ and '"' in rule.__doc__, f"{rule.__name__} quotes no phrasing"
+            assert rule.__name__ in covered, f"{rule.__name__} has no case"
+
+
+def test_a_start_given_in_days_after_signing_in_the_next_sentence() -> None:
+    body = ("Today, the President signed a Proclamation imposing a 40% tariff on Brazilian beef. "
+            "The tariff will take effect 30 days after signing.")
+    [c] = changes(body, date(2026, 3, 2))
+    assert (c.imposer, c.target, c.new_rate_pct, c.effective, c.status) == ("US", "Brazil", 40, "2026-04-01",
+                                                                            "announced")
+
+
+def test_a_start_in_a_number_of_days() -> None:
+    body = "The White House imposed a 60% tariff on imported drones. The tariffs will come into effect in 90 days."
+    [c] = changes(body, date(2026, 1, 1))
+    assert (c.effective, c.status) == ("2026-04-01", "announced")
+
+
+def test_an_effective_time_of_day_before_the_date() -> None:
+    body = "Duties of 10% on goods of Chile are effective at 12:01 a.m. eastern time on August 7, 2025."
+    [c] = changes(body)
+    assert c.effective == "2025-08-07"
+
+
+def test_a_deadline_for_the_actions_of_a_deal() -> None:
+    body = ("Peru will eliminate tariffs on US wheat. The United States will lower the tariff on goods of "
+            "Peru from 20% to 10%. Both sides will take these actions by June 30, 2025.")
+    got = changes(body, date(2025, 6, 1))
+    assert [(c.imposer, c.new_rate_pct, c.effective, c.status) for c in got] == [
+        ("Peru", 0, "2025-06-30", "announced"), ("US", 10, "2025-06-30", "announced")]
