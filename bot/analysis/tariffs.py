@@ -19,8 +19,8 @@ from bot.analysis.countries import country_of, find_countries
 from bot.analysis.dates import DateSpan, find_dates
 from bot.analysis.numbers import find_money
 from bot.analysis.tariff_cues import MEASURE, mask_non_measures
-from bot.analysis.tariff_timing import days_later
 from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
+from bot.analysis.tariff_timing import days_later
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
 
