@@ -9,6 +9,8 @@ said or announced.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.analysis.dates import DateSpan
@@ -18,8 +20,8 @@ from bot.analysis.tariff_sentence import Noun, SentenceFacts
 from bot.domain import Status
 
 _EFFECT_LEAD = re.compile(
-    r"(?P<lead>\b(?:effective(?:\s+from)?|starting(?:\s+from)?|beginning|as\s+of|from|on|in|since|effect|force"
-    r"|for|to|until|retroactive\s+to)\s+(?:the\s+)?)$",
+    r"(?P<lead>\b(?:effective(?:\s+from)?|starting(?:\s+from)?|beginning(?:\s+on)?|as\s+of|from|on|in|since|effect"
+    r"|force|for|to|until|through|retroactive\s+to)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 _SPEECH_BEFORE = re.compile(
@@ -37,7 +39,7 @@ _DELAY_TO = re.compile(
     r"\b(?:delay\w*|postpone\w*|defer\w*|pushed\s+back|moved|put\s+off|extended)\b[^,;]{0,100}?\s(?:to|until)\s+$",
     re.IGNORECASE,
 )
-_STRONG_LEAD = re.compile(r"effective|starting|as\s+of|from|effect|force", re.IGNORECASE)
+_STRONG_LEAD = re.compile(r"effective|starting|beginning|as\s+of|from|effect|force", re.IGNORECASE)
 _PLANNED_CHANGE = re.compile(
     r"\s+(?:of\s+)?(?:a|an|the|its|their)\s+(?:(?:planned|proposed|scheduled|expected|promised|announced"
     r"|further|new|next|second|threatened)\s+)*(?:rise|increase|hike|raise|cut|reduction)s?"
@@ -102,10 +104,117 @@ def holds_back_change(text: str, start: int, end: int, noun: Noun) -> bool:
     return _CHANGE_NOUN.search(text[noun.start : noun.end]) is not None and governs(text, start, end, noun)
 
 
+@dataclass(frozen=True, slots=True)
+class DateSite:
+    """One date of a measure's sentence, as the effective-date rules see it."""
+
+    text: str
+    noun: Noun
+    lo: int
+    date: DateSpan
+    before: str
+    """Up to 50 characters before the date."""
+    lead: str | None
+    """The preposition or word that leads to the date ("from", "effective", "on"), lower case."""
+
+
+STRONG, WEAK, NEVER = "strong", "weak", "never"
+
+
+def effective_never_said(d: DateSite) -> str | None:
+    """"officials said on Friday", "On Friday, Washington announced plans for tariffs": the
+    day something was said is not a start."""
+    if _SPEECH_BEFORE.search(d.before) or _ANNOUNCING.search(d.text[d.date.end : d.noun.start]):
+        return NEVER
+    return None
+
+
+def effective_never_past_deed(d: DateSite) -> str | None:
+    """"remove the tariffs it imposed on China on April 8", "its 34% tariff imposed on April
+    2": the day a measure was once imposed, told after its noun, is not when this change
+    starts."""
+    if d.date.start > d.noun.end and _PAST_DEED.search(d.text[d.noun.end : d.date.start]):
+        return NEVER
+    return None
+
+
+def effective_never_an_end(d: DateSite) -> str | None:
+    """"a 0% tariff will apply through January 20", "for a year to March 31", "retroactive to
+    May 1": an end, a span or a backdating is not a start (a delay "to" is: see below)."""
+    word = d.lead or ""
+    if word.startswith(("through", "retroactive")) or (word.startswith("for") and not _SET_FOR.search(d.before)):
+        return NEVER
+    if word.startswith(("to", "until")) and not _DELAY_TO.search(d.text[max(d.lo, d.date.start - 160) : d.date.start]):
+        return NEVER
+    return None
+
+
+def effective_delayed_to(d: DateSite) -> str | None:
+    """"the tariffs were delayed until March 1", "postponed the rise to Dec 15": the new start."""
+    if d.lead and _DELAY_TO.search(d.text[max(d.lo, d.date.start - 160) : d.date.start]):
+        return STRONG
+    return None
+
+
+def effective_lead(d: DateSite) -> str | None:
+    """"effective July 1", "from March 5", "starting May 2, 2025", "beginning on", "as of",
+    "take effect on", "come into force in", "effective at 12:01 a.m. eastern time on": a
+    start said outright."""
+    if d.lead is None:
+        return None
+    if _STRONG_LEAD.search(d.lead) or re.search(
+        r"(?:imposing|effect|force|due|a\.m\.|p\.m\.|EDT|EST|ET|eastern\s+time)\s+(?:on|in)\s+$", d.before, re.IGNORECASE
+    ):
+        return STRONG
+    return None
+
+
+def effective_set_for(d: DateSite) -> str | None:
+    """"the increase is set for Sept 15", "scheduled for July 1"."""
+    return STRONG if d.lead and _SET_FOR.search(d.before) else None
+
+
+def effective_signed_with(d: DateSite) -> str | None:
+    """"signed an Executive Order last Friday removing that tariff": an order that does
+    the change itself dates it, when nothing else does."""
+    if d.date.end <= d.noun.start and _SIGNED.search(d.text[max(d.lo, d.date.start - 60) : d.date.start]) \
+            and _DOING.match(d.text[d.date.end : d.noun.start]):
+        return WEAK
+    return None
+
+
+def effective_next_to(d: DateSite) -> str | None:
+    """"duties on steel on Oct 15", "In March, a 10 pct duty": a date only "on" or "in" ties
+    to the measure, standing right next to it."""
+    return WEAK if d.lead and _close(d.text, d.date, d.noun) else None
+
+
+EFFECTIVE_RULES: tuple[Callable[[DateSite], str | None], ...] = (
+    effective_never_said,
+    effective_never_past_deed,
+    effective_never_an_end,
+    effective_delayed_to,
+    effective_lead,
+    effective_set_for,
+    effective_signed_with,
+    effective_next_to,
+)
+"""What a date of the sentence is to the measure: the first rule that answers decides
+(STRONG: said outright; WEAK: only placed next to it; NEVER: not its start)."""
+
+_PAST_DEED = re.compile(
+    r"^[^;,]{0,60}?\b(?:(?:it|they|which|that|was|were|had\s+been|has\s+been)\s+)?(?:imposed|announced|introduced|levied|"
+    r"adopted|placed)\b[^;,]{0,40}?\s(?:on|in|since)\s+$",
+    re.IGNORECASE,
+)
+_SIGNED = re.compile(r"\b(?:signed|issued)\s+(?:an?\s+|the\s+|three\s+|two\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_DOING = re.compile(r"\s+(?:removing|lifting|imposing|raising|increasing|reducing|lowering|eliminating|cutting|"
+                    r"modifying|suspending)\s+(?:[\w%.-]+\s+){0,4}$", re.IGNORECASE)
+
+
 def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | None, bool]:
-    """The date the measure takes effect, and whether the text says so outright ("from",
-    "effective", "take effect on", "set for", "delayed to") rather than by a bare "on" or "in"
-    next to the measure; never the day something was said or announced."""
+    """The date the measure takes effect by `EFFECTIVE_RULES`, and whether the text says so
+    outright; the first strong date wins, else the first weak one."""
     text = s.masked
     strong: str | None = None
     weak: str | None = None
@@ -113,19 +222,12 @@ def effective(s: SentenceFacts, lo: int, hi: int, noun: Noun) -> tuple[str | Non
         if d.start < lo or d.start >= hi:
             continue
         before = text[max(0, d.start - 50) : d.start]
-        wide = text[max(lo, d.start - 160) : d.start]
         lead = _EFFECT_LEAD.search(before) or re.search(r"(?P<lead>\beffect)\s+$", before)
-        if lead is None or _SPEECH_BEFORE.search(before) or _ANNOUNCING.search(text[d.end : noun.start]):
-            continue  # "said on Friday", "On Friday, Washington announced plans for tariffs"
-        word = lead.group("lead").lower()
-        delay = _DELAY_TO.search(wide) is not None
-        if (word.startswith("for") and not _SET_FOR.search(before)) or word.startswith("retroactive") \
-                or (word.startswith(("to", "until")) and not delay):
-            continue
-        if _STRONG_LEAD.search(word) or _SET_FOR.search(before) or delay \
-                or re.search(r"(?:imposing|effect|force|due|a\.m\.|p\.m\.|EDT|EST|ET|eastern\s+time)\s+(?:on|in)\s+$", before, re.IGNORECASE):
+        site = DateSite(text, noun, lo, d, before, lead.group("lead").lower() if lead else None)
+        verdict = next((v for rule in EFFECTIVE_RULES if (v := rule(site)) is not None), None)
+        if verdict == STRONG:
             strong = strong or d.value
-        elif _close(text, d, noun):
+        elif verdict == WEAK:
             weak = weak or d.value
     return strong or weak, strong is not None
 
