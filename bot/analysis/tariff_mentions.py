@@ -131,6 +131,7 @@ class Clause:
     noun: Noun
     cues: tuple[Cue, ...]
     goods: str | None = None
+    targets: tuple[str, ...] = ()
 
     def cue_text(self, c: Cue) -> str:
         return self.text[self.lo + c.start : self.lo + c.end]
@@ -160,12 +161,14 @@ def status_removal_sought(c: Clause, r: Reading) -> Reading:
 
 def status_removal_rates(c: Clause, r: Reading) -> Reading:
     """"the abolition of the five pct export tax" (old 5, new 0), "will lift duties on
-    Canadian steel" (new 0): a removal that governs the noun takes its rate to 0."""
+    Canadian steel", "Indonesia will eliminate 99 percent of tariff barriers for U.S.
+    products" (new 0): a removal that governs the noun takes its rate to 0 (with no rate
+    given, only where the text names the goods or whose they are)."""
     if r.best is None or r.best.status != "removed" or not r.near or r.change is not None or r.held:
         return r
     if r.new is not None and r.old is None:
         return replace(r, old=r.new, new=0.0)
-    if r.new is None and c.goods:
+    if r.new is None and (c.goods or c.targets):
         return replace(r, new=0.0)
     return r
 
@@ -244,11 +247,11 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
     r = Reading(state, strength, new, old, change, best, near)
     r = status_held_change(c, r)  # first: the goods of a held change are read bare
     goods, goods_span = products(s, noun, lo, hi, bare=r.held)
-    c = replace(c, goods=goods)
-    for rule in STATUS_RULES[1:]:
-        r = rule(c, r)
     site = Site(s, noun, lo, hi, goods_span)
     whom = targets(site)
+    c = replace(c, goods=goods, targets=whom)
+    for rule in STATUS_RULES[1:]:
+        r = rule(c, r)
     before = text[max(0, noun.start - 40) : noun.start]
     starts, stated = effective(s, lo, hi, noun)
     return Mention(

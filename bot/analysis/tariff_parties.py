@@ -232,8 +232,9 @@ def target_export_tax(site: Site) -> Targets | None:
 
 
 def target_charged(site: Site) -> Targets | None:
-    """"to charge Mexico and Canada a 25% tariff", "hit Japan with 100 pct duties": the
-    country a levying verb takes as its object, each of a list."""
+    """"to charge Mexico and Canada a 25% tariff on their imports", "hit Japan with 100 pct
+    duties": the country a levying verb takes as its object, each of a list (first: "their"
+    is then theirs, not the imposer's)."""
     text = site.s.masked
     for c in site.s.countries:
         if c[0] < site.noun.start and _CHARGE.search(text[max(site.lo, c[0] - 20) : c[0]]):
@@ -276,10 +277,10 @@ def target_goods_adjective_in_sentence(site: Site) -> Targets | None:
 
 
 TARGET_RULES: tuple[Callable[[Site], Targets | None], ...] = (
+    target_charged,
     target_own_goods,
     target_in_goods,
     target_export_tax,
-    target_charged,
     target_product_from,
     target_led_in_clause,
     target_goods_adjective_in_clause,

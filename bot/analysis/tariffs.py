@@ -131,7 +131,7 @@ def _compatible(e: Mention, m: Mention) -> bool:
         _conflict(e.new_rate, m.new_rate)
         or _conflict(e.old_rate, m.old_rate)
         or _conflict(e.value_usd, m.value_usd, 0.02)
-        or _conflict(e.target, m.target)
+        or _conflict(_targets(e) or None, _targets(m) or None)
         or _conflict(e.imposer, m.imposer)
     )
 
@@ -140,10 +140,44 @@ def _words(products: str | None) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z-]+", (products or "").lower()) if w not in _STOP}
 
 
+_GENERIC = frozenset(
+    """certain different set other all covered various range list additional new originating such
+    qualifying subject coming entering any most many""".split()
+)
+"""Words that name goods only generically ("certain goods of Canada", "a different set of
+Canadian imports", "all products coming into the United States")."""
+
+
+def _content_words(products: str | None) -> set[str]:
+    """The words of a goods' phrase that name particular goods (no countries, no generic words)."""
+    text = products or ""
+    for start, end, _ in reversed(find_countries(text)):
+        text = text[:start] + " " + text[end:]
+    return _words(text) - _GENERIC
+
+
 def _related(e: _Measure, m: Mention) -> bool:
+    """Whether a mention may speak of measure `e`: goods in common; or, where either names its
+    goods only generically, the same rate on the same target restated ("a 25% tariff on
+    imports from Canada and Mexico" ... "charge Mexico and Canada a 25% tariff on all
+    products"), a definite "the tariffs", or the next sentence."""
+    if m.products and e.mention.products:
+        mine, theirs = _content_words(m.products), _content_words(e.mention.products)
+        if mine and theirs:
+            return bool(mine & theirs)
+    if _restated(e.mention, m):
+        return True
     if m.products and e.mention.products:
         return bool(_words(m.products) & _words(e.mention.products))
     return m.definite or m.change_only or m.sentence - e.last <= 1
+
+
+def _restated(e: Mention, m: Mention) -> bool:
+    return m.new_rate is not None and m.new_rate == e.new_rate and bool(_targets(m)) and _targets(m) == _targets(e)
+
+
+def _targets(m: Mention) -> frozenset[str]:
+    return frozenset(t for t in (m.target, *m.also) if t is not None)
 
 
 def _same_measure(measures: list[_Measure], m: Mention) -> int | None:
