@@ -49,14 +49,56 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     fallback = _story_countries(prepared)
     out: list[TariffChange] = []
     deadline = _deadline(prepared)
+    starts = _plural_starts(mentions)
     for m in measures:
+        if m.mention.effective is None and m.mention.status in ("announced", "in_effect"):
+            near = [value for at, value in starts if abs(at - m.first) <= _PLURAL_REACH]
+            if near:
+                m = replace(m, mention=replace(m.mention, effective=near[0], effective_stated=True))
         if deadline and m.mention.effective is None and m.mention.status == "announced":
             m = replace(m, mention=replace(m.mention, effective=deadline))
         mention = _not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
         change = _finish(mention, mentions, fallback)
         out.append(change)
         out.extend(replace(change, target=other) for other in mention.also if other != change.imposer)
-    return tuple(out)
+    return _in_reading_order(out, prepared)
+
+
+def _in_reading_order(changes: list[TariffChange], prepared: Prepared) -> tuple[TariffChange, ...]:
+    """The measures as an analyst lists them: those of the government the story speaks for
+    first ("the United States will ...", then what the partner will do), grouped by whose
+    goods they hit in the order the story first names them (a measure on everyone first),
+    the text's order otherwise."""
+    government = _story_government(prepared)
+    first_named: dict[str, int] = {}
+    for start, _, short in find_countries(prepared.text):
+        first_named.setdefault(short, start)
+    return tuple(sorted(changes, key=lambda c: (government is not None and c.imposer != government,
+                                                 first_named.get(c.target, -1))))
+
+
+def _story_government(prepared: Prepared) -> str | None:
+    """The government a story speaks for: the one whose legal instruments it cites, else the
+    dateline's country."""
+    if US_INSTRUMENTS.search(prepared.text):
+        return "US"
+    return country_of(prepared.dateline.place) if prepared.dateline else None
+
+
+_PLURAL_START = re.compile(
+    r"^(?:[^,]{0,40},\s+)?(?:The|These|Those|All|Both|All\s+(?:the|these))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:tariffs|duties|levies|measures|rates)\s+(?:will|would|shall|are\s+to|are\s+set\s+to|are\s+due\s+to)\b"
+)
+_PLURAL_REACH = 4
+"""How many sentences around it a start said of "the tariffs" in the plural reaches."""
+
+
+def _plural_starts(mentions: list[Mention]) -> list[tuple[int, str]]:
+    """"The tariffs will come into effect in 120 days", "These duties will take effect on
+    March 1": a start said of the measures in the plural, without a rate of its own, dates
+    every measure of the passage that has none (sentence index, date)."""
+    return [(m.sentence, m.effective) for m in mentions
+            if m.effective and m.effective_stated and not m.has_numbers and _PLURAL_START.match(m.evidence)]
 
 
 def read_mentions(prepared: Prepared) -> list[Mention]:
