@@ -75,7 +75,8 @@ SUBJECT_VERB = re.compile(
     r"^(?:'s)?\s*(?:[A-Za-z.'-]+\s+){0,4}?(?:has\s+|have\s+|had\s+|will\s+|would\s+|is\s+|are\s+|was\s+|"
     r"were\s+|also\s+|then\s+|later\s+|now\s+|already\s+)*(?:impos|levi|levy|rais|rais|cut|lower|reduc|"
     r"increas|announc|decid|order|agree|plan|threat|slap|lift|remov|eliminat|abolish|scrap|suspend|"
-    r"delay|postpon|hik|introduc|applie|apply|charg|set|began|start|approv|propos|recommend|consider)",
+    r"delay|postpon|hik|introduc|applie|apply|charg|set|began|start|approv|propos|recommend|consider|keep|kept"
+    r"|maintain|retain|implement|adopt)",
     re.IGNORECASE,
 )
 _OBJECT_PREPS = frozenset("on against from of with to for in by over between into".split())

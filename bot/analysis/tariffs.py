@@ -74,7 +74,7 @@ def _in_reading_order(changes: list[TariffChange], prepared: Prepared) -> tuple[
     for start, _, short in find_countries(prepared.text):
         first_named.setdefault(short, start)
     return tuple(sorted(changes, key=lambda c: (government is not None and c.imposer != government,
-                                                 first_named.get(c.target, -1))))
+                                                 first_named.get(c.target or "", -1))))
 
 
 def _story_government(prepared: Prepared) -> str | None:

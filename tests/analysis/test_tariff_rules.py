@@ -134,4 +134,11 @@ def test_a_deadline_for_the_actions_of_a_deal() -> None:
             "Peru from 20% to 10%. Both sides will take these actions by June 30, 2025.")
     got = changes(body, date(2025, 6, 1))
     assert [(c.imposer, c.new_rate_pct, c.effective, c.status) for c in got] == [
-        ("Peru", 0, "2025-06-30", "announced"), ("US", 10, "2025-06-30", "announced")]
+        ("US", 10, "2025-06-30", "announced"), ("Peru", 0, "2025-06-30", "announced")]
+
+
+def test_the_story_governments_measures_come_first_grouped_by_target() -> None:
+    body = ("Under the framework, Chile will eliminate tariffs on US beef. The United States will keep a "
+            "10% tariff on goods of Peru and lower to 15% the tariff on goods of Chile under Section 301.")
+    got = changes(body)
+    assert [(c.imposer, c.target) for c in got] == [("US", "Chile"), ("US", "Peru"), ("Chile", "US")]
