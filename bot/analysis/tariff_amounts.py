@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.analysis.numbers import Money, Percent
+from bot.analysis.tariff_cues import MEASURE
 from bot.analysis.tariff_sentence import FUNCTION_WORDS, QUALIFIER, Noun, SentenceFacts
 
 _TO_LEAD = re.compile(r"\bto\s+(?:" + QUALIFIER + r"\s+)?$", re.IGNORECASE)
@@ -113,6 +114,10 @@ def rate_after_noun(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[in
             if r.change is None and _BY_OWN.match(lead):
                 r.change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
                 used.add(i)
+        elif _RANGING.search(tail):
+            if r.new is None:
+                r.new = top(p)  # "at rates ranging from 16.88 to 25.50 percent": the top of the range
+                used.add(i)
         elif _FROM_LEAD.search(tail):
             if r.old is None:
                 r.old = p.value
@@ -159,15 +164,38 @@ def rate_retained(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
             return
 
 
+def rate_named_rate(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"we have determined to apply a rate of 7.89 percent ... under this antidumping duty
+    order", "assign the company the 105.31 percent China-wide rate": a percentage the text
+    calls a rate, with no other measure between it and the noun, is the measure's rate."""
+    if r.new is not None or r.change is not None:
+        return
+    text = s.masked
+    for i, p in enumerate(s.percents):
+        if i in used or p.points:
+            continue
+        a, b = (p.end, noun.start) if p.end <= noun.start else (noun.end, p.start)
+        if MEASURE.search(text, a, b):
+            continue
+        if _RATE_OF.search(text[max(0, p.start - 40) : p.start]) or _RATE_AFTER.match(text, p.end):
+            r.new = top(p)
+            used.add(i)
+            return
+
+
 RATE_RULES: tuple[Callable[[SentenceFacts, Noun, int, int, set[int], Rates], None], ...] = (
     rate_before_noun,
     rate_after_noun,
     rate_to_zero,
     rate_retained,
+    rate_named_rate,
 )
 """The rates of one measure noun: each rule in turn claims the percentages it reads (a
 claimed one is `used`, so trade figures in the same sentence stay out)."""
 
+_RANGING = re.compile(r"\b(?:ranging|range|ranged|varying)\s+from\s+$|\bbetween\s+$", re.IGNORECASE)
+_RATE_OF = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:rate|margin)\s+of\s+$", re.IGNORECASE)
+_RATE_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}(?:rate|margin)\b", re.IGNORECASE)
 _SUSPEND_BEFORE = re.compile(r"\b(?:suspend\w*|lift\w*|remov\w*|pause\w*)\s+(?:[\w%.-]+\s+){0,4}$", re.IGNORECASE)
 _RETAIN_LEAD = re.compile(
     r"^[^;.]{0,120}?\b(?:but|while|and)\s+(?:will\s+|would\s+|to\s+)?(?:retain\w*|keep\w*|maintain\w*)\s+"

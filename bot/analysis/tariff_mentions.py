@@ -22,6 +22,13 @@ from bot.domain import Status
 
 __all__ = ["SELF", "Mention", "read_sentence"]
 
+REMEDY = re.compile(
+    r"\b(?:dumped|subsidi[sz]ed|sold\s+at\s+less\s+than\s+fair\s+value)\b"
+    r"(?=[^;.]{0,80}?\bat\s+(?:a\s+|an\s+)?(?:weighted-average\s+)?(?:rates?|margins?)\b)",
+    re.IGNORECASE,
+)
+"""A trade-remedy finding that stands for its duty: "olives from Spain were dumped at rates
+ranging from 16.88 to 25.50 percent", "were subsidized at a rate of 7.5 percent"."""
 _CHANGE_TAIL = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 _PARTIAL = re.compile(r"\b(?:some|certain|several|a\s+few|part\s+of|a\s+portion\s+of)\s+(?![\d,]+)", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w%.-]+\s+){0,3}$", re.IGNORECASE)
@@ -83,7 +90,7 @@ def read_sentence(index: int, text: str, dates: list[DateSpan], in_context: bool
     out: list[Mention] = []
     used: set[int] = set()
     nouns = [m for m in MEASURE.finditer(s.masked) if _is_measure_noun(s.masked, m)]
-    nouns = nouns[:MAX_NOUNS]
+    nouns = sorted([*nouns, *REMEDY.finditer(s.masked)], key=lambda m: m.start())[:MAX_NOUNS]
     for i, noun in enumerate(nouns):
         limit = nouns[i + 1].start() if i + 1 < len(nouns) else len(s.masked)
         out.append(_read_noun(s, Noun.of(noun, s.masked), limit, used))
@@ -202,6 +209,23 @@ def status_maintained(c: Clause, r: Reading) -> Reading:
     return r
 
 
+def status_listed_under(c: Clause, r: Reading) -> Reading:
+    """"USTR is proposing a range of actions, including suspension of benefits and additional
+    duties of up to 100 percent": a measure listed as an item of what an earlier verb does,
+    with no cue of its own, takes that verb's state."""
+    if r.best is not None:
+        return r
+    head = c.text[: c.noun.start]
+    listed = _LISTING.search(head)
+    if listed is None:
+        return r
+    cues = [x for x in status_cues(head[: listed.start()]) if x.strength >= 2]
+    if not cues:
+        return r
+    best = max(cues, key=lambda x: (x.strength, x.start))
+    return replace(r, state=best.status, strength=best.strength)
+
+
 STATUS_RULES: tuple[Callable[[Clause, Reading], Reading], ...] = (
     status_held_change,
     status_cut_to_zero,
@@ -210,10 +234,13 @@ STATUS_RULES: tuple[Callable[[Clause, Reading], Reading], ...] = (
     status_removal_to_come,
     status_agreed_in_past,
     status_maintained,
+    status_listed_under,
 )
 """After the strongest cue of the clause (`tariff_timing.status`), each rule in turn refines
 the state (and the rates a removal implies)."""
 
+_LISTING = re.compile(r"\b(?:including|such\s+as|among\s+them|notably)\b(?!.*\b(?:including|such\s+as)\b)",
+                      re.IGNORECASE)
 _TO_COME = re.compile(
     r"\b(?:will|shall|would|to)\s+(?:(?:also|further|fully|then|now|each|both|immediately|either)\s+)?"
     r"(?:(?:\w+\s+or|\w+\s+and)\s+)?$",

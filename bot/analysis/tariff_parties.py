@@ -245,10 +245,12 @@ def target_charged(site: Site) -> Targets | None:
 
 def target_product_from(site: Site) -> Targets | None:
     """"If a pharmaceutical product is from the European Union, Japan or Korea, a 15% tariff
-    will apply": the origin the sentence sets as its condition, each of a list."""
+    will apply", "olives from Spain were dumped at rates of ...": the origin of the goods named
+    before the measure, each of a list."""
     text = site.s.masked
     for c in site.s.countries:
-        if c[0] < site.noun.start and _IS_FROM.search(text[max(0, c[0] - 60) : c[0]]):
+        m = _IS_FROM.search(text[max(0, c[0] - 60) : c[0]]) if c[0] < site.noun.start else None
+        if m and (m["w"] is None or m["w"].lower() not in _NOT_GOODS):
             return _listed(site.s, c)
     return None
 
@@ -307,7 +309,7 @@ United States"), not whose they are."""
 _CHARGE = re.compile(r"\b(?:charg\w*|hit\w*|slap\w*)\s+(?:the\s+)?$", re.IGNORECASE)
 _IS_FROM = re.compile(
     r"\b(?:a|an|the|if|when|where)\s+(?:[a-z][\w-]*\s+){0,2}(?:is|are)\s+(?:from|of)\s+(?:the\s+)?$"
-    r"|\b(?:goods|products|imports|items|resources|shipments|steel|cars|vehicles)\s+(?:originating\s+)?from\s+(?:the\s+)?$",
+    r"|\b(?P<w>[a-z][a-z-]{2,})\s+(?:\([^)]{1,30}\)\s+)?(?:originating\s+|imported\s+)?from\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?", re.IGNORECASE)

@@ -1,6 +1,7 @@
 """Every rule of the tariff reader's tables, each on a sentence written here.
 
-The tables (`TARGET_RULES`, `IMPOSER_RULES`, `STATUS_RULES`, `RATE_RULES`) are the engine's
+The tables (`TARGET_RULES`, `IMPOSER_RULES`, `STATUS_RULES`, `RATE_RULES`,
+`EFFECTIVE_RULES`) are the engine's
 visible order; each rule below has at least one case, and a rule without one fails
 `test_every_rule_has_a_docstring_and_a_case`.
 """
@@ -16,6 +17,7 @@ import pytest
 from bot.analysis.tariff_amounts import RATE_RULES
 from bot.analysis.tariff_mentions import STATUS_RULES
 from bot.analysis.tariff_parties import IMPOSER_RULES, TARGET_RULES
+from bot.analysis.tariff_timing import EFFECTIVE_RULES
 from bot.analysis.tariffs import extract_tariffs
 from bot.analysis.text import prepare
 from bot.domain import TariffChange
@@ -87,6 +89,31 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"new": 0, "status": "announced"}]),
     ("rate_retained", "Mexico will suspend its 30% tariff on US cheese for 60 days, but will keep a 5% tariff.",
      [{"imposer": "Mexico", "target": "US", "old": 30, "new": 5, "status": "announced"}]),
+    ("rate_named_rate", "Under the antidumping duty order, Commerce will apply a rate of 12.5 percent to steel "
+     "nails from Oman.", [{"new": 12.5}]),
+    ("rate_named_rate", "The court upheld the antidumping duty order on tires from China, assigning the exporter "
+     "the 98.2 percent China-wide rate.", [{"target": "China", "new": 98.2}]),
+    ("rate_after_noun", "The Commerce Department found that honey from India was dumped at rates ranging from 2.5 to 41.7 percent.",
+     [{"imposer": "US", "target": "India", "new": 41.7, "old": None}]),
+    ("status_listed_under", "The agency is proposing several actions, including quotas on cars and additional "
+     "duties of up to 50 percent on goods of Chile.", [{"target": "Chile", "new": 50, "status": "proposed"}]),
+    # --- effective dates
+    ("effective_never_said", "On Friday, Washington announced a 25 pct tariff on Italian cheese.",
+     [{"effective": None}]),
+    ("effective_never_past_deed", "Seoul will remove the 20% tariffs it imposed on Japan on March 3.",
+     [{"target": "Japan", "effective": None}]),
+    ("effective_never_an_end", "A 0% tariff will apply to Swiss watches through January 20.", [{"effective": None}]),
+    ("effective_delayed_to", "The US delayed its 10% tariff on Chinese toys until Dec 15.",
+     [{"effective": "2025-12-15", "status": "delayed"}]),
+    ("effective_lead", "Canada will put a 25% surtax on US steel beginning on July 21.",
+     [{"effective": "2025-07-21", "status": "announced"}]),
+    ("effective_lead", "Duties of 10% on goods of Chile are effective at 12:01 a.m. eastern time on August 7, 2025.",
+     [{"effective": "2025-08-07"}]),
+    ("effective_set_for", "A 15 pct duty on Korean washers is set for Sept 1.", [{"effective": "2025-09-01"}]),
+    ("effective_signed_with", "The President signed an order on Monday removing the 25% tariff on goods of India.",
+     [{"effective": "2025-06-30", "new": 0, "status": "removed"}]),
+    ("effective_next_to", "Beijing raised its tariff on US soybeans to 25 pct on July 6.",
+     [{"effective": "2025-07-06"}]),
 ]
 
 
@@ -98,7 +125,8 @@ def test_rule(rule: str, body: str, want: list[dict[str, Any]]) -> None:
         assert {k: fields(c)[k] for k in w} == w, fields(c)
 
 
-TABLES: list[tuple[Callable[..., Any], ...]] = [TARGET_RULES, IMPOSER_RULES, STATUS_RULES, RATE_RULES]
+TABLES: list[tuple[Callable[..., Any], ...]] = [TARGET_RULES, IMPOSER_RULES, STATUS_RULES, RATE_RULES,
+                                               EFFECTIVE_RULES]
 
 
 def test_every_rule_has_a_docstring_and_a_case() -> None:
