@@ -37,14 +37,14 @@ _BY_OWN = re.compile(
     re.IGNORECASE,
 )
 _OF_LEAD = re.compile(
-    r"^\s*,?\s*(?:(?:on|against|for)\s+[^,;]{1,80}?\s+)?(?:of|at)\s+(?:" + QUALIFIER
+    r"^\s*,?\s*(?:(?:on|against|for)\s+[^,;]{1,80}?,?\s+)?(?:(?:at\s+)?(?:a\s+)?rates?\s+of|of|at)\s+(?:" + QUALIFIER
     + r"\s+|up\s+to\s+|between\s+|as\s+much\s+as\s+|as\s+high\s+as\s+)?$",
     re.IGNORECASE,
 )
 _RATE_PHRASE = r"(?:(?:of|at|to)\s+[^,;]{0,40}?(?:%|pct|per\s*cent|percent)\s+)?"
 _AMOUNT_QUALIFIER = r"(?:as\s+much\s+as\s+|up\s+to\s+|about\s+|some\s+|nearly\s+|almost\s+|around\s+|an\s+estimated\s+)?"
 _VALUE_LEAD = re.compile(
-    r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w'-]+,?\s+){0,10}?"
+    r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w.'-]+,?\s+){0,10}?"
     r"(?:worth\s+|valued\s+at\s+)?|(?:worth|of|totall?ing|covering)\s+|on\s+[^,;]{0,60}?\s+by\s+"
     r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+|(?=(?:as\s+much\s+as|up\s+to)\s))"
     + _AMOUNT_QUALIFIER + r"$",
@@ -223,21 +223,67 @@ def _to_zero(text: str, noun: Noun, hi: int) -> float | None:
     return 0.0
 
 
-def value(s: SentenceFacts, noun: Noun, hi: int) -> Money | None:
+def value_after_noun(s: SentenceFacts, noun: Noun, hi: int) -> list[Money]:
+    """"tariffs on US$300 billion of Chinese goods", "duties on U.S. pork, apples and steel
+    worth about $3 billion", "levies covering 200 mln dlrs": an amount the noun's phrase gives
+    (not one in brackets after another)."""
+    text = s.masked
+    return [m for m in s.money if m.start >= noun.end and m.end <= hi
+            and _VALUE_LEAD.match(text[noun.end : m.start]) and not _in_parens(text, m)]
+
+
+def value_before_noun(s: SentenceFacts, noun: Noun, hi: int) -> list[Money]:
+    """"200 mln dlr penalty tariffs", "$50 billion worth of tariffs": an amount right before
+    the noun (not money collected: "raised $2 billion in duties")."""
     text = s.masked
     found: list[Money] = []
     for m in s.money:
-        if m.start >= noun.end and m.end <= hi:
-            if _VALUE_LEAD.match(text[noun.end : m.start]) and not _in_parens(text, m):
-                found.append(m)
-        elif m.end <= noun.start:
-            gap = text[m.end : noun.start]
-            words = [w for w in gap.split() if w not in ("in", "worth", "of")]
-            if (_VALUE_BEFORE.match(gap) and not any(w.lower() in FUNCTION_WORDS for w in words)
-                    and not _REVENUE.search(text[max(0, m.start - 40) : m.start])) or _FACING.match(gap):
-                found.append(m)
+        if m.end > noun.start:
+            continue
+        gap = text[m.end : noun.start]
+        words = [w for w in gap.split() if w not in ("in", "worth", "of")]
+        if _VALUE_BEFORE.match(gap) and not any(w.lower() in FUNCTION_WORDS for w in words) \
+                and not _REVENUE.search(text[max(0, m.start - 40) : m.start]):
+            found.append(m)
+    return found
+
+
+def value_goods_facing(s: SentenceFacts, noun: Noun, hi: int) -> list[Money]:
+    """"American goods worth C$12 billion that could face a 25% levy": goods named before the
+    measure that would hit them."""
+    return [m for m in s.money if m.end <= noun.start and _FACING.match(s.masked[m.end : noun.start])]
+
+
+VALUE_RULES: tuple[Callable[[SentenceFacts, Noun, int], list[Money]], ...] = (
+    value_after_noun,
+    value_before_noun,
+    value_goods_facing,
+)
+"""The value of goods a measure covers: every rule's amounts, in US dollars first."""
+
+
+def value(s: SentenceFacts, noun: Noun, hi: int) -> tuple[Money | None, Money | None]:
+    """The amount a measure covers as written, and the same in US dollars where the text gives
+    them ("2.8 billion euros ($3.2 billion)": the bracketed dollars)."""
+    found = sorted({m for rule in VALUE_RULES for m in rule(s, noun, hi)}, key=lambda m: m.start)
+    if not found:
+        return None, None
     usd = [m for m in found if m.usd]
-    return (usd or found)[0] if found else None
+    if usd:
+        return usd[0], usd[0]
+    return found[0], dollars_in_brackets(s, found[0])
+
+
+def dollars_in_brackets(s: SentenceFacts, money: Money) -> Money | None:
+    """"C$16.6 billion ($12.6 billion)", "400 mln stg (about $540 mln)": the US dollars a text
+    gives in brackets right after another currency."""
+    for m in s.money:
+        if m.usd and m.start > money.end and _BRACKET_GAP.fullmatch(s.masked[money.end : m.start]):
+            return m
+    return None
+
+
+_BRACKET_GAP = re.compile(r"\s*[(\[]\s*(?:about\s+|some\s+|around\s+|roughly\s+|nearly\s+|or\s+)?(?:US\s+)?", re.IGNORECASE)
 
 
 def _in_parens(text: str, m: Money) -> bool:

@@ -266,7 +266,7 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         change, new = f"{_fmt(new)} pct", None  # "a 30 pct tariff increase"
     if upto and new is not None and old is None and _CUT_WORDS.search(text[lo:hi]):
         change, new = f"up to {_fmt(new)} pct", None  # "reduced tariffs of up to 50 pct"
-    amount = value(s, noun, hi_rates)
+    amount, dollars = value(s, noun, hi_rates)
     cues = tuple(status_cues(text[lo:hi]))
     state, strength, best = status(text, list(cues), lo, noun)
     near = best is not None and governs(text, lo + best.start, lo + best.end, noun)
@@ -287,7 +287,7 @@ def _read_noun(s: SentenceFacts, noun: Noun, limit: int, used: set[int]) -> Ment
         new_rate=r.new,
         old_rate=r.old,
         change_text=r.change,
-        value_usd=int(amount.amount) if amount is not None and amount.usd else None,
+        value_usd=int(dollars.amount) if dollars is not None else None,
         value_text=amount.text if amount is not None else None,
         products=goods,
         imposer=imposer(site, whom),
