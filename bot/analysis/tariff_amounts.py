@@ -183,8 +183,25 @@ def rate_named_rate(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[in
             return
 
 
+def rate_rising_to(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
+    """"the 10 percent tariffs on $200 billion of Chinese goods would rise to 25 percent on
+    Jan. 1", "its 5% duty will fall to 2%": the rate before the noun is the old one when the
+    measure itself rises or falls to a new one."""
+    if r.new is None or r.old is not None or r.change is not None:
+        return
+    text = s.masked
+    for i, p in enumerate(s.percents):
+        if i in used or p.start < noun.end or p.end > hi:
+            continue
+        if _RISE_TO.search(text[noun.end : p.start]):
+            r.old, r.new = r.new, top(p)
+            used.add(i)
+        return
+
+
 RATE_RULES: tuple[Callable[[SentenceFacts, Noun, int, int, set[int], Rates], None], ...] = (
     rate_before_noun,
+    rate_rising_to,
     rate_after_noun,
     rate_to_zero,
     rate_retained,
@@ -193,6 +210,12 @@ RATE_RULES: tuple[Callable[[SentenceFacts, Noun, int, int, set[int], Rates], Non
 """The rates of one measure noun: each rule in turn claims the percentages it reads (a
 claimed one is `used`, so trade figures in the same sentence stay out)."""
 
+_RISE_TO = re.compile(
+    r"^[^;,]{0,90}?\b(?:will|would|to|could|should|is\s+set\s+to|are\s+set\s+to|is\s+due\s+to|are\s+due\s+to)\s+"
+    r"(?:then\s+|later\s+|eventually\s+)?(?:rise|increase|go\s+up|climb|jump|fall|drop|go\s+down|decrease)\s+to\s+"
+    r"(?:" + QUALIFIER + r"\s+)?$",
+    re.IGNORECASE,
+)
 _RANGING = re.compile(r"\b(?:ranging|range|ranged|varying)\s+from\s+$|\bbetween\s+$", re.IGNORECASE)
 _RATE_OF = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:rate|margin)\s+of\s+$", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}(?:rate|margin)\b", re.IGNORECASE)

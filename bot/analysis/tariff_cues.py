@@ -41,6 +41,10 @@ _NOT_MEASURES = [
         r"\btariffs?\s+(?:for|on)\s+(?:special\s+)?(?:advances|loans|credits?|deposits|lending)\b",
         r"\b(?:credit|interest|loan)\s+surcharges?\b",
         r"\bduty[- ]free\b",
+        r"\b(?:surtax(?:es)?|levy|levies|tax(?:es)?|dut(?:y|ies))\s+on\s+(?:(?:stock|share)\s+buy-?backs?|(?:high\s+|"
+        r"personal\s+|corporate\s+|household\s+)?incomes?|earnings|profits|wages|salaries|capital\s+gains|dividends"
+        r"|wealth|property|properties|estates?|inheritances?|remittances|windfall\s+profits|digital\s+services"
+        r"|financial\s+transactions|millionaires|billionaires|bank\s+deposits|sugary\s+drinks|carbon\s+emissions)\b",
         r"\b(?:on|off|heavy|light)[- ]duty\b",
         r"\bduty\s+(?:to" + _NOT_A_RATE + r"|of\s+care|officer|roster|station|cycle|manager|of\s+the)\b",
         r"\b(?:military|active|jury|civic|moral|fiduciary|stamp|estate|death|sacred|patriotic)\s+dut(?:y|ies)\b",
