@@ -17,9 +17,11 @@ from typing import Any
 
 from bot.analysis.countries import country_of, find_countries
 from bot.analysis.dates import DateSpan, find_dates
-from bot.analysis.numbers import find_money
+from bot.analysis.numbers import Money, find_money
+from bot.analysis.tariff_amounts import dollars_in_brackets
 from bot.analysis.tariff_cues import MEASURE, mask_non_measures
 from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
+from bot.analysis.tariff_sentence import read_facts
 from bot.analysis.tariff_timing import days_later
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
@@ -116,6 +118,7 @@ def read_mentions(prepared: Prepared) -> list[Mention]:
         mentions.extend(read_sentence(i, sentence.text, local, in_context=i <= context_until))
         if i <= context_until and not MEASURE.search(mask_non_measures(sentence.text)):
             mentions.extend(_change_dated(i, sentence.text, local))
+            mentions.extend(_value_stated(i, sentence.text))
         if MEASURE.search(mask_non_measures(sentence.text)):
             context_until = i + _CONTEXT_SENTENCES
     return mentions
@@ -134,6 +137,32 @@ _CHANGE_DATED = re.compile(
 """A sentence that dates the change the story is about without a measure word: "The increase
 is now set for Sept 15", "The cut will take effect on July 1", "... said the suspension would
 start on March 1"."""
+
+
+_VALUE_STATED = re.compile(
+    r"^(?:[^,;]{0,60}?\b(?:said|says|added)\s+(?:that\s+)?)?(?:The|This|That|These|Those|It|They|Its|Their)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:measures?|moves?|actions?|steps?|list|package|retaliation|decision|order|proclamation)?\s*"
+    r"(?:(?:will|would|could|is|are|also|to)\s+)*(?:covers?|covering|affects?|hits?|targets?|applies\s+to|apply\s+to"
+    r"|includes?|concerns?)\s+(?:imports\s+(?:worth|valued\s+at)\s+|goods\s+(?:worth|valued\s+at)\s+)?"
+    r"(?:about\s+|some\s+|nearly\s+|around\s+|roughly\s+|an\s+estimated\s+|more\s+than\s+|up\s+to\s+)?$",
+    re.IGNORECASE,
+)
+"""A sentence after a measure that gives the value it covers: "The measure covers 400 mln stg
+of imports", "It will hit goods worth $350 million"."""
+
+
+def _value_stated(index: int, text: str) -> list[Mention]:
+    facts = None
+    for money in find_money(text):
+        if not _VALUE_STATED.match(text[: money.start]):
+            continue
+        dollars: Money | None = money if money.usd else None
+        if dollars is None:
+            facts = facts or read_facts(index, text, [])
+            dollars = dollars_in_brackets(facts, money)
+        return [Mention(sentence=index, evidence=text, value_usd=int(dollars.amount) if dollars else None,
+                        value_text=money.text, definite=True)]
+    return []
 
 
 def _change_dated(index: int, text: str, dates: list[DateSpan]) -> list[Mention]:
