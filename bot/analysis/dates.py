@@ -80,6 +80,15 @@ _PAST = frozenset(
     """was were had did ago last earlier previously ended began since said told reiterated
     added announced reported stated met took""".split()
 )
+_NOT_PAST_ED = frozenset("hundred kindred sacred naked wicked rugged ragged united limited".split())
+
+
+def _past_deed(word: str) -> bool:
+    """"filed", "signed", "launched": a regular past tense near a month names a past event
+    ("filed the complaint in October" in a June story is last October)."""
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed") and word not in _NOT_PAST_ED
+
+
 _RANGE_ON = re.compile(r"\s*(?:to|until|till|through|-|–)\s*(?:" + _MON_PLAIN + r"|\d)")
 _COORDINATED = frozenset(
     """or and to the of early late mid end""".split()
@@ -123,7 +132,21 @@ def find_dates(text: str, anchor: date | None) -> list[DateSpan]:
             if free(start, end):
                 add(start, end, value)
     found.sort(key=lambda d: d.start)
-    return found
+    return _same_day_same_year(found)
+
+
+def _same_day_same_year(found: list[DateSpan]) -> list[DateSpan]:
+    """"On August 20, 2019 (the August 20 notice) ...": a day named again without its year is
+    the day the story already dated in full, not the nearest one."""
+    years: dict[str, str] = {}
+    out: list[DateSpan] = []
+    for d in found:
+        if d.is_day and re.search(r"\d{4}", d.text):
+            years.setdefault(d.value[5:], d.value[:4])
+        elif d.is_day and d.value[5:] in years and re.search(r"[A-Za-z]", d.text) and re.search(r"\d", d.text):
+            d = DateSpan(d.start, d.end, d.text, f"{years[d.value[5:]]}-{d.value[5:]}")
+        out.append(d)
+    return out
 
 
 Hit = tuple[int, int, str | None]
@@ -365,7 +388,7 @@ def _direction(text: str, start: int, end: int) -> int:
             return 1
         if w in ("from", "of") and i > 0 and words[i - 1] in ("effective", "as", "starting"):
             return 1
-        if w in _PAST:
+        if w in _PAST or (near <= 3 and _past_deed(w)):
             return -1
     opening = not re.search(r"\w+\s+\w+\s+\w+", head)
     tail = re.split(r"[.;:!?]|\bthat\b" if opening else r"[,.;:!?]|\bthat\b", text[end : end + 80])[0]

@@ -146,3 +146,20 @@ def test_seed_article_has_exactly_its_seven_dates(shared: Path) -> None:
     got = sorted(d.date for d in extract_dates(prepare(article.body, article.published)))
     assert got == ["2019-07", "2019-09-01", "2019-09-19", "2019-09-20", "2019-10",
                    "2019-10-15", "2019-12-15"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ("The United States filed the complaint in October and imposed duties in May.", ["2018-10", "2019-05"]),
+        ("Japan signed the accord in November, officials said.", ["2018-11"]),
+        ("The panel will rule in October.", ["2019-10"]),
+    ],
+)
+def test_a_month_named_for_a_past_event_is_the_past_one(sentence: str, want: list[str]) -> None:
+    assert values(sentence, date(2019, 6, 1)) == want
+
+
+def test_a_day_named_again_without_its_year_keeps_the_year_the_story_gave() -> None:
+    body = "On August 20, 2019 (the August 20 notice), duties were raised. The August 20 notice listed 300 goods."
+    assert values(body, date(2020, 3, 31)) == ["2019-08-20"]
