@@ -138,6 +138,15 @@ def effective_never_past_deed(d: DateSite) -> str | None:
     return None
 
 
+def effective_never_another_deed(d: DateSite) -> str | None:
+    """"filed the complaint in October and imposed a 10 percent tariff in May": a date before
+    the measure that belongs to another verb of the sentence ("... and imposed") is not its
+    start."""
+    if d.date.end <= d.noun.start and _ANOTHER_VERB.search(d.text[d.date.end : d.noun.start]):
+        return NEVER
+    return None
+
+
 def effective_never_an_end(d: DateSite) -> str | None:
     """"a 0% tariff will apply through January 20", "for a year to March 31", "retroactive to
     May 1": an end, a span or a backdating is not a start (a delay "to" is: see below)."""
@@ -192,6 +201,7 @@ def effective_next_to(d: DateSite) -> str | None:
 EFFECTIVE_RULES: tuple[Callable[[DateSite], str | None], ...] = (
     effective_never_said,
     effective_never_past_deed,
+    effective_never_another_deed,
     effective_never_an_end,
     effective_delayed_to,
     effective_lead,
@@ -202,6 +212,7 @@ EFFECTIVE_RULES: tuple[Callable[[DateSite], str | None], ...] = (
 """What a date of the sentence is to the measure: the first rule that answers decides
 (STRONG: said outright; WEAK: only placed next to it; NEVER: not its start)."""
 
+_ANOTHER_VERB = re.compile(r"\b(?:and|but|then|before|after)\s+(?:later\s+|then\s+|also\s+)?[a-z]{3,}ed\b", re.IGNORECASE)
 _PAST_DEED = re.compile(
     r"^[^;,]{0,60}?\b(?:(?:it|they|which|that|was|were|had\s+been|has\s+been)\s+)?(?:imposed|announced|introduced|levied|"
     r"adopted|placed)\b[^;,]{0,40}?\s(?:on|in|since)\s+$",

@@ -403,7 +403,7 @@ def _story_countries(prepared: Prepared) -> list[str]:
 US_INSTRUMENTS = re.compile(
     r"\b(?:Section\s+(?:201|232|301|338)\b|Executive\s+Order|Proclamations?\b|IEEPA\b|HTSUS\b"
     r"|Harmonized\s+Tariff\s+Schedule\s+of\s+the\s+United\s+States|U\.S\.\s+Trade\s+Representative"
-    r"|USTR\b|Customs\s+and\s+Border\s+Protection|Federal\s+Register|Department\s+of\s+Commerce|Commerce\s+Department)"
+    r"|USTR\b|Customs\s+and\s+Border\s+Protection|Federal\s+Register|Department\s+of\s+Commerce|Commerce\s+Department|White\s+House)"
 )
 """The legal instruments and agencies of US trade measures ("Section 232", "an Executive
 Order", "a Proclamation", "the U.S. Trade Representative"): a story that cites them speaks for

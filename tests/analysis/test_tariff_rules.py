@@ -1,7 +1,7 @@
 """Every rule of the tariff reader's tables, each on a sentence written here.
 
 The tables (`TARGET_RULES`, `IMPOSER_RULES`, `STATUS_RULES`, `RATE_RULES`,
-`EFFECTIVE_RULES`) are the engine's
+`VALUE_RULES`, `EFFECTIVE_RULES`) are the engine's
 visible order; each rule below has at least one case, and a rule without one fails
 `test_every_rule_has_a_docstring_and_a_case`.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.tariff_amounts import RATE_RULES
+from bot.analysis.tariff_amounts import RATE_RULES, VALUE_RULES
 from bot.analysis.tariff_mentions import STATUS_RULES
 from bot.analysis.tariff_parties import IMPOSER_RULES, TARGET_RULES
 from bot.analysis.tariff_timing import EFFECTIVE_RULES
@@ -32,7 +32,7 @@ def changes(body: str, published: date = DAY) -> list[TariffChange]:
 
 def fields(c: TariffChange) -> dict[str, Any]:
     return {"imposer": c.imposer, "target": c.target, "old": c.old_rate_pct, "new": c.new_rate_pct,
-            "status": c.status, "effective": c.effective}
+            "status": c.status, "effective": c.effective, "usd": c.value_usd, "value": c.value_text}
 
 
 # (rule name, story, what each scored change must show, in order)
@@ -89,6 +89,9 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"new": 0, "status": "announced"}]),
     ("rate_retained", "Mexico will suspend its 30% tariff on US cheese for 60 days, but will keep a 5% tariff.",
      [{"imposer": "Mexico", "target": "US", "old": 30, "new": 5, "status": "announced"}]),
+    ("rate_rising_to", "The 10 percent tariffs on $50 billion of Korean goods will rise to 20 percent on Jan. 1, "
+     "the White House said.", [{"imposer": "US", "target": "South Korea", "old": 10, "new": 20, "usd": 50e9,
+                                "effective": "2026-01-01"}]),
     ("rate_named_rate", "Under the antidumping duty order, Commerce will apply a rate of 12.5 percent to steel "
      "nails from Oman.", [{"new": 12.5}]),
     ("rate_named_rate", "The court upheld the antidumping duty order on tires from China, assigning the exporter "
@@ -97,11 +100,22 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"imposer": "US", "target": "India", "new": 41.7, "old": None}]),
     ("status_listed_under", "The agency is proposing several actions, including quotas on cars and additional "
      "duties of up to 50 percent on goods of Chile.", [{"target": "Chile", "new": 50, "status": "proposed"}]),
+    # --- values
+    ("value_after_noun", "Mexico imposed tariffs of up to 20 percent on U.S. pork, apples and cheese worth about "
+     "$3 billion.", [{"imposer": "Mexico", "target": "US", "new": 20, "usd": 3e9}]),
+    ("value_after_noun", "Canada will impose a 10% surtax on C$16.6 billion ($12.6 billion) of U.S. goods.",
+     [{"usd": 12.6e9, "value": "C$16.6 billion"}]),
+    ("value_before_noun", "Washington announced 300 mln dlr penalty tariffs of 100 pct on Japanese chips.",
+     [{"usd": 300e6, "new": 100}]),
+    ("value_goods_facing", "Ottawa listed American goods worth C$12 billion that could face a 25% levy.",
+     [{"value": "C$12 billion", "usd": None, "new": 25, "status": "proposed"}]),
     # --- effective dates
     ("effective_never_said", "On Friday, Washington announced a 25 pct tariff on Italian cheese.",
      [{"effective": None}]),
     ("effective_never_past_deed", "Seoul will remove the 20% tariffs it imposed on Japan on March 3.",
      [{"target": "Japan", "effective": None}]),
+    ("effective_never_another_deed", "Mexico filed a complaint in March and imposed a 15% tariff on US apples "
+     "in May.", [{"effective": "2025-05", "target": "US"}]),
     ("effective_never_an_end", "A 0% tariff will apply to Swiss watches through January 20.", [{"effective": None}]),
     ("effective_delayed_to", "The US delayed its 10% tariff on Chinese toys until Dec 15.",
      [{"effective": "2025-12-15", "status": "delayed"}]),
@@ -126,7 +140,7 @@ def test_rule(rule: str, body: str, want: list[dict[str, Any]]) -> None:
 
 
 TABLES: list[tuple[Callable[..., Any], ...]] = [TARGET_RULES, IMPOSER_RULES, STATUS_RULES, RATE_RULES,
-                                               EFFECTIVE_RULES]
+                                               EFFECTIVE_RULES, VALUE_RULES]
 
 
 def test_every_rule_has_a_docstring_and_a_case() -> None:
@@ -170,3 +184,29 @@ def test_the_story_governments_measures_come_first_grouped_by_target() -> None:
             "10% tariff on goods of Peru and lower to 15% the tariff on goods of Chile under Section 301.")
     got = changes(body)
     assert [(c.imposer, c.target) for c in got] == [("US", "Chile"), ("US", "Peru"), ("Chile", "US")]
+
+
+@pytest.mark.parametrize(
+    ("body", "usd", "text"),
+    [
+        ("Britain will impose a 20 pct tariff on U.S. whiskey. The measure covers 400 mln stg of imports.",
+         None, "400 mln stg"),
+        ("The EU imposed a 25 pct duty on U.S. bourbon. The duties cover $350 million of imports.",
+         350e6, "$350 million"),
+    ],
+)
+def test_a_value_given_in_the_next_sentence(body: str, usd: float | None, text: str) -> None:
+    [c] = changes(body)
+    assert (c.value_usd, c.value_text, c.new_rate_pct) == (usd, text, c.new_rate_pct)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The bill includes a 1% excise tax on stock buybacks.",
+        "Lawmakers backed a 5% surtax on incomes above $10 million.",
+        "The city adopted a 2% levy on sugary drinks.",
+    ],
+)
+def test_a_tax_not_levied_on_traded_goods_is_no_tariff_change(body: str) -> None:
+    assert changes(body) == []
