@@ -167,7 +167,8 @@ def rate_retained(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
 def rate_named_rate(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
     """"we have determined to apply a rate of 7.89 percent ... under this antidumping duty
     order", "assign the company the 105.31 percent China-wide rate": a percentage the text
-    calls a rate, with no other measure between it and the noun, is the measure's rate."""
+    calls a rate, that a verb applies or assigns, with no other measure between it and the
+    noun, is the measure's rate (not "GNP will grow at a 1.5 pct rate")."""
     if r.new is not None or r.change is not None:
         return
     text = s.masked
@@ -177,6 +178,8 @@ def rate_named_rate(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[in
         a, b = (p.end, noun.start) if p.end <= noun.start else (noun.end, p.start)
         if MEASURE.search(text, a, b):
             continue
+        if not _RATE_VERB.search(text[max(0, p.start - 90) : p.start]):
+            continue  # "GNP will grow at a 1.5 pct rate" is no duty's rate
         if _RATE_OF.search(text[max(0, p.start - 40) : p.start]) or _RATE_AFTER.match(text, p.end):
             r.new = top(p)
             used.add(i)
@@ -217,6 +220,8 @@ _RISE_TO = re.compile(
     re.IGNORECASE,
 )
 _RANGING = re.compile(r"\b(?:ranging|range|ranged|varying)\s+from\s+$|\bbetween\s+$", re.IGNORECASE)
+_RATE_VERB = re.compile(r"\b(?:appl\w*|assign\w*|impos\w*|set|calculat\w*|determin\w*|establish\w*|collect\w*)\b",
+                        re.IGNORECASE)
 _RATE_OF = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:rate|margin)\s+of\s+$", re.IGNORECASE)
 _RATE_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+){0,2}(?:rate|margin)\b", re.IGNORECASE)
 _SUSPEND_BEFORE = re.compile(r"\b(?:suspend\w*|lift\w*|remov\w*|pause\w*)\s+(?:[\w%.-]+\s+){0,4}$", re.IGNORECASE)

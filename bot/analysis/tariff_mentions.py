@@ -103,6 +103,8 @@ def _is_measure_noun(text: str, m: re.Match[str]) -> bool:
     word = m.group(0).lower()
     if word == "levy" and _LEVY_VERB.search(text[: m.start()]):
         return False  # "started to levy a bond": the verb
+    if m.group(0) in ("Levy", "Duty") and m.start() > 0 and not re.match(r"\s+(?:on|of)\b", text[m.end() :]):
+        return False  # "Levy predicts GNP will grow": a name
     return not NEGATED.search(text[max(0, m.start() - 30) : m.start()])
 
 

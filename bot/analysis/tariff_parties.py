@@ -303,7 +303,7 @@ def targets(site: Site) -> Targets:
     return ()
 
 
-_DESTINATION = re.compile(r"\b(?:into|to|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_DESTINATION = re.compile(r"\binto\s+(?:the\s+)?$", re.IGNORECASE)
 """Before a country in the goods' phrase: where the goods go ("products coming into the
 United States"), not whose they are."""
 _CHARGE = re.compile(r"\b(?:charg\w*|hit\w*|slap\w*)\s+(?:the\s+)?$", re.IGNORECASE)

@@ -21,7 +21,7 @@ from bot.analysis.numbers import Money, find_money
 from bot.analysis.tariff_amounts import dollars_in_brackets
 from bot.analysis.tariff_cues import MEASURE, mask_non_measures
 from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
-from bot.analysis.tariff_sentence import read_facts
+from bot.analysis.tariff_sentence import INSTITUTIONS, read_facts
 from bot.analysis.tariff_timing import days_later
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
@@ -392,6 +392,7 @@ def _story_countries(prepared: Prepared) -> list[str]:
     for money in find_money(text):
         text = text[: money.start] + "_" * (money.end - money.start) + text[money.end :]
     counts = Counter(c[2] for c in find_countries(text))
+    counts.update("US" if m["us"] else "EU" if m["eu"] else "Japan" for m in INSTITUTIONS.finditer(text))
     home = country_of(prepared.dateline.place) if prepared.dateline else None
     ranked = sorted(counts, key=lambda c: (-counts[c], c != home))
     ranked = [*ranked, home] if home and home not in counts else ranked
@@ -402,12 +403,14 @@ def _story_countries(prepared: Prepared) -> list[str]:
 
 US_INSTRUMENTS = re.compile(
     r"\b(?:Section\s+(?:201|232|301|338)\b|Executive\s+Order|Proclamations?\b|IEEPA\b|HTSUS\b"
-    r"|Harmonized\s+Tariff\s+Schedule\s+of\s+the\s+United\s+States|U\.S\.\s+Trade\s+Representative"
-    r"|USTR\b|Customs\s+and\s+Border\s+Protection|Federal\s+Register|Department\s+of\s+Commerce|Commerce\s+Department|White\s+House)"
+    r"|Harmonized\s+Tariff\s+Schedule\s+of\s+the\s+United\s+States|Customs\s+and\s+Border\s+Protection"
+    r"|Federal\s+Register)"
 )
-"""The legal instruments and agencies of US trade measures ("Section 232", "an Executive
-Order", "a Proclamation", "the U.S. Trade Representative"): a story that cites them speaks for
-the US government, so a measure whose sentence names no one who levies it is the US's."""
+"""The legal instruments of US trade measures ("Section 232", "an Executive Order", "a
+Proclamation", "the HTSUS"): a story that cites them speaks for the US government, so a measure
+whose sentence names no one who levies it is the US's. (Agencies such as "the White House" or
+"the Commerce Department" only count as mentions of the US: wire stories name them in
+reports on other countries' measures too.)"""
 
 
 def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:
