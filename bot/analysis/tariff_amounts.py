@@ -46,7 +46,8 @@ _AMOUNT_QUALIFIER = r"(?:as\s+much\s+as\s+|up\s+to\s+|about\s+|some\s+|nearly\s+
 _VALUE_LEAD = re.compile(
     r"^\s*(?:" + _RATE_PHRASE + r"(?:on|against|covering|affecting|hitting|targeting|for)\s+(?:[\w.'-]+,?\s+){0,10}?"
     r"(?:worth\s+|valued\s+at\s+)?|(?:worth|of|totall?ing|covering)\s+|on\s+[^,;]{0,60}?\s+by\s+"
-    r"|(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+|(?=(?:as\s+much\s+as|up\s+to)\s))"
+    r"|" + _RATE_PHRASE + r"(?:will\s+|would\s+|could\s+|to\s+)?(?:affect|cover|hit|target)s?\s+"
+    r"|(?=(?:as\s+much\s+as|up\s+to)\s))"
     + _AMOUNT_QUALIFIER + r"$",
     re.IGNORECASE,
 )
@@ -113,6 +114,10 @@ def rate_after_noun(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[in
         if p.points or by:
             if r.change is None and _BY_OWN.match(lead):
                 r.change = (" ".join(by.group(0).split()) + " " if by else "") + p.text
+                used.add(i)
+        elif _RATES_OF.search(tail):
+            if r.new is None:
+                r.new = top(p)  # "on $3 billion of U.S. goods, with rates of 15 to 25 percent"
                 used.add(i)
         elif _RANGING.search(tail):
             if r.new is None:
@@ -219,6 +224,8 @@ _RISE_TO = re.compile(
     r"(?:" + QUALIFIER + r"\s+)?$",
     re.IGNORECASE,
 )
+_RATES_OF = re.compile(r"\b(?:with|at|carrying)\s+(?:a\s+)?rates?\s+(?:of\s+)?(?:between\s+|up\s+to\s+|" + QUALIFIER
+                       + r"\s+)?$", re.IGNORECASE)
 _RANGING = re.compile(r"\b(?:ranging|range|ranged|varying)\s+from\s+$|\bbetween\s+$", re.IGNORECASE)
 _RATE_VERB = re.compile(r"\b(?:appl\w*|assign\w*|impos\w*|set|calculat\w*|determin\w*|establish\w*|collect\w*)\b",
                         re.IGNORECASE)

@@ -35,7 +35,8 @@ _NOUN_TAIL = re.compile(
 )
 INSTITUTIONS = re.compile(
     r"\b(?P<us>White\s+House|USTR|U\.S\.\s+Trade\s+Representative|Commerce\s+Department|Department\s+of\s+Commerce"
-    r"|Customs\s+Bureau)\b"
+    r"|Customs\s+Bureau|(?<!of\s)(?<!'s\s)(?<!’s\s)Commerce(?=\s+(?:said|says|set|imposed|found|determined|announced"
+    r"|issued|will|would|also)\b))\b"
     r"|\b(?P<eu>European\s+Commission)\b|\b(?P<jp>MITI)\b"
 )
 _US_PLACES = re.compile(r"\bNew\s+(?:Mexico|England|South\s+Wales|Caledonia)\b")

@@ -172,7 +172,8 @@ def effective_lead(d: DateSite) -> str | None:
     if d.lead is None:
         return None
     if _STRONG_LEAD.search(d.lead) or re.search(
-        r"(?:imposing|effect|force|due|a\.m\.|p\.m\.|EDT|EST|ET|eastern\s+time)\s+(?:on|in)\s+$", d.before, re.IGNORECASE
+        r"(?:imposing|effective|beginning|starting|effect|force|due|a\.m\.|p\.m\.|EDT|EST|ET|eastern\s+time)\s+(?:on|in)\s+$",
+        d.before, re.IGNORECASE
     ):
         return STRONG
     return None

@@ -109,6 +109,10 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"usd": 300e6, "new": 100}]),
     ("value_goods_facing", "Ottawa listed American goods worth C$12 billion that could face a 25% levy.",
      [{"value": "C$12 billion", "usd": None, "new": 25, "status": "proposed"}]),
+    ("value_after_noun", "The duties of up to 20 percent will hit $1.9 billion of Korean steel, Commerce said.",
+     [{"imposer": "US", "target": "South Korea", "new": 20, "usd": 1.9e9}]),
+    ("rate_after_noun", "Chile announced tariffs on $2 billion of U.S. goods including pork, grapes and cheese, "
+     "with rates of 10 to 20 percent.", [{"imposer": "Chile", "target": "US", "new": 20, "usd": 2e9}]),
     # --- effective dates
     ("effective_never_said", "On Friday, Washington announced a 25 pct tariff on Italian cheese.",
      [{"effective": None}]),
@@ -123,6 +127,8 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"effective": "2025-07-21", "status": "announced"}]),
     ("effective_lead", "Duties of 10% on goods of Chile are effective at 12:01 a.m. eastern time on August 7, 2025.",
      [{"effective": "2025-08-07"}]),
+    ("effective_lead", "The Commerce Department imposed duties of about 20 percent on Canadian lumber, "
+     "effective on July 28.", [{"imposer": "US", "target": "Canada", "effective": "2025-07-28", "status": "announced"}]),
     ("effective_set_for", "A 15 pct duty on Korean washers is set for Sept 1.", [{"effective": "2025-09-01"}]),
     ("effective_signed_with", "The President signed an order on Monday removing the 25% tariff on goods of India.",
      [{"effective": "2025-06-30", "new": 0, "status": "removed"}]),
