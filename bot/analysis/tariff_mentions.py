@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from bot.analysis.countries import find_countries
 from bot.analysis.dates import DateSpan
 from bot.analysis.tariff_amounts import rates, value
 from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, Cue, status_cues
@@ -93,9 +94,39 @@ def read_sentence(index: int, text: str, dates: list[DateSpan], in_context: bool
     nouns = sorted([*nouns, *REMEDY.finditer(s.masked)], key=lambda m: m.start())[:MAX_NOUNS]
     for i, noun in enumerate(nouns):
         limit = nouns[i + 1].start() if i + 1 < len(nouns) else len(s.masked)
-        out.append(_read_noun(s, Noun.of(noun, s.masked), limit, used))
+        mention = _read_noun(s, Noun.of(noun, s.masked), limit, used)
+        out.append(mention)
+        out.extend(_elided(s, noun.end(), limit, mention, used))
     if in_context or nouns:
         out.extend(_change_only(s, used))
+    return out
+
+
+_ELIDED = re.compile(
+    r",?\s+and\s+(?:(?:those\s+|duties\s+|tariffs\s+)?on\s+)(?P<goods>[^,;%]{2,50}?)\s+(?:to|at|of)\s+(?:"
+    + QUALIFIER + r"\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _elided(s: SentenceFacts, start: int, limit: int, first: Mention, used: set[int]) -> list[Mention]:
+    """"doubled tariffs on U.S. cars to 120 percent and on alcohol to 140 percent": a second
+    measure with its noun left out, by the same imposer, on other goods."""
+    out: list[Mention] = []
+    if first.new_rate is None:
+        return out
+    for i, p in enumerate(s.percents):
+        if i in used or p.start < start or p.start >= limit:
+            continue
+        m = _ELIDED.search(s.masked[max(start, p.start - 80) : p.start])
+        if m is None:
+            continue
+        used.add(i)
+        goods = m["goods"].strip()
+        countries = find_countries(goods)
+        out.append(replace(first, new_rate=p.high if p.high is not None else p.value, old_rate=None,
+                           change_text=None, value_usd=None, value_text=None, products=goods,
+                           target=countries[0][2] if countries else first.target, also=()))
     return out
 
 

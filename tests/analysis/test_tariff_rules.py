@@ -216,3 +216,9 @@ def test_a_value_given_in_the_next_sentence(body: str, usd: float | None, text: 
 )
 def test_a_tax_not_levied_on_traded_goods_is_no_tariff_change(body: str) -> None:
     assert changes(body) == []
+
+
+def test_a_second_measure_with_its_noun_left_out() -> None:
+    got = changes("Ankara doubled tariffs on U.S. cars to 120 percent and on alcohol to 140 percent.")
+    assert [(c.imposer, c.target, c.products, c.new_rate_pct) for c in got] == [
+        ("Turkey", "US", "U.S. cars", 120), ("Turkey", "US", "alcohol", 140)]
