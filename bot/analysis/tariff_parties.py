@@ -76,7 +76,7 @@ SUBJECT_VERB = re.compile(
     r"were\s+|also\s+|then\s+|later\s+|now\s+|already\s+)*(?:impos|levi|levy|rais|rais|cut|lower|reduc|"
     r"increas|announc|decid|order|agree|plan|threat|slap|lift|remov|eliminat|abolish|scrap|suspend|"
     r"delay|postpon|hik|introduc|applie|apply|charg|set|began|start|approv|propos|recommend|consider|keep|kept"
-    r"|maintain|retain|implement|adopt)",
+    r"|maintain|retain|implement|adopt|retaliat|hit\s+back|respond)",
     re.IGNORECASE,
 )
 _OBJECT_PREPS = frozenset("on against from of with to for in by over between into".split())

@@ -121,7 +121,26 @@ def read_mentions(prepared: Prepared) -> list[Mention]:
             mentions.extend(_value_stated(i, sentence.text))
         if MEASURE.search(mask_non_measures(sentence.text)):
             context_until = i + _CONTEXT_SENTENCES
-    return mentions
+    return _same_amount(mentions)
+
+
+_SAME_AMOUNT = re.compile(r"^(?:the\s+|an\s+)?(?:same|equal|identical|similar|matching)\s+(?:amount|value)\s+of\s+",
+                          re.IGNORECASE)
+
+
+def _same_amount(mentions: list[Mention]) -> list[Mention]:
+    """"and Beijing retaliated with duties on the same amount of U.S. goods": a measure on "the
+    same amount" covers the value of the measure just named before it."""
+    out: list[Mention] = []
+    last: Mention | None = None
+    for m in mentions:
+        if m.products and last is not None and m.value_text is None and _SAME_AMOUNT.match(m.products):
+            m = replace(m, value_usd=last.value_usd, value_text=last.value_text,
+                        products=_SAME_AMOUNT.sub("", m.products))
+        if m.value_text is not None:
+            last = m
+        out.append(m)
+    return out
 
 
 _CHANGE_DATED = re.compile(

@@ -222,3 +222,11 @@ def test_a_second_measure_with_its_noun_left_out() -> None:
     got = changes("Ankara doubled tariffs on U.S. cars to 120 percent and on alcohol to 140 percent.")
     assert [(c.imposer, c.target, c.products, c.new_rate_pct) for c in got] == [
         ("Turkey", "US", "U.S. cars", 120), ("Turkey", "US", "alcohol", 140)]
+
+
+def test_retaliation_on_the_same_amount_covers_the_same_value() -> None:
+    body = ("WASHINGTON - Washington slapped 25% tariffs on $34 billion of Chinese imports on Friday, and Beijing "
+            "retaliated with duties on the same amount of U.S. goods.")
+    got = changes(body, date(2018, 7, 6))
+    assert [(c.imposer, c.target, c.value_usd, c.new_rate_pct) for c in got] == [
+        ("US", "China", 34e9, 25), ("China", "US", 34e9, None)]
