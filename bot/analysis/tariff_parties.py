@@ -89,6 +89,7 @@ _TARGET_LEADS = [
         r"\bimports\s+of\s+[^;]{0,40}?$",
         r"\bagainst\s+(?:the\s+)?$",
         r"\b(?:originating\s+)?(?:goods|products|imports|exports)\s+of\s+(?:the\s+)?$",
+        r"\b(?:rates?|tariffs?|duties|duty|levies)\s+for\s+(?:the\s+)?$",
         r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
     )
 ]
@@ -158,7 +159,8 @@ def products(
                     phrase = re.sub(r"\s+(?:worth|valued\s+at)\s*$", "", phrase)
                 break
         kept = re.match(r"\s*(?:\S+\s+){0,11}\S*", phrase)  # the goods' words `_tidy` keeps, and a few
-        return _tidy(phrase), (start, start + (kept.end() if kept else len(phrase)))
+        written = _unmasked(s, start, start + len(phrase))  # "heavy-duty trucks", not "trucks"
+        return _tidy(written), (start, start + (kept.end() if kept else len(phrase)))
     g = _GOODS_OF.search(clean, lo, hi)
     if g:
         return _tidy(g.group("p")), (g.start("p"), g.end("p"))
@@ -166,6 +168,15 @@ def products(
     if w:
         return _tidy(w.group("p")), (w.start("p"), w.end("p"))
     return _goods_before(clean, lo, noun, bare)
+
+
+def _unmasked(s: SentenceFacts, start: int, end: int) -> str:
+    """The text at [start, end) as written, where the masked text blanked a non-measure word
+    ("heavy-duty") but not where a bracket was left out."""
+    out = []
+    for i in range(start, end):
+        out.append(s.text[i] if s.masked[i] == "_" and s.text[i] != "_" else s.masked[i])
+    return re.sub(r"\([^)]*\)", " ", "".join(out))
 
 
 def _goods_before(text: str, lo: int, noun: Noun, bare: bool) -> tuple[str | None, tuple[int, int]]:

@@ -52,6 +52,8 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"target": "Germany", "new": 12}, {"target": "France", "new": 12}, {"target": "Italy", "new": 12}]),
     ("target_led_in_clause", "Brussels set a 40 pct anti-dumping duty on bicycles imported from Vietnam.",
      [{"imposer": "EU", "target": "Vietnam", "new": 40}]),
+    ("target_led_in_clause", "The Executive Order sets the reciprocal tariff rates for Malaysia, Thailand and "
+     "Vietnam to 19%.", [{"imposer": "US", "target": t, "new": 19} for t in ("Malaysia", "Thailand", "Vietnam")]),
     ("target_goods_adjective_in_clause", "Mexico slapped a 20% levy on American pork.",
      [{"imposer": "Mexico", "target": "US", "new": 20}]),
     ("target_led_in_sentence", "After talks on imports from Chile broke down, Lima put a 9 pct tariff in place.",
@@ -230,3 +232,8 @@ def test_retaliation_on_the_same_amount_covers_the_same_value() -> None:
     got = changes(body, date(2018, 7, 6))
     assert [(c.imposer, c.target, c.value_usd, c.new_rate_pct) for c in got] == [
         ("US", "China", 34e9, 25), ("China", "US", 34e9, None)]
+
+
+def test_goods_keep_the_words_the_reader_masked() -> None:
+    [c] = changes("The Proclamation imposes a 25% tariff on heavy-duty trucks from Mexico.")
+    assert (c.products, c.target) == ("heavy-duty trucks from Mexico", "Mexico")
