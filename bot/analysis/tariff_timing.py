@@ -151,7 +151,7 @@ def effective_never_an_end(d: DateSite) -> str | None:
     """"a 0% tariff will apply through January 20", "for a year to March 31", "retroactive to
     May 1": an end, a span or a backdating is not a start (a delay "to" is: see below)."""
     word = d.lead or ""
-    if word.startswith(("through", "retroactive")) or (word.startswith("for") and not _SET_FOR.search(d.before)):
+    if word.startswith(("through", "retroactive")) or (re.match(r"for\b", word) and not _SET_FOR.search(d.before)):
         return NEVER
     if word.startswith(("to", "until")) and not _DELAY_TO.search(d.text[max(d.lo, d.date.start - 160) : d.date.start]):
         return NEVER
@@ -193,6 +193,16 @@ def effective_signed_with(d: DateSite) -> str | None:
     return None
 
 
+def effective_bare_relative(d: DateSite) -> str | None:
+    """"Taiwan will cut import tariffs on 862 goods to 20 pct next month", "the duties rise to
+    15 pct tomorrow": a coming day or month right after the measure, with no preposition, is
+    its start."""
+    if d.lead is None and d.date.start > d.noun.end and re.match(r"(?i)(?:next|coming|tomorrow)\b", d.date.text) \
+            and _close(d.text, d.date, d.noun):
+        return WEAK
+    return None
+
+
 def effective_next_to(d: DateSite) -> str | None:
     """"duties on steel on Oct 15", "In March, a 10 pct duty": a date only "on" or "in" ties
     to the measure, standing right next to it."""
@@ -208,6 +218,7 @@ EFFECTIVE_RULES: tuple[Callable[[DateSite], str | None], ...] = (
     effective_lead,
     effective_set_for,
     effective_signed_with,
+    effective_bare_relative,
     effective_next_to,
 )
 """What a date of the sentence is to the measure: the first rule that answers decides

@@ -379,14 +379,20 @@ def _not_yet_in_force(m: Mention, anchor: date | None) -> Mention:
     whose start date is still to come, is announced."""
     if anchor is None or m.effective is None or m.status != "in_effect":
         return m
-    if m.strength > 1 and not (m.strength <= 4 and _FUTURE_START.search(m.evidence)):
-        return m  # "set to go into effect on August 1" is still to come; "now in force" is not
+    if m.strength > 1 and not (m.strength <= 4 and (_FUTURE_START.search(m.evidence)
+                                                    or not _PAST_START.search(m.evidence))):
+        return m  # "set to go into effect on August 1", "come into force tomorrow" are still to come
     today = anchor.isoformat()[: len(m.effective)]
     return replace(m, status="announced") if m.effective > today else m
 
 
 _FUTURE_START = re.compile(
     r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|to\s+(?:take|go|come)\s+into)\b", re.IGNORECASE
+)
+_PAST_START = re.compile(
+    r"\b(?:took|came|went)\s+(?:into\s+)?(?:effect|force)|\b(?:has|have|had)\s+(?:already\s+)?been\b|\balready\b"
+    r"|\bnow\s+in\s+(?:effect|force)",
+    re.IGNORECASE,
 )
 _ACTIONS_BY = re.compile(
     r"\b(?:take|implement|complete|carry\s+out)\s+(?:all\s+)?(?:these|the|those|such)\s+"

@@ -134,6 +134,10 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
     ("effective_set_for", "A 15 pct duty on Korean washers is set for Sept 1.", [{"effective": "2025-09-01"}]),
     ("effective_signed_with", "The President signed an order on Monday removing the 25% tariff on goods of India.",
      [{"effective": "2025-06-30", "new": 0, "status": "removed"}]),
+    ("effective_bare_relative", "TAIPEI, June 3 - Taiwan will cut import tariffs on 862 foreign goods to 20 pct "
+     "next month.", [{"imposer": "Taiwan", "new": 20, "effective": "2025-07", "status": "announced"}]),
+    ("effective_lead", "OTTAWA, May 2 - The new 15 pct duties on U.S. corn come into force tomorrow.",
+     [{"imposer": "Canada", "target": "US", "effective": "2025-05-03", "status": "announced"}]),
     ("effective_next_to", "Beijing raised its tariff on US soybeans to 25 pct on July 6.",
      [{"effective": "2025-07-06"}]),
 ]
