@@ -109,20 +109,29 @@ _ELIDED = re.compile(
 )
 
 
+_ELIDED_AFTER = re.compile(
+    r"\s+on\s+(?P<goods>[^,;.%]{2,50}?)(?=\s*[,;.]|\s+(?:and|from|starting|effective|beginning|as\s+of)\b|\s*$)",
+    re.IGNORECASE,
+)
+
+
 def _elided(s: SentenceFacts, start: int, limit: int, first: Mention, used: set[int]) -> list[Mention]:
-    """"doubled tariffs on U.S. cars to 120 percent and on alcohol to 140 percent": a second
-    measure with its noun left out, by the same imposer, on other goods."""
+    """"doubled tariffs on U.S. cars to 120 percent and on alcohol to 140 percent", "tariffs of
+    25 percent on steel imports and 10 percent on aluminum": a second measure with its noun
+    left out, by the same imposer, on other goods."""
     out: list[Mention] = []
     if first.new_rate is None:
         return out
     for i, p in enumerate(s.percents):
         if i in used or p.start < start or p.start >= limit:
             continue
-        m = _ELIDED.search(s.masked[max(start, p.start - 80) : p.start])
-        if m is None:
+        found = _ELIDED.search(s.masked[max(start, p.start - 80) : p.start])
+        if found is None and re.search(r"\band\s+$", s.masked[max(start, p.start - 6) : p.start]):
+            found = _ELIDED_AFTER.match(s.masked, p.end)
+        if found is None:
             continue
         used.add(i)
-        goods = m["goods"].strip()
+        goods = found["goods"].strip()
         countries = find_countries(goods)
         out.append(replace(first, new_rate=p.high if p.high is not None else p.value, old_rate=None,
                            change_text=None, value_usd=None, value_text=None, products=goods,

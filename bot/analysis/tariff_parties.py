@@ -31,6 +31,7 @@ _COUNT = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fi
 _PRODUCT_END = re.compile(
     r"\s+(?:to|from|by|at|of)\s+(?:" + QUALIFIER + r"\s+)?(?:[\w.]+\s*(?:and|to|-|–)\s*)?[\w.]+\s*"
     r"(?:%|per\s*cent|pct|percent)"
+    r"|\s+and\s+[\d.]+\s*(?:%|per\s*cent|pct|percent)"
     r"|\s*(?:,(?!\d)|[;:(])|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
     r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|" + _COUNT + r"|several|many|a\s+few)\s+"
     r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|to\s+(?:zero|nil)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"

@@ -259,10 +259,17 @@ def _close(text: str, d: DateSpan, noun: Noun) -> bool:
     """A date that only "on" or "in" ties to the measure must stand next to it: after it in
     the same stretch of the clause, or opening the clause a few words before it."""
     if d.start >= noun.end:
-        return "," not in text[noun.end : d.start] and d.start - noun.end <= 120
+        between = text[noun.end : d.start]
+        listed = not _NOT_A_LIST.search(between)  # "on jeans, bourbon and motorcycles on Friday"
+        return ("," not in between or listed) and d.start - noun.end <= 120
     return len(text[d.end : noun.start].split()) <= 8
 
 
+_NOT_A_LIST = re.compile(
+    r"\b(?:said|says|which|that|who|while|when|after|before|since|because|but|were|was|is|are|has|have|had)\b",
+    re.IGNORECASE,
+)
+"""Between a measure and a date: a clause of its own, not just a list of goods."""
 _DAYS_LATER = re.compile(
     r"\b(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)\s+days\s+(?:after|following|from)\s+(?:the\s+)?"
     r"(?:signing|its\s+signing|publication|(?:date\s+of\s+)?(?:this|the)\s+(?:order|proclamation|notice|memorandum)"

@@ -138,6 +138,8 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      "next month.", [{"imposer": "Taiwan", "new": 20, "effective": "2025-07", "status": "announced"}]),
     ("effective_lead", "OTTAWA, May 2 - The new 15 pct duties on U.S. corn come into force tomorrow.",
      [{"imposer": "Canada", "target": "US", "effective": "2025-05-03", "status": "announced"}]),
+    ("effective_next_to", "BRUSSELS - The EU began charging duties of 25 percent on U.S. jeans, bourbon and "
+     "motorcycles on Friday.", [{"imposer": "EU", "target": "US", "effective": "2025-06-27", "status": "in_effect"}]),
     ("effective_next_to", "Beijing raised its tariff on US soybeans to 25 pct on July 6.",
      [{"effective": "2025-07-06"}]),
 ]
@@ -241,3 +243,10 @@ def test_retaliation_on_the_same_amount_covers_the_same_value() -> None:
 def test_goods_keep_the_words_the_reader_masked() -> None:
     [c] = changes("The Proclamation imposes a 25% tariff on heavy-duty trucks from Mexico.")
     assert (c.products, c.target) == ("heavy-duty trucks from Mexico", "Mexico")
+
+
+def test_a_second_rate_on_other_goods_with_the_noun_left_out() -> None:
+    got = changes("WASHINGTON - The President said he would impose tariffs of 25 percent on steel imports and "
+                  "10 percent on aluminum.")
+    assert [(c.imposer, c.products, c.new_rate_pct, c.status) for c in got] == [
+        ("US", "steel imports", 25, "announced"), ("US", "aluminum", 10, "announced")]
