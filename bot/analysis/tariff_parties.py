@@ -89,7 +89,7 @@ _TARGET_LEADS = [
         r"\b(?:imports?|exports?|goods|products|shipments)\s+(?:of\s+[^;]{0,40}?\s+)?from\s+(?:the\s+)?$",
         r"\bimports\s+of\s+[^;]{0,40}?$",
         r"\bagainst\s+(?:the\s+)?$",
-        r"\b(?:originating\s+)?(?:goods|products|imports|exports)\s+of\s+(?:the\s+)?$",
+        r"\b(?:originating\s+)?(?:goods|products|imports|exports|articles|merchandise|items)\s+of\s+(?:the\s+)?$",
         r"\b(?:rates?|tariffs?|duties|duty|levies)\s+for\s+(?:the\s+)?$",
         r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
     )

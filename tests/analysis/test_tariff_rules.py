@@ -250,3 +250,11 @@ def test_a_second_rate_on_other_goods_with_the_noun_left_out() -> None:
                   "10 percent on aluminum.")
     assert [(c.imposer, c.products, c.new_rate_pct, c.status) for c in got] == [
         ("US", "steel imports", 25, "announced"), ("US", "aluminum", 10, "announced")]
+
+
+def test_a_start_given_in_days_after_the_date_of_the_order() -> None:
+    body = ("Sec. 2. An additional ad valorem duty of 20 percent shall apply to articles of Peru under this "
+            "Executive Order. The duty shall take effect 7 days after the date of this order.")
+    [c] = changes(body, date(2025, 7, 31))
+    assert (c.imposer, c.target, c.new_rate_pct, c.effective, c.status) == ("US", "Peru", 20, "2025-08-07",
+                                                                            "announced")
