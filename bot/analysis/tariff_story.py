@@ -194,3 +194,23 @@ whose sentence names no one who levies it is the US's. (Agencies such as "the Wh
 "the Commerce Department" only count as mentions of the US: wire stories name them in
 reports on other countries' measures too.)"""
 
+
+
+_TIER = re.compile(r"\b(?:a|an)\s+(?:lower|higher|reduced|separate|different)\s+(?:rate\s+of\s+)?[\d.]+\s*(?:%|percent|pct)",
+                   re.IGNORECASE)
+
+
+def tier_of(m: Mention, earlier: list[Mention]) -> Mention:
+    """"(a 25% tariff on imports from Canada and Mexico ...) Energy resources from Canada will
+    have a lower 10% tariff": a lower or higher rate for part of the goods of a measure just
+    read, on the same target, is a tier of that measure and shares its state."""
+    if not _TIER.search(m.evidence):
+        return m
+    mine = {t for t in (m.target, *m.also) if t}
+    for before in reversed(earlier):
+        if m.sentence - before.sentence > 1:
+            break
+        theirs = {t for t in (before.target, *before.also) if t}
+        if mine and mine <= theirs and (m.imposer is None or m.imposer == before.imposer):
+            return replace(m, status=before.status, strength=before.strength)
+    return m

@@ -30,6 +30,7 @@ from bot.analysis.tariff_story import (
     plural_starts,
     same_amount,
     story_countries,
+    tier_of,
     value_stated,
 )
 from bot.analysis.tariff_timing import days_later
@@ -62,7 +63,8 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     out: list[TariffChange] = []
     by_date = deadline(prepared)
     starts = plural_starts(mentions)
-    for m in measures:
+    for k, m in enumerate(measures):
+        m = replace(m, mention=tier_of(m.mention, [e.mention for e in measures[:k]]))
         if m.mention.effective is None and m.mention.status in ("announced", "in_effect"):
             near = [value for at, value in starts if abs(at - m.first) <= PLURAL_REACH]
             if near:

@@ -258,3 +258,11 @@ def test_a_start_given_in_days_after_the_date_of_the_order() -> None:
     [c] = changes(body, date(2025, 7, 31))
     assert (c.imposer, c.target, c.new_rate_pct, c.effective, c.status) == ("US", "Peru", 20, "2025-08-07",
                                                                             "announced")
+
+
+def test_a_lower_rate_for_part_of_the_goods_is_a_tier_of_the_measure() -> None:
+    body = ("Under the Executive Order, the President is imposing a 25% tariff on imports from Chile. "
+            "Copper from Chile will have a lower 10% tariff.")
+    got = changes(body)
+    assert [(c.target, c.new_rate_pct, c.status) for c in got] == [("Chile", 25, "in_effect"),
+                                                                   ("Chile", 10, "in_effect")]
