@@ -312,7 +312,17 @@ def _context_target(m: Mention, mentions: list[Mention]) -> str | None:
     near = [o for o in mentions if o.target not in (None, SELF) and abs(o.sentence - m.sentence) <= 2
             and (o.imposer is None or m.imposer is None or o.imposer == m.imposer)]
     near.sort(key=lambda o: (abs(o.sentence - m.sentence), o.sentence > m.sentence))
-    return near[0].target if near else None
+    if near:
+        return near[0].target
+    if _THIS_PROCEEDING.search(m.evidence):  # "... under this antidumping duty order": the one named first
+        return next((o.target for o in mentions if o.target not in (None, SELF) and o.sentence < m.sentence), None)
+    return None
+
+
+_THIS_PROCEEDING = re.compile(
+    r"\b(?:this|the\s+same)\s+(?:[\w-]+\s+){0,3}(?:order|investigation|review|proceeding|action)\b", re.IGNORECASE
+)
+"""A notice's reference back to the case it is about ("under this antidumping duty order")."""
 
 
 def _context_imposer(m: Mention, mentions: list[Mention], target: str | None) -> str | None:

@@ -266,3 +266,11 @@ def test_a_lower_rate_for_part_of_the_goods_is_a_tier_of_the_measure() -> None:
     got = changes(body)
     assert [(c.target, c.new_rate_pct, c.status) for c in got] == [("Chile", 25, "in_effect"),
                                                                    ("Chile", 10, "in_effect")]
+
+
+def test_a_notice_refers_back_to_this_order() -> None:
+    body = ("The Department of Commerce published the results of the review of the antidumping duty order on "
+            "steel nails from India. Some companies reported no sales. Others did not respond. For the rest, "
+            "we have determined to apply a rate of 9.1 percent under this antidumping duty order.")
+    got = changes(body)
+    assert [(c.imposer, c.target, c.new_rate_pct) for c in got] == [("US", "India", 9.1)]
