@@ -5,7 +5,8 @@
 "next Thursday", "last month") and resolves it against the anchor (the dateline's day, else
 the publication day). Durations, weeks, quarters, halves and years alone are left out.
 `extract_dates` turns those into the distinct `DateMention`s of an article, each with what
-happens on it when the sentence says so. Pure functions; the spaCy Doc is optional.
+happens on it when the sentence's grammar says so (`events.py` names a tariff change's day
+after both extractors ran). Pure functions; the spaCy Doc is optional.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.analysis.text import MONTHS, Prepared
-from bot.domain import DateMention, TariffChange
+from bot.domain import DateMention
 
 _MON = (
     r"(?P<mon>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June|Jun\.?|July"
@@ -79,6 +80,15 @@ _PAST = frozenset(
     """was were had did ago last earlier previously ended began since said told reiterated
     added announced reported stated met took""".split()
 )
+_NOT_PAST_ED = frozenset("hundred kindred sacred naked wicked rugged ragged united limited".split())
+
+
+def _past_deed(word: str) -> bool:
+    """"filed", "signed", "launched": a regular past tense near a month names a past event
+    ("filed the complaint in October" in a June story is last October)."""
+    return len(word) > 4 and word.endswith("ed") and not word.endswith("eed") and word not in _NOT_PAST_ED
+
+
 _RANGE_ON = re.compile(r"\s*(?:to|until|till|through|-|–)\s*(?:" + _MON_PLAIN + r"|\d)")
 _COORDINATED = frozenset(
     """or and to the of early late mid end""".split()
@@ -122,7 +132,21 @@ def find_dates(text: str, anchor: date | None) -> list[DateSpan]:
             if free(start, end):
                 add(start, end, value)
     found.sort(key=lambda d: d.start)
-    return found
+    return _same_day_same_year(found)
+
+
+def _same_day_same_year(found: list[DateSpan]) -> list[DateSpan]:
+    """"On August 20, 2019 (the August 20 notice) ...": a day named again without its year is
+    the day the story already dated in full, not the nearest one."""
+    years: dict[str, str] = {}
+    out: list[DateSpan] = []
+    for d in found:
+        if d.is_day and re.search(r"\d{4}", d.text):
+            years.setdefault(d.value[5:], d.value[:4])
+        elif d.is_day and d.value[5:] in years and re.search(r"[A-Za-z]", d.text) and re.search(r"\d", d.text):
+            d = DateSpan(d.start, d.end, d.text, f"{years[d.value[5:]]}-{d.value[5:]}")
+        out.append(d)
+    return out
 
 
 Hit = tuple[int, int, str | None]
@@ -364,7 +388,7 @@ def _direction(text: str, start: int, end: int) -> int:
             return 1
         if w in ("from", "of") and i > 0 and words[i - 1] in ("effective", "as", "starting"):
             return 1
-        if w in _PAST:
+        if w in _PAST or (near <= 3 and _past_deed(w)):
             return -1
     opening = not re.search(r"\w+\s+\w+\s+\w+", head)
     tail = re.split(r"[.;:!?]|\bthat\b" if opening else r"[,.;:!?]|\bthat\b", text[end : end + 80])[0]
@@ -376,45 +400,18 @@ def _direction(text: str, start: int, end: int) -> int:
     return 0
 
 
-def extract_dates(prepared: Prepared, doc: Any = None,
-                  measures: tuple[TariffChange, ...] | None = None) -> tuple[DateMention, ...]:
-    """The distinct dates of an article, first mention each, with their events.
-
-    `measures` are the article's tariff changes (their start dates name the event); the
-    pipeline passes the ones it already read, otherwise they are read here.
-    """
+def extract_dates(prepared: Prepared, doc: Any = None) -> tuple[DateMention, ...]:
+    """The distinct dates of an article, first mention each, with what happens on it when the
+    sentence's grammar says so ("talks continue"). `bot.analysis.events.name_events` later
+    names a date after the tariff change that starts on it."""
     spans = find_dates(prepared.text, prepared.anchor)
-    if measures is None and spans:
-        from bot.analysis.tariffs import extract_tariffs  # the tariff reader uses find_dates
-
-        measures = extract_tariffs(prepared, doc)
     seen: dict[str, DateSpan] = {}
     for span in spans:
         seen.setdefault(span.value, span)
-    out: list[DateMention] = []
-    for span in seen.values():
-        event = _tariff_event(span, measures or ()) or _event(prepared.text, span, doc)
-        out.append(DateMention(text=span.text, date=span.value, event=event))
-    return tuple(out)
-
-
-def _tariff_event(span: DateSpan, measures: tuple[TariffChange, ...]) -> str | None:
-    for t in measures:
-        if t.effective == span.value:
-            kind = "tariffs"
-            if t.change_text and re.search(r"\b(?:cut|reduc|lower)", t.evidence, re.IGNORECASE):
-                kind = "tariff cut"
-            elif t.change_text and re.search(r"\b(?:rais|increas|hik)", t.evidence, re.IGNORECASE):
-                kind = "tariff increase"
-            if t.status == "removed":
-                kind = "tariff removal"
-            elif t.old_rate_pct is not None and t.new_rate_pct is not None:
-                kind = "tariff increase" if t.new_rate_pct > t.old_rate_pct else "tariff cut"
-            what = t.products or "goods"
-            if t.value_text:
-                what = f"{t.value_text} of {what}" if " of " not in what else what
-            return f"{kind} on {what}"
-    return None
+    return tuple(
+        DateMention(text=span.text, date=span.value, event=_event(prepared.text, span, doc))
+        for span in seen.values()
+    )
 
 
 _SAY = frozenset("said say says told tell reiterated added announced stated reported".split())

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.analysis.classifier import Classifier
 from bot.analysis.dates import extract_dates
+from bot.analysis.events import name_events
 from bot.analysis.nlp import load_nlp
 from bot.analysis.people import extract_people
 from bot.analysis.summary import summarize
@@ -42,7 +43,7 @@ def extract(article: Article, verdict: TradeVerdict, prepared: Prepared, doc: An
 def _extract_part(prepared: Prepared, doc: Any) -> Found:
     """People, dates and tariff changes of one parsed part of a story."""
     tariffs = extract_tariffs(prepared, doc)
-    return extract_people(prepared, doc), extract_dates(prepared, doc, tariffs), tariffs
+    return extract_people(prepared, doc), extract_dates(prepared, doc), tariffs
 
 
 def _full(article: Article, verdict: TradeVerdict, prepared: Prepared, found: list[Found]) -> Analysis:
@@ -53,7 +54,7 @@ def _full(article: Article, verdict: TradeVerdict, prepared: Prepared, found: li
         article=article,
         trade_policy=verdict,
         people=people,
-        dates=dates,
+        dates=name_events(dates, tariffs),
         tariff_changes=tariffs,
         summary=summarize(article.title, prepared),
         full=True,

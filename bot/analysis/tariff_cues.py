@@ -41,6 +41,10 @@ _NOT_MEASURES = [
         r"\btariffs?\s+(?:for|on)\s+(?:special\s+)?(?:advances|loans|credits?|deposits|lending)\b",
         r"\b(?:credit|interest|loan)\s+surcharges?\b",
         r"\bduty[- ]free\b",
+        r"\b(?:surtax(?:es)?|levy|levies|tax(?:es)?|dut(?:y|ies))\s+on\s+(?:(?:stock|share)\s+buy-?backs?|(?:high\s+|"
+        r"personal\s+|corporate\s+|household\s+)?incomes?|earnings|profits|wages|salaries|capital\s+gains|dividends"
+        r"|wealth|property|properties|estates?|inheritances?|remittances|windfall\s+profits|digital\s+services"
+        r"|financial\s+transactions|millionaires|billionaires|bank\s+deposits|sugary\s+drinks|carbon\s+emissions)\b",
         r"\b(?:on|off|heavy|light)[- ]duty\b",
         r"\bduty\s+(?:to" + _NOT_A_RATE + r"|of\s+care|officer|roster|station|cycle|manager|of\s+the)\b",
         r"\b(?:military|active|jury|civic|moral|fiduciary|stamp|estate|death|sacred|patriotic)\s+dut(?:y|ies)\b",
@@ -86,12 +90,12 @@ _CUE_TABLE: tuple[tuple[str, Status, int], ...] = (
      r"|\b(?:existing|currently)\b", "in_effect", 4),
     (r"\b(?:threat(?:en|ened|ens|ening)?|recommend(?:ed|s|ing|ation)?|consider(?:ed|s|ing|ation)?"
      r"|propos(?:e|ed|es|ing|al)|seek(?:s|ing)?|sought|demand(?:ed|s|ing)?|urg(?:e|ed|es|ing)"
-     r"|call(?:ed|s|ing)?\s+for|ask(?:ed|s|ing)?\s+for|request(?:ed|s)?|petition(?:ed|s)?"
+     r"|call(?:ed|s|ing)?\s+for|ask(?:ed|s|ing)?\s+for|(?<!\bthe\s)(?<!\ba\s)request(?:ed|s)?|petition(?:ed|s)?"
      r"|mull(?:ed|s|ing)?|weigh(?:ed|s|ing)?|possible|possibly|want(?:s|ed)?|press(?:ed|es|ing)?\s+for"
      r"|(?:could|might|may)\s+(?:\w+\s+)?(?:impose|levy|raise|slap|introduce|hit|put|place|increase|"
      r"cut|set|face|be\s+(?:imposed|raised|hit|levied)))\b",
      "proposed", 3),
-    (r"\b(?:announc(?:e|ed|es|ing|ement)|decid(?:e|ed|es|ing)|decision|order(?:ed|s|ing)?"
+    (r"\b(?:announc(?:e|ed|es|ing|ement)|decid(?:e|ed|es|ing)|decision|(?<!duty\s)(?<!\border\s)(?<!executive\s)order(?:ed|s|ing)?"
      r"|will|shall|would|plan(?:s|ned|ning)?|approv(?:e|ed|es|al)|agree(?:d|s)?\s+to|set\s+to"
      r"|intend(?:s|ed)?|intention|due\s+to\s+take"
      r"|(?:is|are)\s+to|to\s+take\s+effect|unveil(?:ed|s)?|pledged)\b", "announced", 2),

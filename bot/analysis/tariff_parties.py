@@ -9,6 +9,8 @@ subject of an imposing verb, never the one that only demands the measure.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.analysis.tariff_cues import DEMANDERS
 from bot.analysis.tariff_sentence import QUALIFIER, Country, Noun, SentenceFacts
@@ -29,6 +31,7 @@ _COUNT = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fi
 _PRODUCT_END = re.compile(
     r"\s+(?:to|from|by|at|of)\s+(?:" + QUALIFIER + r"\s+)?(?:[\w.]+\s*(?:and|to|-|–)\s*)?[\w.]+\s*"
     r"(?:%|per\s*cent|pct|percent)"
+    r"|\s+and\s+[\d.]+\s*(?:%|per\s*cent|pct|percent)"
     r"|\s*(?:,(?!\d)|[;:(])|\s+-\s|\s+(?:which|that|was|were|is|are|will|would|has|have|had|could|should"
     r"|from\s+(?:the\s+)?\w+\s+\d+|for\s+(?:a|an|the|another|\d+|" + _COUNT + r"|several|many|a\s+few)\s+"
     r"(?:\w+\s+)?(?:days?|weeks?|months?|years?)|to\s+(?:zero|nil)|starting|effective|beginning|as\s+of|in\s+(?:19|20)\d\d"
@@ -73,7 +76,8 @@ SUBJECT_VERB = re.compile(
     r"^(?:'s)?\s*(?:[A-Za-z.'-]+\s+){0,4}?(?:has\s+|have\s+|had\s+|will\s+|would\s+|is\s+|are\s+|was\s+|"
     r"were\s+|also\s+|then\s+|later\s+|now\s+|already\s+)*(?:impos|levi|levy|rais|rais|cut|lower|reduc|"
     r"increas|announc|decid|order|agree|plan|threat|slap|lift|remov|eliminat|abolish|scrap|suspend|"
-    r"delay|postpon|hik|introduc|applie|apply|charg|set|began|start|approv|propos|recommend|consider)",
+    r"delay|postpon|hik|introduc|applie|apply|charg|set|began|start|approv|propos|recommend|consider|keep|kept"
+    r"|maintain|retain|implement|adopt|retaliat|hit\s+back|respond)",
     re.IGNORECASE,
 )
 _OBJECT_PREPS = frozenset("on against from of with to for in by over between into".split())
@@ -85,6 +89,8 @@ _TARGET_LEADS = [
         r"\b(?:imports?|exports?|goods|products|shipments)\s+(?:of\s+[^;]{0,40}?\s+)?from\s+(?:the\s+)?$",
         r"\bimports\s+of\s+[^;]{0,40}?$",
         r"\bagainst\s+(?:the\s+)?$",
+        r"\b(?:originating\s+)?(?:goods|products|imports|exports|articles|merchandise|items)\s+of\s+(?:the\s+)?$",
+        r"\b(?:rates?|tariffs?|duties|duty|levies)\s+for\s+(?:the\s+)?$",
         r"\bretaliation\s+(?:for|against)\s+(?:what\s+\w+\s+\w+\s+as\s+)?(?:the\s+)?$",
     )
 ]
@@ -109,7 +115,9 @@ _NOT_GOODS = frozenset(
     retaliation counterpart consumers interests interest tariff tariffs duty duties levy levies
     surcharge surcharges surtax tax taxes import export customs anti-dumping countervailing
     penalty retaliatory reports report press newspapers newspaper media analysts economists
-    published said sources""".split()
+    published said sources national security people public health jobs businesses families
+    citizens exporters importers ranchers manufacturing innovation leadership partners allies
+    trading workers commerce values""".split()
 )
 
 
@@ -151,7 +159,9 @@ def products(
                     phrase = phrase[: money.start - start]
                     phrase = re.sub(r"\s+(?:worth|valued\s+at)\s*$", "", phrase)
                 break
-        return _tidy(phrase), (start, start + len(phrase))
+        kept = re.match(r"\s*(?:\S+\s+){0,11}\S*", phrase)  # the goods' words `_tidy` keeps, and a few
+        written = _unmasked(s, start, start + len(phrase))  # "heavy-duty trucks", not "trucks"
+        return _tidy(written), (start, start + (kept.end() if kept else len(phrase)))
     g = _GOODS_OF.search(clean, lo, hi)
     if g:
         return _tidy(g.group("p")), (g.start("p"), g.end("p"))
@@ -159,6 +169,15 @@ def products(
     if w:
         return _tidy(w.group("p")), (w.start("p"), w.end("p"))
     return _goods_before(clean, lo, noun, bare)
+
+
+def _unmasked(s: SentenceFacts, start: int, end: int) -> str:
+    """The text at [start, end) as written, where the masked text blanked a non-measure word
+    ("heavy-duty") but not where a bracket was left out."""
+    out = []
+    for i in range(start, end):
+        out.append(s.text[i] if s.masked[i] == "_" and s.text[i] != "_" else s.masked[i])
+    return re.sub(r"\([^)]*\)", " ", "".join(out))
 
 
 def _goods_before(text: str, lo: int, noun: Noun, bare: bool) -> tuple[str | None, tuple[int, int]]:
@@ -183,32 +202,164 @@ def _tidy(phrase: str) -> str | None:
     return " ".join(words[:8])
 
 
-def target(s: SentenceFacts, noun: Noun, lo: int, hi: int, prod: tuple[int, int]) -> str | None:
-    """Whose goods the measure hits: a country in the goods' phrase, "imports from X",
-    "against X", "hit X with", "Italian pasta"; failing the clause, the whole sentence."""
-    text = s.masked
-    if _OWN_GOODS.match(text[prod[0] : prod[1]]) or re.match(r"\s*on\s+(?:its|their)\s", text[noun.end :]):
-        return SELF
-    inside = [c for c in s.countries if prod[0] <= c[0] < prod[1]]
-    if inside:
-        return inside[0][2]
-    if re.match(r"(?i)export", text[noun.start : noun.end]):
-        return SELF  # an export tax falls on the imposer's own goods
-    for a, b in ((lo, hi), (0, len(text))):
-        found = _target_in(text, [c for c in s.countries if a <= c[0] < b], a, noun)
-        if found:
-            return found
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One measure noun in its sentence: what the rules for its parties read. `lo`, `hi`
+    bound its clause; `goods` is where its goods stand (`products`)."""
+
+    s: SentenceFacts
+    noun: Noun
+    lo: int
+    hi: int
+    goods: tuple[int, int] = (0, 0)
+
+
+Targets = tuple[str, ...]
+"""Whose goods a measure hits: one short name, or several when the text lists them
+("on imports from Canada and Mexico"), or (SELF,)."""
+
+
+# --- target: whose goods the measure hits ------------------------------------------------------
+
+def target_own_goods(site: Site) -> Targets | None:
+    """"Canada raised the duty on its lumber exports", "a levy on their own steel": the
+    imposer's own goods."""
+    text = site.s.masked
+    if _OWN_GOODS.match(text[site.goods[0] : site.goods[1]]) or re.match(r"\s*on\s+(?:its|their)\s", text[site.noun.end :]):
+        return (SELF,)
     return None
 
 
-def _target_in(text: str, countries: list[Country], lo: int, noun: Noun) -> str | None:
-    for start, _, short in countries:
-        before = text[max(lo, start - 60) : start]
+def target_in_goods(site: Site) -> Targets | None:
+    """"tariffs on US$300 billion of Chinese goods", "a 25% tariff on imports from Canada and
+    Mexico": the countries named in the goods' phrase, each of a list."""
+    inside = [c for c in site.s.countries if site.goods[0] <= c[0] < site.goods[1]]
+    inside = [c for c in inside if not _DESTINATION.search(site.s.masked[max(0, c[0] - 20) : c[0]])]
+    return _listed(site.s, inside[0]) if inside else None
+
+
+def target_export_tax(site: Site) -> Targets | None:
+    """"Argentina raised its export tax on soybeans": an export tax falls on the imposer's own
+    goods."""
+    return (SELF,) if re.match(r"(?i)export", site.s.masked[site.noun.start : site.noun.end]) else None
+
+
+def target_charged(site: Site) -> Targets | None:
+    """"to charge Mexico and Canada a 25% tariff on their imports", "hit Japan with 100 pct
+    duties": the country a levying verb takes as its object, each of a list (first: "their"
+    is then theirs, not the imposer's)."""
+    text = site.s.masked
+    for c in site.s.countries:
+        if c[0] < site.noun.start and _CHARGE.search(text[max(site.lo, c[0] - 20) : c[0]]):
+            return _listed(site.s, c)
+    return None
+
+
+def target_product_from(site: Site) -> Targets | None:
+    """"If a pharmaceutical product is from the European Union, Japan or Korea, a 15% tariff
+    will apply", "olives from Spain were dumped at rates of ...": the origin of the goods named
+    before the measure, each of a list."""
+    text = site.s.masked
+    for c in site.s.countries:
+        m = _IS_FROM.search(text[max(0, c[0] - 60) : c[0]]) if c[0] < site.noun.start else None
+        if m and (m["w"] is None or m["w"].lower() not in _NOT_GOODS):
+            return _listed(site.s, c)
+    return None
+
+
+def target_led_in_clause(site: Site) -> Targets | None:
+    """"duties on steel imports from China", "sanctions against Japan", "hit Brazil with":
+    a country after the words that lead to a target, in the measure's clause."""
+    return _led(site, site.lo, site.hi)
+
+
+def target_goods_adjective_in_clause(site: Site) -> Targets | None:
+    """"duties on Italian pasta", "EC brandy", "Canada's shipments": a country's adjective or
+    possessive in front of a word for goods, in the measure's clause."""
+    return _goods_adjective(site, site.lo, site.hi)
+
+
+def target_led_in_sentence(site: Site) -> Targets | None:
+    """"After the talks on imports from Korea failed, Washington put a 25 pct duty on the
+    goods": as `target_led_in_clause`, anywhere in the sentence."""
+    return _led(site, 0, len(site.s.masked))
+
+
+def target_goods_adjective_in_sentence(site: Site) -> Targets | None:
+    """"Because Thai rice flooded in, Manila set a 35% tariff": as
+    `target_goods_adjective_in_clause`, anywhere in the sentence."""
+    return _goods_adjective(site, 0, len(site.s.masked))
+
+
+TARGET_RULES: tuple[Callable[[Site], Targets | None], ...] = (
+    target_charged,
+    target_own_goods,
+    target_in_goods,
+    target_export_tax,
+    target_product_from,
+    target_led_in_clause,
+    target_goods_adjective_in_clause,
+    target_led_in_sentence,
+    target_goods_adjective_in_sentence,
+)
+"""Whose goods a measure hits: the first rule that answers decides."""
+
+
+def targets(site: Site) -> Targets:
+    """The target(s) of the measure at `site` by the first rule of `TARGET_RULES` that
+    answers; () when none does."""
+    for rule in TARGET_RULES:
+        found = rule(site)
+        if found:
+            return found
+    return ()
+
+
+_DESTINATION = re.compile(r"\binto\s+(?:the\s+)?$", re.IGNORECASE)
+"""Before a country in the goods' phrase: where the goods go ("products coming into the
+United States"), not whose they are."""
+_CHARGE = re.compile(r"\b(?:charg\w*|hit\w*|slap\w*)\s+(?:the\s+)?$", re.IGNORECASE)
+_IS_FROM = re.compile(
+    r"\b(?:a|an|the|if|when|where)\s+(?:[a-z][\w-]*\s+){0,2}(?:is|are)\s+(?:from|of)\s+(?:the\s+)?$"
+    r"|\b(?P<w>[a-z][a-z-]{2,})\s+(?:\([^)]{1,30}\)\s+)?(?:originating\s+|imported\s+)?from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?", re.IGNORECASE)
+
+
+def _listed(s: SentenceFacts, first: Country) -> Targets:
+    """`first` and the countries listed right after it ("Canada and Mexico", "the EU, Japan,
+    Korea, or Switzerland")."""
+    out = [first[2]]
+    end = first[1]
+    for c in s.countries:
+        if c[0] < end:
+            continue
+        if not _LIST_GAP.fullmatch(s.masked[end : c[0]]):
+            break
+        if c[2] not in out:
+            out.append(c[2])
+        end = c[1]
+    return tuple(out)
+
+
+def _led(site: Site, a: int, b: int) -> Targets | None:
+    text = site.s.masked
+    for c in site.s.countries:
+        if not a <= c[0] < b:
+            continue
+        start = c[0]
+        before = text[max(a, start - 60) : start]
         if _TARGET_HIT.search(before[-20:]) or any(p.search(before) for p in _TARGET_LEADS):
-            return short
-    goods = [c for c in countries if _modifies_goods(text, c)]
-    after = [c for c in goods if c[0] > noun.end]
-    return (after or goods)[0][2] if goods else None
+            return _listed(site.s, c)
+    return None
+
+
+def _goods_adjective(site: Site, a: int, b: int) -> Targets | None:
+    text = site.s.masked
+    goods = [c for c in site.s.countries if a <= c[0] < b and _modifies_goods(text, c)]
+    after = [c for c in goods if c[0] > site.noun.end]
+    return ((after or goods)[0][2],) if goods else None
 
 
 def _modifies_goods(text: str, country: Country) -> bool:
@@ -225,27 +376,76 @@ def _modifies_goods(text: str, country: Country) -> bool:
         _ADJECTIVE_ENDING.search(word) is not None and word not in _NAMES_LIKE_ADJECTIVES)
 
 
-def imposer(s: SentenceFacts, noun: Noun, lo: int, hi: int, target: str | None) -> str | None:
-    """A country right before the noun, else the nearest subject of an imposing verb."""
-    text = s.masked
-    best: tuple[int, str] | None = None
-    for start, end, short in s.countries:
-        if short == target or start < lo or start > hi:
+# --- imposer: who levies the measure ----------------------------------------------------------
+
+def imposer_before_noun(site: Site, targets: Targets) -> str | None:
+    """"U.S. duties on steel", "China's additional tariffs on US products", "EU anti-dumping
+    duties": a country right before the noun, or its possessive."""
+    text = site.s.masked
+    for start, end, short in site.s.countries:
+        if short in targets or start < site.lo or start > site.hi or end > site.noun.start:
             continue
-        gap = text[end : noun.start]
-        if end <= noun.start and re.fullmatch(
-            r"(?:'s)?\s*(?:(?:new|import|export|anti-?dumping|countervailing|customs|penalty|punitive|"
-            r"retaliatory|additional|higher|steep|special|proposed|planned|existing)\s+){0,2}", gap
-        ):
+        if _BEFORE_NOUN.fullmatch(text[end : site.noun.start]):
             return short
+    return None
+
+
+def imposer_by_agent(site: Site, targets: Targets) -> str | None:
+    """"tariffs imposed by China on US pork", "duties levied by the EU": the agent of a
+    passive levying verb after the noun."""
+    text = site.s.masked
+    for start, _, short in site.s.countries:
+        if short in targets or start < site.noun.end or start > site.hi:
+            continue
+        if _BY_AGENT.fullmatch(text[site.noun.end : start]):
+            return short
+    return None
+
+
+def imposer_subject(site: Site, targets: Targets) -> str | None:
+    """"Washington slapped 25% tariffs on ...", "Indonesia will eliminate tariffs on US goods":
+    the nearest country that is the subject of a levying verb (not one that only demands
+    the measure, "Washington has been demanding ...", nor an object "talks with Japan")."""
+    text = site.s.masked
+    best: tuple[int, str] | None = None
+    for start, end, short in site.s.countries:
+        if short in targets or start < site.lo or start > site.hi:
+            continue
         if DEMANDERS.match(text[end : end + 60]):
             continue
-        prev = re.findall(r"[A-Za-z]+", text[max(0, start - 25) : start])
-        prev = [w for w in prev if w.lower() != "the"]
+        prev = [w for w in re.findall(r"[A-Za-z]+", text[max(0, start - 25) : start]) if w.lower() != "the"]
         if prev and prev[-1].lower() in _OBJECT_PREPS:
             continue
         if SUBJECT_VERB.match(text[end : end + 70]):
-            distance = abs(noun.start - start)
+            distance = abs(site.noun.start - start)
             if best is None or distance < best[0]:
                 best = (distance, short)
     return best[1] if best else None
+
+
+IMPOSER_RULES: tuple[Callable[[Site, Targets], str | None], ...] = (
+    imposer_before_noun,
+    imposer_by_agent,
+    imposer_subject,
+)
+"""Who levies a measure, as its sentence says: the first rule that answers decides (the
+story fills in the rest, `tariffs.py`)."""
+
+
+def imposer(site: Site, targets: Targets) -> str | None:
+    """The imposer by the first rule of `IMPOSER_RULES` that answers."""
+    for rule in IMPOSER_RULES:
+        found = rule(site, targets)
+        if found:
+            return found
+    return None
+
+
+_BEFORE_NOUN = re.compile(
+    r"(?:'s|’s)?\s*(?:(?:new|import|export|anti-?dumping|countervailing|customs|penalty|punitive|"
+    r"retaliatory|additional|higher|steep|special|proposed|planned|existing|reciprocal)\s+){0,2}"
+)
+_BY_AGENT = re.compile(
+    r"\s*,?\s*(?:(?:that|which)\s+)?(?:(?:was|were|is|are|been|being|has|have|had|now|already)\s+)*"
+    r"(?:imposed|levied|applied|placed|announced|introduced|charged|slapped|put)\s+by\s+(?:the\s+)?"
+)

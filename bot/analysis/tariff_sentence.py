@@ -33,8 +33,10 @@ QUALIFIER = (r"(?:about|around|some|nearly|almost|roughly|approximately|just|onl
 _NOUN_TAIL = re.compile(
     r"\s+(?:rates?|increases?|hikes?|cuts?|reductions?|rises?|levels?)\b", re.IGNORECASE
 )
-_INSTITUTIONS = re.compile(
-    r"\b(?P<us>White\s+House|USTR|Commerce\s+Department|Department\s+of\s+Commerce|Customs\s+Bureau)\b"
+INSTITUTIONS = re.compile(
+    r"\b(?P<us>White\s+House|USTR|U\.S\.\s+Trade\s+Representative|Commerce\s+Department|Department\s+of\s+Commerce"
+    r"|Customs\s+Bureau|(?<!of\s)(?<!'s\s)(?<!’s\s)Commerce(?=\s+(?:said|says|set|imposed|found|determined|announced"
+    r"|issued|will|would|also)\b))\b"
     r"|\b(?P<eu>European\s+Commission)\b|\b(?P<jp>MITI)\b"
 )
 _US_PLACES = re.compile(r"\bNew\s+(?:Mexico|England|South\s+Wales|Caledonia)\b")
@@ -74,7 +76,7 @@ def read_facts(index: int, text: str, dates: list[DateSpan]) -> SentenceFacts:
     blanked = blank(masked, [(m.start, m.end) for m in money])  # "US$" is not the US
     blanked = _US_PLACES.sub(lambda m: "_" * len(m.group(0)), blanked)
     countries = find_countries(blanked)
-    for m in _INSTITUTIONS.finditer(blanked):
+    for m in INSTITUTIONS.finditer(blanked):
         countries.append((m.start(), m.end(), "US" if m["us"] else "EU" if m["eu"] else "Japan"))
     countries.sort()
     return SentenceFacts(index, text, masked, find_percents(masked), money, countries, dates)

@@ -1,25 +1,39 @@
 """The tariff changes an article reports: one entry per measure, not per mention.
 
-`extract_tariffs` reads every sentence (`tariff_mentions.read_sentence`), then merges the
-mentions of one measure across sentences ("penalty tariffs on 200 mln dlrs of Korean
-exports" + "the duties of 60 per cent ... start on May 3"), applies a
-delay or a removal to the measure it concerns instead of counting a new one, and fills in
-who levies it on whom from the story when the sentence does not say. Pure functions.
+`extract_tariffs` reads every sentence (`tariff_mentions.read_sentence`, whose fields come
+from the ordered rule tables TARGET_RULES, IMPOSER_RULES, RATE_RULES, VALUE_RULES,
+STATUS_RULES and EFFECTIVE_RULES; see docs/analysis.md), then merges the mentions of one
+measure across sentences ("penalty tariffs on 200 mln dlrs of Korean exports" + "the duties
+of 60 per cent ... start on May 3"), applies a delay or a removal to the measure it concerns
+instead of counting a new one, and fills in what the story says beyond the sentence
+(`tariff_story`: who levies it, starts and values said elsewhere, the order of the list).
+Pure functions.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
-from bot.analysis.countries import country_of, find_countries
+from bot.analysis.countries import find_countries
 from bot.analysis.dates import DateSpan, find_dates
 from bot.analysis.numbers import find_money
 from bot.analysis.tariff_cues import MEASURE, mask_non_measures
 from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
+from bot.analysis.tariff_story import (
+    PLURAL_REACH,
+    change_dated,
+    deadline,
+    in_reading_order,
+    not_yet_in_force,
+    plural_starts,
+    same_amount,
+    story_countries,
+    tier_of,
+    value_stated,
+)
+from bot.analysis.tariff_timing import days_later
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
 
@@ -45,17 +59,29 @@ def extract_tariffs(prepared: Prepared, doc: Any = None) -> tuple[TariffChange, 
     """Each distinct tariff measure the article gives a rate, a value or a change for."""
     mentions = read_mentions(prepared)
     measures = _merge(mentions)
-    fallback = _story_countries(prepared)
+    fallback = story_countries(prepared)
     out: list[TariffChange] = []
-    for m in measures:
-        mention = _not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
-        out.append(_finish(mention, mentions, fallback))
-    return tuple(out)
+    by_date = deadline(prepared)
+    starts = plural_starts(mentions)
+    for k, m in enumerate(measures):
+        m = replace(m, mention=tier_of(m.mention, [e.mention for e in measures[:k]]))
+        if m.mention.effective is None and m.mention.status in ("announced", "in_effect"):
+            near = [value for at, value in starts if abs(at - m.first) <= PLURAL_REACH]
+            if near:
+                m = replace(m, mention=replace(m.mention, effective=near[0], effective_stated=True))
+        if by_date and m.mention.effective is None and m.mention.status == "announced":
+            m = replace(m, mention=replace(m.mention, effective=by_date))
+        mention = not_yet_in_force(_with_value_from_story(m.mention, prepared), prepared.anchor)
+        change = _finish(mention, mentions, fallback)
+        out.append(change)
+        out.extend(replace(change, target=other) for other in mention.also if other != change.imposer)
+    return in_reading_order(out, prepared)
 
 
 def read_mentions(prepared: Prepared) -> list[Mention]:
     """Every tariff mention of the article, sentence by sentence."""
-    dates = find_dates(prepared.text, prepared.anchor)
+    dates = sorted([*find_dates(prepared.text, prepared.anchor), *days_later(prepared.text, prepared.anchor)],
+                   key=lambda d: d.start)
     mentions: list[Mention] = []
     context_until = -1
     for i, sentence in enumerate(prepared.sentences):
@@ -66,33 +92,11 @@ def read_mentions(prepared: Prepared) -> list[Mention]:
         ]
         mentions.extend(read_sentence(i, sentence.text, local, in_context=i <= context_until))
         if i <= context_until and not MEASURE.search(mask_non_measures(sentence.text)):
-            mentions.extend(_change_dated(i, sentence.text, local))
+            mentions.extend(change_dated(i, sentence.text, local))
+            mentions.extend(value_stated(i, sentence.text))
         if MEASURE.search(mask_non_measures(sentence.text)):
             context_until = i + _CONTEXT_SENTENCES
-    return mentions
-
-
-_CHANGE_DATED = re.compile(
-    r"^(?:[^,;]*?\b(?:said|says|announced|added)\s+(?:that\s+)?)?"
-    r"(?:The|This|That|Its|Their)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:increase|rise|cut|hike|reduction|suspension|removal|exemption)s?\s+"
-    r"(?:(?:is|are|was|will|would|has|have|been|be|now|also|then)\s+){0,3}"
-    r"(?:set\s+for|due\s+(?:on|in|from)|(?:scheduled|slated)\s+for|(?:to\s+)?take\s+effect\s+(?:on|in|from)"
-    r"|(?:to\s+)?(?:start|begin|apply)s?\s+(?:on|in|from))"
-    r"\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-"""A sentence that dates the change the story is about without a measure word: "The increase
-is now set for Sept 15", "The cut will take effect on July 1", "... said the suspension would
-start on March 1"."""
-
-
-def _change_dated(index: int, text: str, dates: list[DateSpan]) -> list[Mention]:
-    for d in dates:
-        if _CHANGE_DATED.match(text[: d.start]):
-            return [Mention(sentence=index, evidence=text, effective=d.value, effective_stated=True,
-                            definite=True, change_only=True)]
-    return []
+    return same_amount(mentions)
 
 
 def _merge(mentions: list[Mention]) -> list[_Measure]:
@@ -124,7 +128,7 @@ def _compatible(e: Mention, m: Mention) -> bool:
         _conflict(e.new_rate, m.new_rate)
         or _conflict(e.old_rate, m.old_rate)
         or _conflict(e.value_usd, m.value_usd, 0.02)
-        or _conflict(e.target, m.target)
+        or _conflict(_targets(e) or None, _targets(m) or None)
         or _conflict(e.imposer, m.imposer)
     )
 
@@ -133,10 +137,44 @@ def _words(products: str | None) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z-]+", (products or "").lower()) if w not in _STOP}
 
 
+_GENERIC = frozenset(
+    """certain different set other all covered various range list additional new originating such
+    qualifying subject coming entering any most many""".split()
+)
+"""Words that name goods only generically ("certain goods of Canada", "a different set of
+Canadian imports", "all products coming into the United States")."""
+
+
+def _content_words(products: str | None) -> set[str]:
+    """The words of a goods' phrase that name particular goods (no countries, no generic words)."""
+    text = products or ""
+    for start, end, _ in reversed(find_countries(text)):
+        text = text[:start] + " " + text[end:]
+    return _words(text) - _GENERIC
+
+
 def _related(e: _Measure, m: Mention) -> bool:
+    """Whether a mention may speak of measure `e`: goods in common; or, where either names its
+    goods only generically, the same rate on the same target restated ("a 25% tariff on
+    imports from Canada and Mexico" ... "charge Mexico and Canada a 25% tariff on all
+    products"), a definite "the tariffs", or the next sentence."""
+    if m.products and e.mention.products:
+        mine, theirs = _content_words(m.products), _content_words(e.mention.products)
+        if mine and theirs:
+            return bool(mine & theirs)
+    if _restated(e.mention, m):
+        return True
     if m.products and e.mention.products:
         return bool(_words(m.products) & _words(e.mention.products))
     return m.definite or m.change_only or m.sentence - e.last <= 1
+
+
+def _restated(e: Mention, m: Mention) -> bool:
+    return m.new_rate is not None and m.new_rate == e.new_rate and bool(_targets(m)) and _targets(m) == _targets(e)
+
+
+def _targets(m: Mention) -> frozenset[str]:
+    return frozenset(t for t in (m.target, *m.also) if t is not None)
 
 
 def _same_measure(measures: list[_Measure], m: Mention) -> int | None:
@@ -176,6 +214,8 @@ def _inherit(measures: list[_Measure], m: Mention) -> Mention:
     for e in reversed(measures):
         if not (_related(e, m) and m.sentence - e.last <= 3):
             continue
+        if _conflict(e.mention.target, m.target) or _conflict(e.mention.imposer, m.imposer):
+            break  # "Energy resources from Canada will have a lower 10% tariff": its own measure
         p = e.mention
         old = m.old_rate
         if m.change_only and old is None and m.new_rate is not None and p.new_rate is not None \
@@ -241,33 +281,13 @@ def _with_value_from_story(m: Mention, prepared: Prepared) -> Mention:
     return m
 
 
-def _not_yet_in_force(m: Mention, anchor: date | None) -> Mention:
-    """A measure the story only calls in force by default, or by a bare past tense, but
-    whose start date is still to come, is announced."""
-    if anchor is None or m.effective is None or m.status != "in_effect" or m.strength > 1:
-        return m
-    today = anchor.isoformat()[: len(m.effective)]
-    return replace(m, status="announced") if m.effective > today else m
-
-
-def _story_countries(prepared: Prepared) -> list[str]:
-    """The story's countries, most mentioned first (the dateline's breaks a tie)."""
-    text = prepared.text
-    for money in find_money(text):
-        text = text[: money.start] + "_" * (money.end - money.start) + text[money.end :]
-    counts = Counter(c[2] for c in find_countries(text))
-    home = country_of(prepared.dateline.place) if prepared.dateline else None
-    ranked = sorted(counts, key=lambda c: (-counts[c], c != home))
-    return [*ranked, home] if home and home not in counts else ranked
-
-
 def _finish(m: Mention, mentions: list[Mention], fallback: list[str]) -> TariffChange:
     own = m.target == SELF
     target = None if own else m.target or _context_target(m, mentions)
     imposer = m.imposer
     if imposer is None or (imposer == target and not own):
         imposer = _context_imposer(m, mentions, target) or next(
-            (c for c in fallback if c != target), None
+            (c for c in fallback if c != target and c not in m.also), None
         )
     if own:
         target = imposer
@@ -292,7 +312,17 @@ def _context_target(m: Mention, mentions: list[Mention]) -> str | None:
     near = [o for o in mentions if o.target not in (None, SELF) and abs(o.sentence - m.sentence) <= 2
             and (o.imposer is None or m.imposer is None or o.imposer == m.imposer)]
     near.sort(key=lambda o: (abs(o.sentence - m.sentence), o.sentence > m.sentence))
-    return near[0].target if near else None
+    if near:
+        return near[0].target
+    if _THIS_PROCEEDING.search(m.evidence):  # "... under this antidumping duty order": the one named first
+        return next((o.target for o in mentions if o.target not in (None, SELF) and o.sentence < m.sentence), None)
+    return None
+
+
+_THIS_PROCEEDING = re.compile(
+    r"\b(?:this|the\s+same)\s+(?:[\w-]+\s+){0,3}(?:order|investigation|review|proceeding|action)\b", re.IGNORECASE
+)
+"""A notice's reference back to the case it is about ("under this antidumping duty order")."""
 
 
 def _context_imposer(m: Mention, mentions: list[Mention], target: str | None) -> str | None:

@@ -1,7 +1,9 @@
-"""Extraction quality on the dev set, measured with the team's scorer (issue 2's targets).
+"""Extraction quality on the dev sets, measured with the team's scorer (issue 2's and issue 11's targets).
 
 Runs the real command line (`python -m bot analyze --format jsonl`) over the seed article
-and the 21 training-split stories in ../shared/articles, then ../shared/tools/score_extraction.py.
+and the 21 training-split stories in ../shared/articles, and over the modern dev sets in
+../shared/articles-modern (White House fact sheets and joint statements; Federal Register and
+USTR notices), then ../shared/tools/score_extraction.py. Skips cleanly when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -85,29 +87,58 @@ def test_seed_article_exactly_right(predictions: Path, shared: Path) -> None:
         assert g["evidence"]
 
 
-# ---- the modern dev set (issue 11): US government fact sheets and joint statements, 2025-2026
+# --- the modern dev sets (issue 11): fact sheets, joint statements, Federal Register notices -----
 
+MODERN_TARGET = 0.90
+"""Modern dev: tariff changes F1 and every tariff field at least this (issue 11)."""
+MODERN_DATES_TARGET = 0.95
 MODERN_PEOPLE_F1 = 0.95
 
 
-@pytest.fixture(scope="module")
-def modern_scores(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("quality-modern") / "pred.jsonl"
+def _score_set(shared: Path, tmp: Path, articles: str, gold: str) -> dict[str, Any]:
+    path = shared / "articles-modern" / articles
+    if not path.is_file() or not (shared / "gold" / gold).is_dir():
+        pytest.skip(f"{path} or its gold is not in ../shared")
+    out = tmp / f"{gold}.jsonl"
     with out.open("w") as f:
-        subprocess.run(
-            [sys.executable, "-m", "bot", "analyze", "--format", "jsonl", "--no-progress",
-             str(shared / "articles-modern" / "modern-dev.jsonl")],
-            cwd=ROOT, stdout=f, check=True, timeout=300,
-        )
+        subprocess.run([sys.executable, "-m", "bot", "analyze", "--format", "jsonl", "--no-progress", str(path)],
+                       cwd=ROOT, stdout=f, check=True, timeout=300)
     res = subprocess.run(
-        [sys.executable, str(shared / "tools" / "score_extraction.py"), str(shared / "gold" / "dev-modern"),
-         str(out), "--json"],
+        [sys.executable, str(shared / "tools" / "score_extraction.py"), str(shared / "gold" / gold), str(out), "--json"],
         capture_output=True, text=True, check=True, timeout=120,
     )
     scores: dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
     return scores
 
 
-def test_modern_dev_people_f1(modern_scores: dict[str, Any]) -> None:
-    assert modern_scores["missing_predictions"] == 0
-    assert modern_scores["people"]["f1"] >= MODERN_PEOPLE_F1, modern_scores["people"]
+@pytest.fixture(scope="module")
+def modern(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _score_set(shared, tmp_path_factory.mktemp("modern"), "modern-dev.jsonl", "dev-modern")
+
+
+@pytest.fixture(scope="module")
+def federal(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _score_set(shared, tmp_path_factory.mktemp("federal"), "federal-dev.jsonl", "dev-federal")
+
+
+def test_modern_tariff_changes_and_every_field(modern: dict[str, Any]) -> None:
+    assert modern["missing_predictions"] == 0
+    assert modern["tariff_changes"]["f1"] >= MODERN_TARGET, modern["tariff_changes"]
+    for field, accuracy in modern["tariff_fields"].items():
+        assert accuracy is not None and accuracy >= MODERN_TARGET, (field, modern["tariff_fields"])
+
+
+def test_modern_dates(modern: dict[str, Any]) -> None:
+    assert modern["dates"]["f1"] >= MODERN_DATES_TARGET, modern["dates"]
+
+
+def test_federal_notices_do_not_fall_back(federal: dict[str, Any]) -> None:
+    """No fixed target for the Federal Register and USTR notices; a floor under what they
+    score today (tariff changes 0.91, dates 0.93) so a regression shows."""
+    assert federal["tariff_changes"]["f1"] >= 0.85, federal["tariff_changes"]
+    assert federal["dates"]["f1"] >= 0.90, federal["dates"]
+
+
+def test_modern_dev_people_f1(modern: dict[str, Any]) -> None:
+    assert modern["missing_predictions"] == 0
+    assert modern["people"]["f1"] >= MODERN_PEOPLE_F1, modern["people"]

@@ -184,8 +184,13 @@ def test_suspending_a_rate_in_force_takes_it_to_zero() -> None:
 
 
 def test_lifting_duties_is_a_removal_to_zero() -> None:
-    c = one("Washington will lift duties on Canadian aluminium next month.")
+    c = one("Washington lifted duties on Canadian aluminium last month.")
     assert (c.imposer, c.target, c.new_rate_pct, c.status) == ("US", "Canada", 0, "removed")
+
+
+def test_a_removal_still_to_come_is_announced_with_rate_zero() -> None:
+    c = one("Washington will lift duties on Canadian aluminium next month.")
+    assert (c.imposer, c.target, c.new_rate_pct, c.status) == ("US", "Canada", 0, "announced")
 
 
 def test_a_delay_of_an_existing_measure_is_not_a_new_measure() -> None:
@@ -280,7 +285,8 @@ def test_a_duty_to_do_something_stays_an_obligation() -> None:
 @pytest.mark.parametrize(
     ("sentence", "fields"),
     [
-        ("Norway will cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "removed")),
+        ("Norway cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "removed")),
+        ("Norway will cut its duty on Chilean salmon to zero from 4 per cent.", ("Chilean salmon", 4, 0, "announced")),
         ("Ghana cut its rice import duty to zero.", ("rice", None, 0, "removed")),
         ("Egypt proposed cutting its duty on wheat to nil.", ("wheat", None, 0, "proposed")),
     ],
