@@ -1,0 +1,1 @@
+"""The trade-policy decision: is a story trade policy, how surely, why, with which tags."""

@@ -1,0 +1,1 @@
+"""Calendar references in a story, resolved against the story's own date."""

@@ -1,0 +1,1 @@
+"""Two or three sentences of the story a reader of an alert can trust."""
