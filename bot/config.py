@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.analysis.taxonomy import TAG_NAMES
+from bot.analysis.classify.taxonomy import TAG_NAMES
 from bot.places import check_channel, check_country
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pycountry
 
-from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, TITLE_HEADS
+from bot.analysis.people.words import NOT_NAMES, ORG_WORDS, TITLE_HEADS
 
 # A word before a place name that makes it another place ("New Mexico", "Latin America",
 # "South China Sea"); forms that are places of their own ("South Korea") are longer aliases.

@@ -17,13 +17,13 @@ from dataclasses import replace
 from itertools import islice
 from typing import Any
 
-from bot.analysis.classifier import Classifier
-from bot.analysis.dates import extract_dates
+from bot.analysis.classify.classifier import Classifier
+from bot.analysis.dates.extract import extract_dates
 from bot.analysis.events import name_events
 from bot.analysis.nlp import load_nlp
-from bot.analysis.people import extract_people
-from bot.analysis.summary import summarize
-from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.people.extract import extract_people
+from bot.analysis.summary.extract import summarize
+from bot.analysis.tariffs.extract import extract_tariffs
 from bot.analysis.text import Prepared, analysed_body, parts, prepare
 from bot.domain import Analysis, Article, DateMention, Person, TariffChange, TradeVerdict
 

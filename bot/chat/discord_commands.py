@@ -17,8 +17,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.analysis.classify.taxonomy import TAG_NAMES
 from bot.analysis.countries import SHORT_NAMES
-from bot.analysis.taxonomy import TAG_NAMES
 from bot.domain import STATUSES
 
 Run = Callable[[discord.Interaction[Any], str], Awaitable[None]]

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from bot.analysis.taxonomy import TAG_NAMES, describe
+from bot.analysis.classify.taxonomy import TAG_NAMES, describe
 from bot.core.alert import alert_message
 from bot.core.feed_commands import feeds_message, parse_feed_command, pick
 from bot.core.ledger_files import MAX_CHART_MEASURES

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from bot.analysis.classifier import Summary
-from bot.analysis.taxonomy import TAG_NAMES
+from bot.analysis.classify.classifier import Summary
+from bot.analysis.classify.taxonomy import TAG_NAMES
 
 TOKEN = re.compile(r"\b\w\w+\b")
 TITLE_PREFIX = "t:"  # headline terms are features of their own

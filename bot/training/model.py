@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.analysis.classifier import Classifier, RuleClassifier, reasons_for, summarise
+from bot.analysis.classify.classifier import Classifier, RuleClassifier, reasons_for, summarise
 from bot.domain import Article, TradeVerdict
 from bot.training.features import RULE_FEATURES, TITLE_PREFIX, rule_features, terms, tfidf
 

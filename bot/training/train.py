@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from bot.analysis.classifier import RuleClassifier, summarise
+from bot.analysis.classify.classifier import RuleClassifier, summarise
 from bot.training.data import LabelledStory
 from bot.training.features import RULE_FEATURES, rule_features, terms
 from bot.training.model import LinearModel

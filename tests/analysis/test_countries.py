@@ -21,7 +21,7 @@ from bot.analysis.countries import (
     suggest_countries,
 )
 from bot.analysis.nlp import load_nlp
-from bot.analysis.people import extract_people
+from bot.analysis.people.extract import extract_people
 from bot.analysis.text import prepare
 from bot.core.router import normalise_country
 

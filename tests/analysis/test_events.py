@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.analysis.dates import extract_dates
+from bot.analysis.dates.extract import extract_dates
 from bot.analysis.events import name_events
-from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.tariffs.extract import extract_tariffs
 from bot.analysis.text import prepare
 
 FRIDAY = date(2019, 9, 20)
@@ -29,7 +29,7 @@ def test_a_date_no_change_starts_on_keeps_its_own_event() -> None:
 
 
 def test_the_dates_reader_does_not_import_the_tariff_reader() -> None:
-    import bot.analysis.dates as dates
+    import bot.analysis.dates.extract as dates
 
     source = Path(dates.__file__).read_text(encoding="utf-8")
     assert "bot.analysis.tariff" not in source and "TariffChange" not in source

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.analysis.classifier import RuleClassifier
+from bot.analysis.classify.classifier import RuleClassifier
 from bot.analysis.pipeline import Analyzer
 from bot.domain import Article
 from bot.render.card import render_card

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.analysis.classifier import RuleClassifier
+from bot.analysis.classify.classifier import RuleClassifier
 from bot.domain import Article
 from bot.training import cli
 from bot.training.features import RULE_FEATURES, terms, tfidf

@@ -1,13 +1,13 @@
 """The alert decision: is a story about international trade, how surely, and why.
 
 `RuleClassifier` is the shipped default. It reads the story with the written cues of
-`bot.analysis.trade_lexicon` (no model, no training) and weighs where they appear: a cue in
+`bot.analysis.classify.trade_lexicon` (no model, no training) and weighs where they appear: a cue in
 the headline or the opening paragraphs says more than one in passing, and a second mention
 of the same cue adds less than the first. A headline about one commodity's market, a
 company or a bond issue discounts the trade evidence (that news has its own desk), and
 counter-evidence in the text (commodity reports, company results, currency markets) pulls
 the score down. A government acting on a measure in the headline or the lead ("Freedonia
-doubles tariffs on steel imports", see `bot.analysis.policy_actions`) is evidence of its
+doubles tariffs on steel imports", see `bot.analysis.classify.policy_actions`) is evidence of its
 own, and when the headline says so, the commodity it names is the goods of the measure,
 not another desk's market, unless the story speaks a market's language throughout; so are
 the goods of a measure taken under a named trade law ("Section 232", an antidumping order).
@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.analysis.cue_scanner import CueScanner
-from bot.analysis.policy_actions import read_measure
-from bot.analysis.taxonomy import TAG_NAMES
-from bot.analysis.trade_lexicon import CUES, MEASURE_CUES, TARIFF_CUES, Cue
+from bot.analysis.classify.cue_scanner import CueScanner
+from bot.analysis.classify.policy_actions import read_measure
+from bot.analysis.classify.taxonomy import TAG_NAMES
+from bot.analysis.classify.trade_lexicon import CUES, MEASURE_CUES, TARIFF_CUES, Cue
 from bot.domain import Article, TradeVerdict
 
 Where = Literal["title", "body"]
@@ -191,7 +191,7 @@ class RuleClassifier:
 
 def find_actions(title: str, body: str, starts: list[int], hits: Iterable[Hit]) -> tuple[Action, ...]:
     """The sentences of the headline and the lead where a government acts on a measure
-    (see `bot.analysis.policy_actions`), one action a sentence.
+    (see `bot.analysis.classify.policy_actions`), one action a sentence.
 
     A measure priced per unit of a commodity ("an export duty of 70 ringgit per tonne")
     makes the story commodity price news, and then nothing counts as an action.

@@ -12,7 +12,7 @@ rate or value that belongs to the measure ("25% tariffs on $34 billion of Chines
 "the tariff on Canada from 25% to 35%") is read with it (`rated_span`): a tariff reported so
 is trade policy whatever the goods.
 
-The classifier finds the measures (cues of `bot.analysis.trade_lexicon.MEASURE_CUES`); this
+The classifier finds the measures (cues of `bot.analysis.classify.trade_lexicon.MEASURE_CUES`); this
 module reads the sentence around one of them. Pure functions of the text.
 """
 
@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.analysis.classify.trade_lexicon import ACTION_VERB, GOVERNMENT, PER_UNIT, RATE, VALUE
 from bot.analysis.countries import mention_pattern
 from bot.analysis.text import parse_dateline
-from bot.analysis.trade_lexicon import ACTION_VERB, GOVERNMENT, PER_UNIT, RATE, VALUE
 
 LEFT_WORDS = 6  # an action verb this close before the measure is attached to it
 RIGHT_WORDS = 12  # a rate or a value this close after it ("tariffs on US$45 billion of ...")

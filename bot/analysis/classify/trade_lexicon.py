@@ -2,14 +2,14 @@
 
 Each cue is a regular expression (matched case-insensitively, words may be split across
 lines) with a hand-set evidence weight and, where it speaks for one, a tag of the taxonomy
-(`bot.analysis.taxonomy`). Positive weights speak for a trade story; negative ones for the
+(`bot.analysis.classify.taxonomy`). Positive weights speak for a trade story; negative ones for the
 neighbouring kinds of news that borrow trade words: commodity market reports ("traders
 said", tonnes, tenders), company results and deals, and bond markets.
 
 Order matters where cues overlap: at one position the earlier cue in the list wins, so the
 specific phrases come before the single words they contain.
 
-Below the cues, the words `bot.analysis.policy_actions` reads a government's action on a
+Below the cues, the words `bot.analysis.classify.policy_actions` reads a government's action on a
 measure with: who governs, what is done to the measure, and how much it is.
 """
 

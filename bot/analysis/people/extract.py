@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.analysis.countries import country_of
-from bot.analysis.name_spans import (
+from bot.analysis.people.name_spans import (
     Segment,
     Word,
     country_words,
@@ -30,8 +30,7 @@ from bot.analysis.name_spans import (
     segments,
     split_words,
 )
-from bot.analysis.people_words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS, TITLE_HEADS
-from bot.analysis.roles import (
+from bot.analysis.people.roles import (
     apposition_after,
     clause_before,
     group_country,
@@ -44,6 +43,7 @@ from bot.analysis.roles import (
     title_before,
     title_before_comma,
 )
+from bot.analysis.people.words import NOT_NAMES, ORG_WORDS, PARTICLES, SPEECH_VERBS, TITLE_HEADS
 from bot.analysis.text import Prepared
 from bot.domain import Person
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.analysis.countries import ambiguous_name, find_countries, is_place_name
-from bot.analysis.people_words import (
+from bot.analysis.people.words import (
     DATELINE_CITIES,
     HONORIFICS,
     INNER_NAME_WORDS,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.countries import country_of, find_countries
-from bot.analysis.name_spans import (
+from bot.analysis.people.name_spans import (
     Word,
     cut_between,
     is_capitalised,
@@ -21,7 +21,7 @@ from bot.analysis.name_spans import (
     is_title_word,
     split_words,
 )
-from bot.analysis.people_words import (
+from bot.analysis.people.words import (
     DATELINE_CITIES,
     GOVERNMENT_WORDS,
     INSTITUTION_COUNTRY,

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.analysis.numbers import Money, Percent
-from bot.analysis.tariff_cues import MEASURE
-from bot.analysis.tariff_sentence import FUNCTION_WORDS, QUALIFIER, Noun, SentenceFacts
+from bot.analysis.tariffs.cues import MEASURE
+from bot.analysis.tariffs.sentence import FUNCTION_WORDS, QUALIFIER, Noun, SentenceFacts
 
 _TO_LEAD = re.compile(r"\bto\s+(?:" + QUALIFIER + r"\s+)?$", re.IGNORECASE)
 _UPTO_LEAD = re.compile(r"\b(?:up\s+to|as\s+much\s+as|as\s+high\s+as|of\s+up\s+to)\s+$", re.IGNORECASE)

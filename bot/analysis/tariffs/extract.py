@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.analysis.countries import find_countries
-from bot.analysis.dates import DateSpan, find_dates
+from bot.analysis.dates.extract import DateSpan, find_dates
 from bot.analysis.numbers import find_money
-from bot.analysis.tariff_cues import MEASURE, mask_non_measures
-from bot.analysis.tariff_mentions import SELF, Mention, read_sentence
-from bot.analysis.tariff_story import (
+from bot.analysis.tariffs.cues import MEASURE, mask_non_measures
+from bot.analysis.tariffs.mentions import SELF, Mention, read_sentence
+from bot.analysis.tariffs.story import (
     PLURAL_REACH,
     change_dated,
     deadline,
@@ -33,7 +33,7 @@ from bot.analysis.tariff_story import (
     tier_of,
     value_stated,
 )
-from bot.analysis.tariff_timing import days_later
+from bot.analysis.tariffs.timing import days_later
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
 

@@ -2,7 +2,7 @@
 
 A mention is what one sentence says about one measure: the rates, the value of goods
 covered, the goods, who levies it on whom, from when, and in what state (the parts are read
-by `tariff_amounts`, `tariff_parties` and `tariff_timing`). `tariffs.py` merges the mentions
+by `tariff_amounts`, `tariff_parties` and `tariff_timing`). `tariffs/extract.py` merges the mentions
 of an article into measures.
 """
 
@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.analysis.countries import find_countries
-from bot.analysis.dates import DateSpan
-from bot.analysis.tariff_amounts import rates, value
-from bot.analysis.tariff_cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, Cue, status_cues
-from bot.analysis.tariff_parties import SELF, SUBJECT_VERB, Site, imposer, products, targets
-from bot.analysis.tariff_sentence import QUALIFIER, Noun, SentenceFacts, clause, read_facts
-from bot.analysis.tariff_timing import effective, governs, holds_back_change, status
+from bot.analysis.dates.extract import DateSpan
+from bot.analysis.tariffs.amounts import rates, value
+from bot.analysis.tariffs.cues import DEMANDERS, MEASURE, NEGATED, PAST_TIME, Cue, status_cues
+from bot.analysis.tariffs.parties import SELF, SUBJECT_VERB, Site, imposer, products, targets
+from bot.analysis.tariffs.sentence import QUALIFIER, Noun, SentenceFacts, clause, read_facts
+from bot.analysis.tariffs.timing import effective, governs, holds_back_change, status
 from bot.domain import Status
 
 __all__ = ["SELF", "Mention", "read_sentence"]

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.analysis.tariff_cues import DEMANDERS
-from bot.analysis.tariff_sentence import QUALIFIER, Country, Noun, SentenceFacts
+from bot.analysis.tariffs.cues import DEMANDERS
+from bot.analysis.tariffs.sentence import QUALIFIER, Country, Noun, SentenceFacts
 
 SELF = "<self>"
 """Target placeholder: a measure on the imposer's own exports ("on its lumber exports")."""
@@ -429,7 +429,7 @@ IMPOSER_RULES: tuple[Callable[[Site, Targets], str | None], ...] = (
     imposer_subject,
 )
 """Who levies a measure, as its sentence says: the first rule that answers decides (the
-story fills in the rest, `tariffs.py`)."""
+story fills in the rest, `tariffs/extract.py`)."""
 
 
 def imposer(site: Site, targets: Targets) -> str | None:

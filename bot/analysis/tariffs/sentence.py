@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from bot.analysis.countries import find_countries
-from bot.analysis.dates import DateSpan
+from bot.analysis.dates.extract import DateSpan
 from bot.analysis.numbers import Money, Percent, find_money, find_percents
-from bot.analysis.tariff_cues import mask_non_measures
+from bot.analysis.tariffs.cues import mask_non_measures
 
 Country = tuple[int, int, str]
 """A country mention: start, end, short name."""

@@ -17,11 +17,11 @@ from dataclasses import replace
 from datetime import date
 
 from bot.analysis.countries import country_of, find_countries
-from bot.analysis.dates import DateSpan, find_dates
+from bot.analysis.dates.extract import DateSpan, find_dates
 from bot.analysis.numbers import Money, find_money
-from bot.analysis.tariff_amounts import dollars_in_brackets
-from bot.analysis.tariff_mentions import Mention
-from bot.analysis.tariff_sentence import INSTITUTIONS, read_facts
+from bot.analysis.tariffs.amounts import dollars_in_brackets
+from bot.analysis.tariffs.mentions import Mention
+from bot.analysis.tariffs.sentence import INSTITUTIONS, read_facts
 from bot.analysis.text import Prepared
 from bot.domain import TariffChange
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.analysis.dates import DateSpan
+from bot.analysis.dates.extract import DateSpan
 from bot.analysis.numbers import parse_number
-from bot.analysis.tariff_cues import HOLD, Cue
-from bot.analysis.tariff_sentence import Noun, SentenceFacts
+from bot.analysis.tariffs.cues import HOLD, Cue
+from bot.analysis.tariffs.sentence import Noun, SentenceFacts
 from bot.domain import Status
 
 _EFFECT_LEAD = re.compile(

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.classifier import RuleClassifier, summarise
-from bot.analysis.cue_scanner import CueScanner, first_chars
-from bot.analysis.policy_actions import read_measure
-from bot.analysis.taxonomy import TAG_NAMES, describe
-from bot.analysis.trade_lexicon import CUES
+from bot.analysis.classify.classifier import RuleClassifier, summarise
+from bot.analysis.classify.cue_scanner import CueScanner, first_chars
+from bot.analysis.classify.policy_actions import read_measure
+from bot.analysis.classify.taxonomy import TAG_NAMES, describe
+from bot.analysis.classify.trade_lexicon import CUES
 from bot.domain import Article
 from bot.io.readers import read_path
 from tests.conftest import EXAMPLES, ROOT

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.classifier import RuleClassifier
-from bot.analysis.policy_actions import read_measure
-from bot.analysis.trade_lexicon import MEASURE_CUES, TARIFF_CUES
+from bot.analysis.classify.classifier import RuleClassifier
+from bot.analysis.classify.policy_actions import read_measure
+from bot.analysis.classify.trade_lexicon import MEASURE_CUES, TARIFF_CUES
 from bot.domain import Article
 
 # (headline, body) of business and economy news that must stay out, tariffs in passing and all

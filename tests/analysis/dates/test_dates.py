@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.dates import extract_dates, find_dates
+from bot.analysis.dates.extract import extract_dates, find_dates
 from bot.analysis.text import prepare
 from bot.io.readers import parse_story
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.analysis.nlp import load_nlp
-from bot.analysis.people import extract_people, same_person
+from bot.analysis.people.extract import extract_people, same_person
 from bot.analysis.text import prepare
 from bot.domain import Person
 

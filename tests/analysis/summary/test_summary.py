@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from bot.analysis.summary import MAX_CHARS, summarize
+from bot.analysis.summary.extract import MAX_CHARS, summarize
 from bot.analysis.text import prepare
 
 STORY = (

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from bot.analysis.tariff_amounts import RATE_RULES, VALUE_RULES
-from bot.analysis.tariff_mentions import STATUS_RULES
-from bot.analysis.tariff_parties import IMPOSER_RULES, TARGET_RULES
-from bot.analysis.tariff_timing import EFFECTIVE_RULES
-from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.tariffs.amounts import RATE_RULES, VALUE_RULES
+from bot.analysis.tariffs.extract import extract_tariffs
+from bot.analysis.tariffs.mentions import STATUS_RULES
+from bot.analysis.tariffs.parties import IMPOSER_RULES, TARGET_RULES
+from bot.analysis.tariffs.timing import EFFECTIVE_RULES
 from bot.analysis.text import prepare
 from bot.domain import TariffChange
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.numbers import find_money, find_percents
-from bot.analysis.tariff_cues import mask_non_measures
-from bot.analysis.tariffs import extract_tariffs
+from bot.analysis.tariffs.cues import mask_non_measures
+from bot.analysis.tariffs.extract import extract_tariffs
 from bot.analysis.text import prepare
 from bot.domain import TariffChange
 from bot.io.readers import parse_story
