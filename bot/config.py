@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.analysis.classify.taxonomy import TAG_NAMES
@@ -121,6 +121,27 @@ class DiscordSettings(_Section):
     """Latest messages of a channel searched for an alert after a crash (one request)."""
     ready_timeout_seconds: float = Field(30.0, gt=0)
     """How long start-up waits for the gateway's READY before going on (it keeps trying)."""
+    shard_count: int = Field(0, ge=0)
+    """Gateway shards of the whole bot, across all instances (0: discord.py asks Discord for
+    its recommended count, one shard for a bot in fewer than 2,500 servers)."""
+    shard_ids: tuple[int, ...] = ()
+    """The shards this instance connects, each in 0..shard_count-1 (empty: all of them).
+    Set both or neither: N instances with shard_count = N and shard_ids = [0] ... [N-1]
+    split the gateway."""
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSettings:
+        if bool(self.shard_count) != bool(self.shard_ids):
+            raise ValueError(
+                "set shard_count and shard_ids together (e.g. shard_count = 2, shard_ids = [0] on one "
+                "instance and [1] on the other) or neither (discord.py picks the count)")
+        outside = sorted({i for i in self.shard_ids if not 0 <= i < self.shard_count})
+        if outside:
+            raise ValueError(f"shard_ids {outside} are outside 0..{self.shard_count - 1} "
+                             f"(shard_count = {self.shard_count})")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError(f"shard_ids {list(self.shard_ids)} name a shard twice")
+        return self
 
 
 class OpsSettings(_Section):

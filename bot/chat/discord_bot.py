@@ -13,6 +13,11 @@ sink the dispatcher posts alerts through.
   (type 5, "thinking") and sent as a follow-up. Errors are ephemeral.
 - Every message goes out with `AllowedMentions.none()` (also the client's default), so
   nothing an article writes can ping anyone.
+- The gateway is discord.py's `AutoShardedClient`: `[discord] shard_count` and `shard_ids`
+  make this instance connect only its shards (Discord sends each shard the events of the
+  guilds with `(guild_id >> 22) % shard_count` equal to its id), so N instances split the
+  gateway; unset, discord.py connects its recommended count. Posting is REST, so any
+  instance posts to any channel.
 - Rate limits are left to discord.py. A 403 or 404 on posting raises `ChannelGone`: the
   dispatcher unsubscribes that channel and logs it. Any other failure is retried.
 - Crash reconciliation (`find`): an alert is sent with a nonce derived from its key and
@@ -87,9 +92,31 @@ def intents() -> discord.Intents:
 
 
 def make_client(*, ready_timeout: float = 2.0) -> discord.Client:
+    """A client for REST only (`tradewatch discord sync`, `invite`)."""
     # the bot has no voice: no warning that voice libraries are missing
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     return discord.Client(intents=intents(), allowed_mentions=NO_MENTIONS, guild_ready_timeout=ready_timeout)
+
+
+def make_gateway_client(settings: DiscordSettings, *, ready_timeout: float = 2.0) -> discord.AutoShardedClient:
+    """The gateway client: discord.py's `AutoShardedClient`. With `shard_count` and `shard_ids`
+    (validated together in `DiscordSettings`) it connects only this instance's shards, so N
+    instances split the gateway; without them it asks Discord (`GET /gateway/bot`) for the
+    recommended count and connects every shard (one for a bot in fewer than 2,500 servers)."""
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    if settings.shard_count:
+        return discord.AutoShardedClient(intents=intents(), allowed_mentions=NO_MENTIONS,
+                                         guild_ready_timeout=ready_timeout, shard_count=settings.shard_count,
+                                         shard_ids=list(settings.shard_ids))
+    return discord.AutoShardedClient(intents=intents(), allowed_mentions=NO_MENTIONS,
+                                     guild_ready_timeout=ready_timeout)
+
+
+def shards_named(client: discord.AutoShardedClient) -> str:
+    """This instance's shards as a log line says them: "shards 0, 1 of 2"."""
+    count = client.shard_count or 0
+    ids = list(client.shard_ids or range(count))
+    return f"shard{'s' if len(ids) != 1 else ''} {', '.join(map(str, ids)) or '?'} of {count or '?'}"
 
 
 async def login(client: discord.Client, token: str) -> None:
@@ -236,7 +263,7 @@ class DiscordConnector:
 
     def __init__(self, settings: DiscordSettings) -> None:
         self._settings = settings
-        self.client = make_client()
+        self.client = make_gateway_client(settings)
         self._sink = DiscordSink(self.client, history=settings.find_history)
         self._task: asyncio.Task[None] | None = None
 
@@ -265,7 +292,7 @@ class DiscordConnector:
                         "posted meanwhile, commands wait for the connection)", self._settings.ready_timeout_seconds)
         else:
             me = self.client.user
-            log.info("connected to Discord as %s (%s)", me, me.id if me else "?")
+            log.info("connected to Discord as %s (%s); this instance runs %s", me, me.id if me else "?", shards_named(self.client))
 
     async def not_connected(self) -> str | None:
         """For /readyz: the gateway connection is up and READY."""
@@ -273,9 +300,12 @@ class DiscordConnector:
             return "not started"
         if self._task.done():
             return "the gateway connection ended (restart the bot)"
-        ws = self.client.ws
-        if self.client.is_closed() or not self.client.is_ready() or ws is None or not ws.open:
+        shards = self.client.shards
+        if self.client.is_closed() or not self.client.is_ready() or not shards:
             return "the gateway connection is not ready (connecting or resuming)"
+        down = sorted(i for i, shard in shards.items() if shard.is_closed())
+        if down:
+            return f"the gateway connection of shard(s) {', '.join(map(str, down))} is down (resuming)"
         return None
 
     async def stop(self) -> None:

@@ -3,7 +3,11 @@
 The real discord.py code talks to it over real sockets once `discord.http.Route.BASE` and
 `DiscordWebSocket.DEFAULT_GATEWAY` point here (the `discord_fake` fixture in conftest does
 that). The gateway performs HELLO (op 10), takes IDENTIFY (op 2), dispatches READY, answers
-heartbeats (op 11) and pushes `INTERACTION_CREATE` on demand (`interact`). Every REST call
+heartbeats (op 11) and pushes `INTERACTION_CREATE` on demand (`interact`).
+Sharding (issue 13): `GET /gateway/bot` recommends `shard_count` shards; each IDENTIFY with
+`shard: [i, n]` is a connection of its own (`sockets[i]`, every IDENTIFY kept in
+`identifies`) whose READY lists only the guilds of that shard (`(guild_id >> 22) % n == i`),
+and an event about a guild goes to its shard's connection. Every REST call
 is recorded (`calls`); messages are kept per channel (newest last) for
 `GET /channels/{id}/messages`; `gone[channel_id] = 403 or 404` makes a channel refuse.
 Every answer carries `content-type: application/json` exactly, as discord.py expects.
@@ -31,6 +35,9 @@ APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
 GUILD_ID = "900000000000000100"
 CHANNEL_ID = "900000000000000200"
+OTHER_GUILD_ID = "900000000004194404"
+"""A second server, on shard 0 of 2 (GUILD_ID is on shard 1 of 2)."""
+OTHER_CHANNEL_ID = "900000000004194504"
 MANAGE_CHANNELS = 1 << 4
 MANAGE_GUILD = 1 << 5
 SEND_MESSAGES = 1 << 11
@@ -83,6 +90,15 @@ class FakeDiscord:
         self.gateway_token: str | None = None
         """Set to make the gateway refuse the token REST accepted (close code 4004)."""
         self.identify: dict[str, Any] | None = None
+        """The last IDENTIFY."""
+        self.identifies: list[dict[str, Any]] = []
+        self.shard_count = 1
+        """The shards `GET /gateway/bot` recommends."""
+        self.guilds = [GUILD_ID]
+        """The servers the bot is in (READY lists each on its shard)."""
+        self.sockets: dict[int, web.WebSocketResponse] = {}
+        """Shard id -> its gateway connection (shard 0 without sharding)."""
+        self._counts: dict[int, int] = {}
         self.heartbeats = 0
         self.callbacks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._ids = itertools.count(910_000_000_000_000_000)
@@ -120,20 +136,31 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.close()
+        for ws in {id(w): w for w in [*self.sockets.values(), *([self._socket] if self._socket else [])]}.values():
+            if not ws.closed:
+                await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
     async def wait_identified(self, timeout: float = 20.0) -> None:
         await asyncio.wait_for(self._identified.wait(), timeout)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        assert self._socket is not None, "no gateway connection"
-        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+    def shard_of(self, guild_id: str, shard_count: int) -> int:
+        return (int(guild_id) >> 22) % shard_count
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int | None = None) -> None:
+        """Send an event on shard `shard`'s connection; by default on the shard of the event's
+        guild, as Discord does (without sharding: the one connection)."""
+        if shard is None and data.get("guild_id") and self.sockets:
+            count = next(iter(self._counts.values()), 1)
+            shard = self.shard_of(data["guild_id"], count)
+            assert shard in self.sockets, f"no gateway connection for shard {shard} (guild {data['guild_id']})"
+        socket = self.sockets[shard] if shard is not None else self._socket
+        assert socket is not None, "no gateway connection"
+        await socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
 
     def interaction(self, name: str, options: dict[str, Any] | None = None, *, permissions: int = 0,
-                    channel_id: str = CHANNEL_ID, user_id: str = "700000000000000001",
+                    channel_id: str = CHANNEL_ID, guild_id: str = GUILD_ID, user_id: str = "700000000000000001",
                     kind: int = 2, focused: str | None = None, subcommand: str | None = None) -> dict[str, Any]:
         """An INTERACTION_CREATE payload for `/name option:value ...` by a guild member; with
         `subcommand`, `/name subcommand option:value ...` (the options nested under a type 1
@@ -149,8 +176,8 @@ class FakeDiscord:
             opts = [{"name": subcommand, "type": 1, "options": opts}]
         return {
             "id": self.new_id(), "application_id": APP_ID, "type": kind, "token": f"itoken-{self.new_id()}",
-            "version": 1, "guild_id": GUILD_ID, "channel_id": channel_id,
-            "channel": {"id": channel_id, "type": 0, "guild_id": GUILD_ID, "name": "trade-desk", "position": 0,
+            "version": 1, "guild_id": guild_id, "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 0, "guild_id": guild_id, "name": "trade-desk", "position": 0,
                         "permission_overwrites": [], "nsfw": False, "parent_id": None},
             "member": {"user": {"id": user_id, "username": "member", "discriminator": "0", "global_name": None,
                                 "avatar": None},
@@ -158,7 +185,7 @@ class FakeDiscord:
                        "flags": 0, "permissions": str(permissions)},
             "data": {"id": self.new_id(), "name": name, "type": 1, "options": opts},
             "app_permissions": str(SEND_MESSAGES), "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "entitlements": [], "authorizing_integration_owners": {"0": guild_id}, "context": 0,
             "attachment_size_limit": 8 * 1024 * 1024,
         }
 
@@ -185,14 +212,20 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif frame["op"] == 2:
                 self.identify = frame["d"]
+                self.identifies.append(frame["d"])
                 if frame["d"].get("token") != (self.gateway_token or self.token):
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
+                shard, count = frame["d"].get("shard") or [0, 1]
+                self.sockets[shard] = ws
+                self._counts[shard] = count
+                guilds = [g for g in self.guilds if self.shard_of(g, count) == shard]
                 await self.dispatch("READY", {
-                    "v": 10, "user": BOT_USER, "guilds": [{"id": GUILD_ID, "unavailable": True}],
-                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "v": 10, "user": BOT_USER, "guilds": [{"id": g, "unavailable": True} for g in guilds],
+                    "session_id": f"fake-session-{shard}", "resume_gateway_url": self.gateway_url,
                     "application": {"id": APP_ID, "flags": 0}, "private_channels": [], "relationships": [],
-                })
+                    "shard": [shard, count],
+                }, shard=shard)
                 self._identified.set()
         return ws
 
@@ -223,6 +256,10 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         if request.headers.get("Authorization") != f"Bot {self.token}" and parts[0] not in ("interactions", "webhooks"):
             return _error(401, 0, "401: Unauthorized")
+        if path == "/gateway/bot":
+            return _json({"url": self.gateway_url, "shards": self.shard_count,
+                          "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
+                                                  "max_concurrency": 1}})
         if path == "/users/@me":
             return _json(BOT_USER)
         if path == "/oauth2/applications/@me":
