@@ -22,6 +22,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.chat.slack import SlackConnector
+from bot.chat.slack_oauth import SqlStateStore
 from bot.config import ConfigError, Settings, SlackSettings
 from bot.core.commands import Commands
 from bot.core.connector import Runtime
@@ -29,6 +30,7 @@ from bot.core.message import Message
 from bot.core.sink import ChannelGone
 from bot.core.source import Discovered
 from bot.domain import Analysis, Article
+from bot.service.dispatch import Dispatcher
 from bot.store import SqlStore, open_store
 from bot.store import tables as t
 from tests.chat.fake_slack import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, FakeSlack
@@ -162,6 +164,16 @@ async def test_a_redirect_with_a_state_we_never_gave_installs_nothing(
     assert fake.called("oauth.v2.access") == []
 
 
+async def test_a_state_is_good_once_and_not_after_it_expires(store: SqlStore) -> None:
+    states = SqlStateStore(store)
+    state = await states.async_issue()
+    assert await states.async_consume(state) is True
+    assert await states.async_consume(state) is False  # once only
+    expired = SqlStateStore(store, expiration_seconds=-1)
+    assert await expired.async_consume(await expired.async_issue()) is False
+    assert await _states(store) == []  # expired ones are cleared
+
+
 # ---------------------------------------------------------------- per-workspace tokens
 
 
@@ -182,8 +194,13 @@ async def test_each_workspace_is_answered_and_alerted_with_its_own_token(
     assert set(fake.tokens_for("conversations.history", "C1")) == {"xoxb-T1"}
 
     alert = Message(kind="alert", title="EU raises scooter duties", text="35 per cent from July 1", key="a1")
-    assert await oauth.sink.post("C2", alert)
-    assert await oauth.sink.post("C1", alert)
+
+    async def message_for(alert_id: str) -> Message | None:
+        return alert if alert_id == "a1" else None
+
+    await store.enqueue("a1", ["slack:C2", "slack:C1"])
+    assert await Dispatcher(store, oauth.sinks(), message_for).drain() == 2  # the service's delivery path
+    assert {d.channel: d.state for d in await store.deliveries()} == {"slack:C1": "sent", "slack:C2": "sent"}
     assert fake.tokens_for("chat.postMessage", "C2") == ["xoxb-T2"]
     assert fake.tokens_for("chat.postMessage", "C1") == ["xoxb-T1"]
     assert await oauth.sink.find("C2", "a1") is not None
