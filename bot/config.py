@@ -104,6 +104,10 @@ class SlackSettings(_Section):
     api_url: str = "https://slack.com/api/"
     rate_limit_retries: int = Field(5, ge=0, le=20)
     """How often one post waits out an HTTP 429 (Retry-After) before the dispatcher retries later."""
+    redirect_uri: str | None = None
+    """OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set, mode = "http"): the public
+    https URL of /slack/oauth_redirect, as listed in the app's Redirect URLs (None: Slack
+    uses the app's only one)."""
     managers: tuple[str, ...] = ()
     """Slack user ids allowed to change the bot: its feeds (so are workspace admins and
     owners) and channels' subscriptions (empty: anyone may subscribe a channel; the feeds

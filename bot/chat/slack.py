@@ -2,7 +2,10 @@
 (`SlackConnector`), in HTTP mode or Socket Mode.
 
 Tokens come only from the environment: SLACK_BOT_TOKEN always, SLACK_SIGNING_SECRET in HTTP
-mode, SLACK_APP_TOKEN in Socket Mode. Missing ones are named when the bot is built; a token
+mode, SLACK_APP_TOKEN in Socket Mode. OAuth mode ("Add to Slack", many workspaces; HTTP mode
+only) takes SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead of SLACK_BOT_TOKEN: each workspace's
+bot token is then kept in the database (`bot/chat/slack_oauth.py`) and every post and
+command uses the token of the channel's workspace. Missing ones are named when the bot is built; a token
 Slack rejects is named when it starts ("SLACK_BOT_TOKEN was rejected by Slack: invalid_auth").
 
 Every alert carries message metadata (`tradewatch_alert`, with the alert key), so `find` can
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,6 +40,8 @@ log = logging.getLogger(__name__)
 BOT_VAR = "SLACK_BOT_TOKEN"
 SIGNING_VAR = "SLACK_SIGNING_SECRET"
 APP_VAR = "SLACK_APP_TOKEN"
+CLIENT_ID_VAR = "SLACK_CLIENT_ID"
+CLIENT_SECRET_VAR = "SLACK_CLIENT_SECRET"  # noqa: S105 (a variable name)
 ALERT_EVENT = "tradewatch_alert"
 GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 FIND_PAGES = 5
@@ -49,27 +54,41 @@ class SlackTokens:
     mode: Literal["http", "socket"]
     signing_secret: str = ""
     app_token: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+
+    @property
+    def oauth(self) -> bool:
+        """OAuth mode: installed per workspace with "Add to Slack", a bot token for each."""
+        return bool(self.client_id)
 
 
 def read_tokens(settings: SlackSettings, env: Mapping[str, str]) -> SlackTokens:
-    """The tokens for the configured mode, or a ConfigError naming what is missing."""
+    """The tokens for the configured mode, or a ConfigError naming what is missing.
+
+    OAuth mode is on when SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is set and `[slack] mode`
+    is "http": both are then needed, with SLACK_SIGNING_SECRET, and no SLACK_BOT_TOKEN."""
     app_token = env.get(APP_VAR, "").strip()
     mode: Literal["http", "socket"] = (
         ("socket" if app_token else "http") if settings.mode == "auto" else settings.mode)
-    needed = [BOT_VAR, APP_VAR if mode == "socket" else SIGNING_VAR]
+    client_id, client_secret = env.get(CLIENT_ID_VAR, "").strip(), env.get(CLIENT_SECRET_VAR, "").strip()
+    oauth = settings.mode == "http" and bool(client_id or client_secret)
+    needed = ([CLIENT_ID_VAR, CLIENT_SECRET_VAR, SIGNING_VAR] if oauth
+              else [BOT_VAR, APP_VAR if mode == "socket" else SIGNING_VAR])
     missing = [name for name in needed if not env.get(name, "").strip()]
     if missing:
         raise ConfigError(
-            f"Slack is enabled ({mode} mode) but {' and '.join(missing)} "
+            f"Slack is enabled ({'OAuth' if oauth else mode} mode) but {' and '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not set in the environment "
             "(README: Slack in five minutes)")
-    return SlackTokens(bot_token=env[BOT_VAR].strip(), mode=mode,
-                       signing_secret=env.get(SIGNING_VAR, "").strip(), app_token=app_token)
+    return SlackTokens(bot_token=env.get(BOT_VAR, "").strip() if not oauth else "", mode=mode,
+                       signing_secret=env.get(SIGNING_VAR, "").strip(), app_token=app_token,
+                       client_id=client_id if oauth else "", client_secret=client_secret if oauth else "")
 
 
 def make_client(token: str, settings: SlackSettings) -> AsyncWebClient:
     """A Web API client that waits out HTTP 429 (Retry-After) before giving up."""
-    client = AsyncWebClient(token=token, base_url=settings.api_url)
+    client = AsyncWebClient(token=token or None, base_url=settings.api_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=settings.rate_limit_retries))
     return client
 
@@ -87,21 +106,39 @@ async def check_token(client: AsyncWebClient, variable: str = BOT_VAR) -> dict[s
     return dict(response.data) if isinstance(response.data, dict) else {}
 
 
+TokenFor = Callable[[str], Awaitable[str | None]]
+"""OAuth mode: a channel id -> the bot token of its workspace (None: not installed there)."""
+NO_INSTALL = "the app is not installed in this channel's workspace"
+
+
 class SlackSink:
-    """Posts alerts with `chat.postMessage`; finds them again by their metadata."""
+    """Posts alerts with `chat.postMessage`; finds them again by their metadata.
+
+    With `token_for` (OAuth mode), each call carries the token of the channel's workspace."""
 
     service = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, token_for: TokenFor | None = None) -> None:
         self._client = client
+        self.token_for = token_for
+
+    async def _token(self, channel_id: str) -> dict[str, Any]:
+        """The `token` argument for a call about this channel ({} in single-workspace mode)."""
+        if self.token_for is None:
+            return {}
+        token = await self.token_for(channel_id)
+        if token is None:
+            raise ChannelGone(NO_INSTALL)
+        return {"token": token}
 
     async def post(self, channel_id: str, message: Message) -> str | None:
         payload = render(message)
         metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
+        token = await self._token(channel_id)
         try:
             response = await self._client.chat_postMessage(
                 channel=channel_id, text=payload.text, blocks=list(payload.blocks), metadata=metadata,
-                unfurl_links=False, unfurl_media=False)
+                unfurl_links=False, unfurl_media=False, **token)
         except SlackApiError as e:
             error = slack_error(e)
             if error in GONE:
@@ -111,11 +148,15 @@ class SlackSink:
         return str(ts) if ts else None
 
     async def find(self, channel_id: str, key: str) -> str | None:
+        try:
+            token = await self._token(channel_id)
+        except ChannelGone:
+            return None  # not there; posting it again says why
         cursor: str | None = None
         for _ in range(FIND_PAGES):
             try:
                 response = await self._client.conversations_history(
-                    channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor)
+                    channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor, **token)
             except SlackApiError as e:
                 if slack_error(e) in GONE:
                     return None  # not there; posting it again finds the channel gone
@@ -153,6 +194,9 @@ class SlackConnector:
     async def start(self, runtime: Runtime) -> None:
         from bot.chat.slack_app import build_app
 
+        if self.tokens.oauth:
+            await self._start_oauth(runtime)
+            return
         me = await check_token(self.client)
         self.app = build_app(self.client, runtime.commands, signing_secret=self.tokens.signing_secret,
                              managers=frozenset(self.settings.managers))
@@ -162,6 +206,22 @@ class SlackConnector:
             await self._start_http()
         log.info("Slack: connected as %s in %s (%s mode)", me.get("user") or me.get("user_id"),
                  me.get("team") or me.get("team_id"), self.tokens.mode)
+
+    async def _start_oauth(self, runtime: Runtime) -> None:
+        """Many workspaces: "Add to Slack" at /slack/install, tokens kept in the store."""
+        from bot.chat.slack_app import build_app
+        from bot.chat.slack_oauth import channel_tokens, oauth_settings
+
+        settings = oauth_settings(runtime.store, client_id=self.tokens.client_id,
+                                  client_secret=self.tokens.client_secret,
+                                  redirect_uri=self.settings.redirect_uri)
+        self.sink.token_for = channel_tokens(runtime.store)
+        self.app = build_app(self.client, runtime.commands, signing_secret=self.tokens.signing_secret,
+                             managers=frozenset(self.settings.managers), oauth=settings, store=runtime.store)
+        await self._start_http()
+        if self.address is not None:
+            log.info("Slack: OAuth mode, installs start at http://%s:%d%s (redirect %s)", *self.address,
+                     settings.install_path, settings.redirect_uri or settings.redirect_uri_path)
 
     async def _start_http(self) -> None:
         runner = web.AppRunner(self.app.web_app(path=self.settings.path, port=self.settings.port))

@@ -4,7 +4,12 @@
 and `/summary X` ("summary X"). Each is acknowledged at once (Slack allows 3 seconds), then
 the command runs and the answer goes to the command's `response_url`: in the channel for
 what the channel should see, only to the person who asked for errors and help. The same
-handlers serve HTTP mode and Socket Mode; only the transport differs.
+handlers serve HTTP mode and Socket Mode; only the transport differs. Handlers use the client
+bolt gives each request, which carries the token of the request's workspace (OAuth mode).
+
+In OAuth mode, each command also records its channel's workspace (so alerts there go out
+with that workspace's token), and `app_uninstalled` / `tokens_revoked` (the bot's token)
+remove the workspace's installation, subscriptions and unsent deliveries.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.commands import MANAGES, Commands, Context, wants_help
 from bot.core.message import Message, Section
 from bot.render.slack_blocks import render
+from bot.store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -137,14 +144,19 @@ async def upload(client: AsyncWebClient, channel_id: str, message: Message) -> M
     return replace(message, text=f"{message.text} The file is shared in this channel.".strip())
 
 
-def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset[str]) -> Handler:
-    async def handle(ack: Any, command: dict[str, Any], respond: Any) -> None:
+def make_handler(commands: Commands, managers: frozenset[str], store: SqlStore | None = None) -> Handler:
+    """The slash command handler; with `store` (OAuth mode) it records each channel's workspace."""
+
+    async def handle(ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:
         await ack()  # first: Slack shows an error after 3 seconds without it
         channel_id = str(command.get("channel_id", ""))
         user = command.get("user_id")
         line = command_line(str(command.get("command", "")), str(command.get("text", "")))
         words = line.split()
         scope = MANAGES.get(words[0].lower()) if words and not wants_help(words[1:]) else None
+        team_id = str(command.get("team_id") or "")
+        if store is not None and team_id and channel_id:
+            await store.remember_slack_channel(f"slack:{channel_id}", team_id)
         ctx = Context(channel=f"slack:{channel_id}", user=user,
                       can_manage=await may_manage(client, scope, user, managers),
                       needs=MANAGERS_OR_ADMINS if scope == "bot" else MANAGERS_ONLY)
@@ -164,14 +176,53 @@ def make_handler(client: AsyncWebClient, commands: Commands, managers: frozenset
     return handle
 
 
+def uninstall_handlers(store: SqlStore) -> tuple[Handler, Handler]:
+    """`app_uninstalled` and `tokens_revoked` (when the bot's token is among them): forget
+    the workspace (its installation, subscriptions and unsent deliveries), with a log line."""
+
+    async def forget(team_id: str, why: str) -> None:
+        gone = await store.forget_slack_team(team_id)
+        log.info("Slack: %s in workspace %s: removed its installation (%s), %d subscription(s) "
+                 "and %d unsent delivery(ies) in %d channel(s)", why, team_id,
+                 "yes" if gone.installation else "none kept", gone.subscriptions, gone.deliveries,
+                 len(gone.channels))
+
+    async def uninstalled(body: dict[str, Any]) -> None:
+        team_id = str(body.get("team_id") or "")
+        if team_id:
+            await forget(team_id, "the app was uninstalled")
+
+    async def revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        team_id = str(body.get("team_id") or "")
+        bots = ((event.get("tokens") or {}).get("bot")) or []
+        if team_id and bots:
+            await forget(team_id, "the bot's token was revoked")
+
+    return uninstalled, revoked
+
+
 def build_app(client: AsyncWebClient, commands: Commands, *, signing_secret: str = "",
-              managers: frozenset[str] = frozenset()) -> AsyncApp:
+              managers: frozenset[str] = frozenset(), oauth: AsyncOAuthSettings | None = None,
+              store: SqlStore | None = None) -> AsyncApp:
     """The bolt app with the slash commands; requests are verified with the signing secret
-    (HTTP mode; Socket Mode requests come over the app's own authenticated WebSocket)."""
+    (HTTP mode; Socket Mode requests come over the app's own authenticated WebSocket).
+
+    With `oauth` (and the `store` it keeps installations in): "Add to Slack" at
+    /slack/install and /slack/oauth_redirect, each request answered with its workspace's
+    token, and the workspace forgotten when it uninstalls the app."""
     bolt_log = logging.getLogger(BOLT_LOG)
     bolt_log.addFilter(_QUIET)  # the same filter object: added once
-    app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch", logger=bolt_log)
-    handler = make_handler(client, commands, managers)
+    if oauth is not None:
+        if store is None:
+            raise ValueError("OAuth mode keeps installations in the store: give build_app the store")
+        app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch", logger=bolt_log,
+                       oauth_settings=oauth, installation_store_bot_only=True)
+        uninstalled, revoked = uninstall_handlers(store)
+        app.event("app_uninstalled")(uninstalled)
+        app.event("tokens_revoked")(revoked)
+    else:
+        app = AsyncApp(client=client, signing_secret=signing_secret, name="tradewatch", logger=bolt_log)
+    handler = make_handler(commands, managers, store if oauth is not None else None)
     for slash in SLASH_COMMANDS:
         app.command(slash)(handler)
     return app

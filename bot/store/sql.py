@@ -20,6 +20,7 @@ from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
+from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
 from bot.store.ledger import (
@@ -496,3 +497,36 @@ class SqlStore:
         now = self._now()
         async with self._write() as conn:
             return await fq.save_polls(conn, polls, now)
+
+    # -- Slack workspaces (OAuth mode; statements in bot.store.slack_teams) ---------------
+
+    async def save_slack_install(self, install: st.SlackInstall) -> None:
+        async with self._write() as conn:
+            await st.save_install(conn, install)
+
+    async def slack_install(self, team_id: str) -> st.SlackInstall | None:
+        async with self._read() as conn:
+            return await st.find_install(conn, team_id)
+
+    async def add_slack_state(self, state: str, expires_at: datetime) -> None:
+        async with self._write() as conn:
+            await st.add_state(conn, state, expires_at)
+
+    async def consume_slack_state(self, state: str) -> bool:
+        now = self._now()
+        async with self._write() as conn:
+            return await st.consume_state(conn, state, now)
+
+    async def remember_slack_channel(self, channel: str, team_id: str) -> None:
+        now = self._now()
+        async with self._write() as conn:
+            await st.remember_channel(conn, channel, team_id, now)
+
+    async def slack_team_of(self, channel: str) -> str | None:
+        async with self._read() as conn:
+            return await st.team_of(conn, channel)
+
+    async def forget_slack_team(self, team_id: str) -> st.TeamForgotten:
+        """One transaction: the workspace's installation, subscriptions and unsent deliveries."""
+        async with self._write() as conn:
+            return await st.forget_team(conn, team_id)

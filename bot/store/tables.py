@@ -208,3 +208,38 @@ feed_entries = Table(
     Column("article_id", ID),
     Column("seen_at", UTCDateTime, nullable=False),
 )
+
+slack_installations = Table(
+    "slack_installations",
+    metadata,
+    Column("team_id", Text, primary_key=True),
+    Column("enterprise_id", Text),
+    Column("team_name", Text),
+    Column("app_id", Text),
+    Column("bot_token", Text, nullable=False),
+    Column("bot_id", Text),
+    Column("bot_user_id", Text),
+    Column("bot_scopes", Text),
+    Column("installer_user_id", Text),
+    Column("installed_at", UTCDateTime, nullable=False),
+    CheckConstraint("length(team_id) > 0", name="team_id"),
+)
+"""Slack workspaces that installed the app with "Add to Slack" (OAuth mode): one bot token each."""
+
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    metadata,
+    Column("state", Text, primary_key=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+"""OAuth `state` values handed out by /slack/install, each good once until it expires."""
+
+slack_channels = Table(
+    "slack_channels",
+    metadata,
+    Column("channel", ID, primary_key=True),
+    Column("team_id", Text, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Index(None, "team_id"),
+)
+"""Which workspace a Slack channel ("slack:C…") belongs to, learnt from its slash commands."""

@@ -10,11 +10,17 @@ admin or owner: `fake.admins = {"UADMIN"}`, `fake.owners = {...}`.
 Files arrive as slack-sdk's `files_upload_v2` sends them: `files.getUploadURLExternal` gives
 an upload URL on the fake (`/upload/{file_id}`), the bytes are POSTed there, and
 `files.completeUploadExternal` shares them in a channel; `fake.files` holds what was shared.
+
+OAuth ("Add to Slack"): `fake.add_install_code("code-T2", team="T2", token="xoxb-T2")` makes
+`oauth.v2.access` (called with CLIENT_ID / CLIENT_SECRET in HTTP Basic auth) trade that code
+for a bot token of workspace T2; from then on the token is accepted, and `auth.test` with it
+answers T2. `fake.tokens` records (method, channel, token) of every Web API call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import time
@@ -29,6 +35,8 @@ BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret"
 
 
 @dataclass
@@ -64,6 +72,12 @@ class FakeSlack:
         self.files: list[dict[str, Any]] = []
         """Files shared by files.completeUploadExternal: id, title, channel, filename, data."""
         self._file_ids = itertools.count(1)
+        self.teams: dict[str, tuple[str, str]] = {BOT_TOKEN: ("T1", BOT_USER)}
+        """Accepted bot tokens -> (workspace id, bot user id)."""
+        self.install_codes: dict[str, tuple[str, str, str]] = {}
+        """OAuth codes -> (workspace id, bot token, bot user id), each good once."""
+        self.tokens: list[tuple[str, str | None, str]] = []
+        """(method, channel, bearer token) of every Web API call."""
 
     # ------------------------------------------------------------ control
 
@@ -81,6 +95,14 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         key = f"{method} {channel}" if channel else method
         self._queued.setdefault(key, []).append(Answer(status, body, headers))
+
+    def add_install_code(self, code: str, *, team: str, token: str, bot_user: str = BOT_USER) -> None:
+        """The code Slack would send to the redirect URL after an install into `team`."""
+        self.install_codes[code] = (team, token, bot_user)
+
+    def tokens_for(self, method: str, channel: str) -> list[str]:
+        """The tokens that `method` calls about `channel` carried."""
+        return [tok for m, ch, tok in self.tokens if m == method and ch == channel]
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
         """chat.postMessage calls that Slack accepted."""
@@ -134,7 +156,12 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await self._arguments(request)
         self.calls.append((method, args))
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ")
+        channel = args.get("channel") or args.get("channel_id")
+        self.tokens.append((method, str(channel) if channel else None, token))
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(auth, args))
         queued = self._queued.get(f"{method} {args.get('channel')}") or self._queued.get(method)
         if queued:
             a = queued.pop(0)
@@ -143,10 +170,11 @@ class FakeSlack:
             if token != APP_TOKEN or self.app_token_error:
                 return web.json_response({"ok": False, "error": self.app_token_error or "invalid_auth"})
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"})
-        if token != BOT_TOKEN or (method == "auth.test" and self.auth_error):
+        if token not in self.teams or (method == "auth.test" and self.auth_error):
             return web.json_response({"ok": False, "error": self.auth_error or "invalid_auth"})
+        if method == "auth.test":
+            return web.json_response(self._auth_test({**args, "token": token}))
         handler = {
-            "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "conversations.history": self._history,
             "conversations.join": self._join,
@@ -159,8 +187,23 @@ class FakeSlack:
         return web.json_response(handler(args))
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake Team", "user": "tradewatch",
-                "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1"}
+        team, bot_user = self.teams[args["token"]]
+        return {"ok": True, "url": "https://fake.slack.test/", "team": f"Fake Team {team}", "user": "tradewatch",
+                "team_id": team, "user_id": bot_user, "bot_id": f"B{team}"}
+
+    def _oauth_access(self, auth: str, args: dict[str, Any]) -> dict[str, Any]:
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if auth != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        found = self.install_codes.pop(str(args.get("code")), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, token, bot_user = found
+        self.teams[token] = (team, bot_user)
+        return {"ok": True, "app_id": "A1", "authed_user": {"id": "UINSTALLER"}, "scope": "commands,chat:write",
+                "token_type": "bot", "access_token": token, "bot_user_id": bot_user,
+                "team": {"id": team, "name": f"Fake Team {team}"}, "enterprise": None,
+                "is_enterprise_install": False}
 
     def _post_message(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel"))

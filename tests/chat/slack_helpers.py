@@ -20,17 +20,17 @@ ENV_SOCKET = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-tes
 
 
 def slash_payload(command: str, text: str, response_url: str, *, channel: str = "C1",
-                  user: str = "U1") -> dict[str, str]:
-    return {"token": "unused", "team_id": "T1", "team_domain": "fake", "channel_id": channel,
+                  user: str = "U1", team: str = "T1") -> dict[str, str]:
+    return {"token": "unused", "team_id": team, "team_domain": "fake", "channel_id": channel,
             "channel_name": "trade-desk", "user_id": user, "user_name": "ana", "command": command,
             "text": text, "api_app_id": "A1", "response_url": response_url, "trigger_id": "1.2.3"}
 
 
 async def send_slash(address: tuple[str, int], command: str, text: str, response_url: str, *,
                      channel: str = "C1", user: str = "U1", secret: str = SIGNING_SECRET,
-                     age_seconds: float = 0.0) -> tuple[int, str]:
+                     age_seconds: float = 0.0, team: str = "T1") -> tuple[int, str]:
     """POST a slash command to the bot's endpoint as Slack does, signed with `secret`."""
-    body = urlencode(slash_payload(command, text, response_url, channel=channel, user=user))
+    body = urlencode(slash_payload(command, text, response_url, channel=channel, user=user, team=team))
     ts = str(int(time.time() - age_seconds))
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
     assert signature
@@ -39,6 +39,22 @@ async def send_slash(address: tuple[str, int], command: str, text: str, response
     url = f"http://{address[0]}:{address[1]}/slack/events"
     async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as r:
         return r.status, await r.text()
+
+
+async def send_event(address: tuple[str, int], team: str, event: dict[str, Any], *,
+                     secret: str = SIGNING_SECRET) -> int:
+    """POST an Events API callback (`app_uninstalled`, ...) to the bot, signed like Slack signs."""
+    body = json.dumps({"token": "unused", "team_id": team, "api_app_id": "A1", "event": event,
+                       "type": "event_callback", "event_id": f"Ev{int(time.time() * 1000)}",
+                       "event_time": int(time.time())})
+    ts = str(int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature
+    headers = {"content-type": "application/json", "x-slack-request-timestamp": ts,
+               "x-slack-signature": signature}
+    url = f"http://{address[0]}:{address[1]}/slack/events"
+    async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as r:
+        return r.status
 
 
 def assert_within_slack_limits(message: dict[str, Any]) -> None:
