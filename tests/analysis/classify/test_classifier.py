@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.analysis.classify.classifier import RuleClassifier, summarise
-from bot.analysis.classify.cue_scanner import CueScanner, first_chars
+from bot.analysis.classify.cue_scanner import CueScanner, first_chars, lower_pattern
 from bot.analysis.classify.policy_actions import read_measure
 from bot.analysis.classify.taxonomy import TAG_NAMES, describe
 from bot.analysis.classify.trade_lexicon import CUES
@@ -166,6 +166,20 @@ def test_the_cue_scanner_finds_what_one_big_alternation_finds() -> None:
         assert [(m.lastgroup, m.span()) for m in scanner.finditer(text)] == expected
     assert first_chars(r"(?:import|export)s?\s+dut(?:y|ies)") == frozenset("ie")
     assert first_chars(r"\w+ trade") is None
+
+
+def test_the_scanner_reads_lower_cased_text_with_the_same_answers() -> None:
+    """The fast path matches lower-cased text with lower-cased patterns; escapes, group names
+    and back-references stay as written, and a text whose lower-casing changes its length is
+    read the slow way. Either way the spans are the text's own."""
+    assert lower_pattern(r"(?P<US_Cue>U\.S\.)\S+\B(?P=US_Cue)[A-Z]\N{DASH}") == \
+        r"(?P<US_Cue>u\.s\.)\S+\B(?P=US_Cue)[a-z]\N{DASH}"
+    scanner = CueScanner([("duty", r"dut(?:y|ies)"), ("us", r"U\.S\.")])
+    assert [(m.lastgroup, m.span()) for m in scanner.finditer("U.S. DUTIES on Steel")] == \
+        [("us", (0, 4)), ("duty", (5, 11))]
+    # "İ".lower() is two characters: this text is read the slow way, spans still its own
+    assert [(m.lastgroup, m.span()) for m in scanner.finditer("İstanbul: U.S. duties")] == \
+        [("us", (10, 14)), ("duty", (15, 21))]
 
 
 # --- modern trade-policy news: a government acting on a measure, whatever the goods ------
