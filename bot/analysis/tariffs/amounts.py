@@ -121,7 +121,7 @@ def rate_after_noun(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[in
                 used.add(i)
         elif _RANGING.search(tail):
             if r.new is None:
-                r.new = top(p)  # "at rates ranging from 16.88 to 25.50 percent": the top of the range
+                r.new = top(p)  # "dumped at rates ranging from 12.40 to 31.75 percent": the top of the range
                 used.add(i)
         elif _FROM_LEAD.search(tail):
             if r.old is None:
@@ -170,7 +170,7 @@ def rate_retained(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int]
 
 
 def rate_named_rate(s: SentenceFacts, noun: Noun, lo: int, hi: int, used: set[int], r: Rates) -> None:
-    """"we have determined to apply a rate of 7.89 percent ... under this antidumping duty
+    """"the Department determined to apply a rate of 6.12 percent ... under the antidumping duty
     order", "assign the company the 105.31 percent China-wide rate": a percentage the text
     calls a rate, that a verb applies or assigns, with no other measure between it and the
     noun, is the measure's rate (not "GNP will grow at a 1.5 pct rate")."""

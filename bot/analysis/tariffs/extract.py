@@ -156,8 +156,8 @@ def _content_words(products: str | None) -> set[str]:
 def _related(e: _Measure, m: Mention) -> bool:
     """Whether a mention may speak of measure `e`: goods in common; or, where either names its
     goods only generically, the same rate on the same target restated ("a 25% tariff on
-    imports from Canada and Mexico" ... "charge Mexico and Canada a 25% tariff on all
-    products"), a definite "the tariffs", or the next sentence."""
+    imports from Canada and Mexico" ... "will charge both neighbours a 25% tariff on every
+    product"), a definite "the tariffs", or the next sentence."""
     if m.products and e.mention.products:
         mine, theirs = _content_words(m.products), _content_words(e.mention.products)
         if mine and theirs:
@@ -215,7 +215,7 @@ def _inherit(measures: list[_Measure], m: Mention) -> Mention:
         if not (_related(e, m) and m.sentence - e.last <= 3):
             continue
         if _conflict(e.mention.target, m.target) or _conflict(e.mention.imposer, m.imposer):
-            break  # "Energy resources from Canada will have a lower 10% tariff": its own measure
+            break  # "Canadian energy products get a lower 10% tariff": its own measure
         p = e.mention
         old = m.old_rate
         if m.change_only and old is None and m.new_rate is not None and p.new_rate is not None \

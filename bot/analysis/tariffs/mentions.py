@@ -29,7 +29,7 @@ REMEDY = re.compile(
     re.IGNORECASE,
 )
 """A trade-remedy finding that stands for its duty: "olives from Spain were dumped at rates
-ranging from 16.88 to 25.50 percent", "were subsidized at a rate of 7.5 percent"."""
+ranging from 12.40 to 31.75 percent", "were subsidized at a rate of 7.5 percent"."""
 _CHANGE_TAIL = re.compile(r"(?:increases?|hikes?|cuts?|reductions?|rises?)$", re.IGNORECASE)
 _PARTIAL = re.compile(r"\b(?:some|certain|several|a\s+few|part\s+of|a\s+portion\s+of)\s+(?![\d,]+)", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|these|those|such|this|that)\s+(?:[\w%.-]+\s+){0,3}$", re.IGNORECASE)
@@ -244,7 +244,7 @@ def status_agreed_in_past(c: Clause, r: Reading) -> Reading:
 
 
 def status_maintained(c: Clause, r: Reading) -> Reading:
-    """"The United States will maintain at 19 percent the reciprocal tariffs", "keep the
+    """"Washington is to maintain at 19 percent the reciprocal tariffs it charges", "keep the
     duty at 10 pct": a rate a deal keeps is in force."""
     if _MAINTAIN.search(c.text[max(c.lo, c.noun.start - 80) : c.noun.start]):
         return replace(r, state="in_effect", strength=4)

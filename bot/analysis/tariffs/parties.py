@@ -245,7 +245,7 @@ def target_export_tax(site: Site) -> Targets | None:
 
 
 def target_charged(site: Site) -> Targets | None:
-    """"to charge Mexico and Canada a 25% tariff on their imports", "hit Japan with 100 pct
+    """"plans to charge Mexico and Canada 25% tariffs on their exports", "hit Japan with 100 pct
     duties": the country a levying verb takes as its object, each of a list (first: "their"
     is then theirs, not the imposer's)."""
     text = site.s.masked

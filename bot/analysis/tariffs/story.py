@@ -201,8 +201,8 @@ _TIER = re.compile(r"\b(?:a|an)\s+(?:lower|higher|reduced|separate|different)\s+
 
 
 def tier_of(m: Mention, earlier: list[Mention]) -> Mention:
-    """"(a 25% tariff on imports from Canada and Mexico ...) Energy resources from Canada will
-    have a lower 10% tariff": a lower or higher rate for part of the goods of a measure just
+    """"(a 25% tariff on imports from Canada and Mexico ...) Canadian energy products get a
+    lower 10% tariff": a lower or higher rate for part of the goods of a measure just
     read, on the same target, is a tier of that measure and shares its state."""
     if not _TIER.search(m.evidence):
         return m

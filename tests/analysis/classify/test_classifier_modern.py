@@ -169,7 +169,7 @@ MODERN_TRADE: dict[str, tuple[str, str]] = {
         "or are likely to be, sold in the United States at less than fair value (LTFV). The period of "
         "investigation is July 1, 2023, through June 30, 2024. The final estimated weighted-average "
         "dumping margins are listed in the Final Determination section of this notice."),
-    "301-exclusions": ("Notice of Extension of Certain Exclusions: China's Acts, Policies, and Practices Related to Technology Transfer",
+    "301-exclusions": ("Notice extending some exclusions in the Section 301 action on China's technology transfer practices",
         "The U.S. Trade Representative has determined to extend 164 exclusions from the Section 301 action "
         "on products of China for a further six months, until May 31. The exclusions cover certain "
         "machinery parts, medical products and chemical inputs. Importers may continue to claim the "
@@ -192,7 +192,7 @@ MODERN_TRADE: dict[str, tuple[str, str]] = {
         "percent on originating goods of Ruritania, and will remove tariffs on certain aircraft parts."),
     "metals-fact-sheet": ("Fact Sheet: The President Adjusts Tariffs on Aluminum and Copper Imports",
         "ADJUSTING IMPORTS OF STRATEGIC METALS: Today, the President signed a Proclamation adjusting the "
-        "tariffs on imported aluminum and copper under Section 232 of the Trade Expansion Act of 1962.\n\n"
+        "tariffs on imported aluminum and copper under Section 232 of the 1962 trade law.\n\n"
         "Aluminum smelters and copper refiners in the United States are running well below capacity, while "
         "foreign aluminum and copper keep flooding the market.\n\nAluminum sheet, aluminum foil and copper "
         "wire will pay the full rate on their value. Copper scrap, aluminum scrap and copper cathode from "
@@ -406,9 +406,9 @@ def test_a_tariff_reported_with_its_rate_is_trade_whatever_the_commodity(rules: 
     [
         ("Washington slapped 25% tariffs on $34 billion of Chinese imports on Friday.", "tariffs",
          "25% tariffs on $34 billion"),
-        ("The United States will maintain at 19 percent the reciprocal tariffs on goods of Sylvania.", "tariffs",
+        ("Washington is to maintain at 19 percent the reciprocal tariffs it charges on Sylvanian goods.", "tariffs",
          "19 percent the reciprocal tariffs"),
-        ("Sylvania will pay the United States a reciprocal tariff rate of 18%.", "tariff", "tariff rate of 18%"),
+        ("Sylvanian exporters will pay Washington a reciprocal tariff rate of 18%.", "tariff", "tariff rate of 18%"),
         ("The order raises the tariff on Freedonia from 25% to 35% from August 1.", "tariff",
          "tariff on Freedonia from 25% to 35%"),
         ("Freedonia imposed duties of up to 62 per cent on Sylvanian tyres.", "duties", "duties of up to 62 per cent"),

@@ -119,7 +119,7 @@ def test_dollars_of_a_conversion_in_brackets_are_not_a_second_value() -> None:
 
 
 def test_trade_flow_figures_in_the_sentence_are_not_the_value_covered() -> None:
-    c = one("WASHINGTON - Timber imports from Canada fell 300 mln dlrs or 30 pct because of a "
+    c = one("WASHINGTON - Canadian timber shipments dropped 300 mln dlrs, or 30 pct, after a "
             "15 pct duty on imports from Canada.")
     assert (c.imposer, c.target, c.value_usd, c.new_rate_pct) == ("US", "Canada", None, 15)
 
