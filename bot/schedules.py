@@ -135,6 +135,8 @@ def period_id(schedule: DigestSchedule, tz: ZoneInfo, end: datetime) -> str:
 def end_of(schedule: DigestSchedule, tz: ZoneInfo, period: str) -> datetime | None:
     """The posting time of a named period (the inverse of `period_id`); None when the name
     is not one of this schedule's."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}" if schedule.every == "daily" else r"\d{4}-W\d{2}", period):
+        return None
     try:
         if schedule.every == "daily":
             day = date.fromisoformat(period)

@@ -31,8 +31,8 @@ def what_happens(e: LedgerEntry) -> str:
 
 
 def reminder_message(key: str, e: LedgerEntry, starts: datetime, now: datetime, zone_name: str) -> Message:
-    """The reminder posted under `key`; `starts` is when the effective day begins in the
-    channel's zone `zone_name`, `now` the clock's time."""
+    """The reminder posted under `key`; `starts` is when the effective day begins, as a
+    local time of the channel's zone `zone_name`; `now` the clock's time."""
     facts = [f"measure {e.id}", f"effective {e.effective}", e.status.replace("_", " ")]
     figures = [f"who → whom: {e.imposer or '?'} → {e.target or '?'}",
                f"rate: {rate(e.old_rate_pct)} → {rate(e.new_rate_pct)}" if e.old_rate_pct is not None

@@ -61,7 +61,7 @@ async def reminder_for(store: ScheduledStore, key: str, channel: str, now: datet
         return None
     sub = await _sub(store, channel)
     tz = zone(sub.tz if sub else None)
-    return reminder_message(key, entry, starts_at(day, tz), now, str(tz))
+    return reminder_message(key, entry, starts_at(day, tz).astimezone(tz), now, str(tz))
 
 
 async def digest_for(store: ScheduledStore, key: str, channel: str, now: datetime) -> Message | None:
