@@ -1,0 +1,130 @@
+"""Reminders and digests end to end (issue 14, points 3 and 4): the real service with the real
+Slack (slack-bolt, slack-sdk) and Discord (discord.py) connectors against the local fakes, a
+controlled clock, and a crash and restart at every delivery (before posting, and after
+posting but before recording it). Per channel: the reminder comes once, at the right moment,
+moved by the delay and cancelled by a removal; one digest per period; nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.chat.discord_bot import DiscordConnector
+from bot.chat.slack import SlackConnector
+from bot.config import ConsoleSettings, DiscordSettings, Settings, SlackSettings, StoreSettings
+from bot.render.slack_blocks import block_texts
+from bot.service.app import Service
+from tests.chat.fake_discord import CHANNEL_ID, MANAGE_CHANNELS, FakeDiscord, running
+from tests.chat.fake_slack import FakeSlack
+from tests.chat.scheduled_story import Clock, CrashOnce, play_the_month, scripted
+from tests.chat.slack_helpers import (
+    ENV_HTTP,
+    assert_within_slack_limits,
+    pings_or_links,
+    send_slash,
+)
+from tests.render.test_discord_embeds import displayed, everything, within_limits
+
+pytestmark = pytest.mark.slow
+WAIT = 30.0
+DIGEST_CHANNEL = "900000000000000299"
+CRASHES = [None, "claimed", "posted"]
+
+
+class SlackChat:
+    alerts, digest = "slack:C1", "slack:C2"
+
+    def __init__(self, tmp: Path, fake: FakeSlack) -> None:
+        self.fake = fake
+        self.settings = Settings(store=StoreSettings(data_dir=tmp / "data"), console=ConsoleSettings(enabled=False), subscriptions=(),
+                                 slack=SlackSettings(enabled=True, host="127.0.0.1", port=0, api_url=fake.api_url))
+        self.connector: SlackConnector | None = None
+
+    async def start(self, clock: Clock, crash: CrashOnce) -> Service:
+        self.connector = SlackConnector(self.settings.slack, env=ENV_HTTP)
+        service = Service(self.settings, connectors=[self.connector], checkpoint=crash, clock=clock,
+                          analyse=scripted)
+        await service.start()
+        return service
+
+    async def subscribe(self, channel: str, text: str) -> None:
+        assert self.connector is not None and self.connector.address is not None
+        before = len(self.fake.responses)
+        await send_slash(self.connector.address, "/tradewatch", f"subscribe {text}",
+                         self.fake.response_url(channel), channel=channel.split(":")[1])
+        await self.fake.wait_for(lambda: len(self.fake.responses) > before, WAIT)
+        assert "Subscribed" in self.fake.responses[-1]["text"]
+
+    def posts(self, channel: str) -> list[tuple[str, str]]:
+        out = []
+        for m in self.fake.posts(channel.split(":")[1]):
+            assert_within_slack_limits(m)
+            key = m["metadata"]["event_payload"]["key"]
+            assert pings_or_links(m, allowed_link=f"<https://news.example/{key}|Read the source>") == []
+            out.append((key, "\n".join(block_texts(m["blocks"]))))
+        return out
+
+
+class DiscordChat:
+    alerts, digest = f"discord:{CHANNEL_ID}", f"discord:{DIGEST_CHANNEL}"
+
+    def __init__(self, tmp: Path, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.settings = Settings(store=StoreSettings(data_dir=tmp / "data"), console=ConsoleSettings(enabled=False), subscriptions=(),
+                                 discord=DiscordSettings(enabled=True))
+
+    async def start(self, clock: Clock, crash: CrashOnce) -> Service:
+        service = Service(self.settings, connectors=[DiscordConnector(self.settings.discord)], checkpoint=crash,
+                          clock=clock, analyse=scripted)
+        await service.start()
+        return service
+
+    async def subscribe(self, channel: str, text: str) -> None:
+        options = dict(word.split(":", 1) for word in text.split())
+        options = {k.replace("-", "_"): v for k, v in options.items()}
+        answer = await self.fake.interact(self.fake.interaction("subscribe", options, permissions=MANAGE_CHANNELS,
+                                                                channel_id=channel.split(":")[1]), WAIT)
+        assert answer["data"]["embeds"][0]["title"] == "Subscribed", answer
+
+    def posts(self, channel: str) -> list[tuple[str, str]]:
+        out = []
+        for m in self.fake.messages.get(channel.split(":")[1], []):
+            sent = within_limits([discord.Embed.from_dict(e) for e in m["embeds"]])
+            assert "@everyone" not in everything(sent) and "<!channel>" in displayed(sent)  # shown, not pinging
+            footer = sent[-1]["footer"]["text"]
+            out.append((footer.rsplit("id: ", 1)[1].replace("\\", ""), displayed(sent)))
+        return out
+
+
+@pytest.fixture
+async def slack_fake() -> AsyncIterator[FakeSlack]:
+    f = await FakeSlack().start()
+    yield f
+    await f.close()
+
+
+@pytest.fixture
+async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    async with running(monkeypatch) as f:
+        yield f
+
+
+@pytest.mark.parametrize("crash_at", CRASHES)
+async def test_slack_reminders_and_digests_once_each_through_crashes(
+        tmp_path: Path, slack_fake: FakeSlack, crash_at: str | None) -> None:
+    crash = CrashOnce(crash_at)
+    play = await play_the_month(SlackChat(tmp_path, slack_fake), crash)
+    assert play.restarts == crash.count == (0 if crash_at is None else 12)  # every delivery crashed once
+
+
+@pytest.mark.parametrize("crash_at", CRASHES)
+async def test_discord_reminders_and_digests_once_each_through_crashes(
+        tmp_path: Path, discord_fake: FakeDiscord, crash_at: str | None) -> None:
+    crash = CrashOnce(crash_at)
+    play = await play_the_month(DiscordChat(tmp_path, discord_fake), crash)
+    assert play.restarts == crash.count == (0 if crash_at is None else 12)
+    await asyncio.sleep(0)
