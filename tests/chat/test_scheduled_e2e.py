@@ -128,3 +128,35 @@ async def test_discord_reminders_and_digests_once_each_through_crashes(
     play = await play_the_month(DiscordChat(tmp_path, discord_fake), crash)
     assert play.restarts == crash.count == (0 if crash_at is None else 12)
     await asyncio.sleep(0)
+
+
+async def test_the_console_shows_reminders_and_digests(tmp_path: Path) -> None:
+    """`tradewatch run` with console channels: a reminder and a digest are cards on the
+    terminal and in the channel's log, posted once (a restart finds them in the log)."""
+    from bot.config import SubscriptionSettings
+    from bot.core.connector import LIVE
+    from tests.chat.scheduled_story import STEPS, at
+
+    settings = Settings(store=StoreSettings(data_dir=tmp_path / "data"), subscriptions=(
+        SubscriptionSettings(channel="console:default", remind="3d", tz="Europe/Brussels"),
+        SubscriptionSettings(channel="console:digest", digest="daily@08:00", tz="Europe/Brussels")))
+    clock = Clock(at(1, 9))
+    for restart in range(2):
+        service = Service(settings, connectors=[], clock=clock, analyse=scripted)
+        await service.start()
+        try:
+            assert service.runtime is not None and service.dispatcher is not None
+            if restart == 0:
+                await service.runtime.ingest(STEPS["pipes-announced"].article(), LIVE)
+                clock.now = at(2, 7)
+                await service.dispatcher.drain()
+                clock.now = at(11, 23)
+            await service.dispatcher.drain()
+        finally:
+            await service.close()
+    logs = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "data").glob("console-*.log")}
+    default, digest = logs["console-default.log"], logs["console-digest.log"]
+    assert default.count("## alert ") == 2 and "## alert pipes-announced" in default
+    assert default.count("in 3 days: US tariff on steel pipes rises to 30%") == 1
+    assert digest.count("## alert digest:2026-12-02\n") == 1 and "Daily digest 2026-12-02: 1 alert" in digest
+    assert "tariffs — China, US" in digest
