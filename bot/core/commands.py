@@ -77,6 +77,7 @@ class CommandStore(Protocol):
     async def remove_feed(self, url: str) -> bool: ...
     async def feeds(self) -> list[Feed]: ...
     async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]: ...
+    async def digests_with(self, alert_id: str, channel: str) -> list[Delivery]: ...
 
 
 class Pages(Protocol):
@@ -501,6 +502,9 @@ class Commands:
         if subs:
             sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
         text = f"{verdict}. {delivery_verdict(delivered[0] if delivered else None, today)}"
+        if not delivered and (digests := await self._store.digests_with(analysis.article.id, ctx.channel)):
+            text = (f"{verdict}. In this channel's digest {digests[0].alert_id.removeprefix('digest:')}: "
+                    f"{delivery_verdict(digests[0], today)}")
         return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)
 
     async def _find(self, ref: str) -> Analysis | None:

@@ -147,7 +147,7 @@ class Service:
         store, dispatcher, scheduler = self.store, self.dispatcher, self._scheduler
         if store is None or dispatcher is None or scheduler is None or not scheduler.running:
             return 0
-        return await plan_wakeups(store, scheduler, dispatcher.wake)
+        return await plan_wakeups(store, scheduler, self._queued)
 
     def _queued(self) -> None:
         """After a story was stored: post what is due now, and plan wake-ups for the rest."""

@@ -60,7 +60,10 @@ async def reminder_for(store: ScheduledStore, key: str, channel: str, now: datet
         log.info("reminder %s for %s not posted: the measure no longer takes effect that day", key, channel)
         return None
     sub = await _sub(store, channel)
-    tz = zone(sub.tz if sub else None)
+    if sub is None or not sub.remind_seconds:
+        log.info("reminder %s for %s not posted: the channel no longer asks for reminders", key, channel)
+        return None
+    tz = zone(sub.tz)
     return reminder_message(key, entry, starts_at(day, tz).astimezone(tz), now, str(tz))
 
 
@@ -86,7 +89,9 @@ async def digest_for(store: ScheduledStore, key: str, channel: str, now: datetim
 
 
 async def plan_wakeups(store: ScheduledStore, scheduler: BaseScheduler, wake: Callable[[], None]) -> int:
-    """One `date` job per due time of a waiting delivery (the old ones replaced); how many."""
+    """One `date` job per due time of a waiting delivery (the old ones replaced); how many.
+    `wake` should plan again (the service's does), so times beyond the first `MAX_WAKEUPS`
+    are planned as the earlier ones pass."""
     due = await store.next_due(MAX_WAKEUPS)
     wanted = {f"{WAKE_PREFIX}{t.isoformat()}": t for t in due}
     for job in scheduler.get_jobs():

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain import Subscription
+from bot.domain import Delivery, Subscription
 from bot.schedules import (
     ScheduleError,
     effective_day,
@@ -37,6 +37,7 @@ from bot.schedules import (
     starts_at,
     zone,
 )
+from bot.store.deliveries import get
 from bot.store.engine import dialect_insert
 from bot.store.ledger import LedgerEntry
 from bot.store.rows import subscription_from
@@ -107,6 +108,13 @@ async def digest_items(conn: AsyncConnection, channel: str, period: str) -> list
     q = (select(di.c.alert_id).where(di.c.channel == channel, di.c.period == period)
          .order_by(di.c.added_at, di.c.alert_id))
     return [str(v) for v in await conn.scalars(q)]
+
+
+async def digests_with(conn: AsyncConnection, alert_id: str, channel: str) -> list[Delivery]:
+    """The channel's digest deliveries that gather this alert (for `why`)."""
+    q = select(di.c.period).where(di.c.channel == channel, di.c.alert_id == alert_id).order_by(di.c.period)
+    found = [await get(conn, DIGEST + str(p), channel) for p in await conn.scalars(q)]
+    return [f for f in found if f is not None]
 
 
 # ---------------------------------------------------------------- reminders

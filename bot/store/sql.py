@@ -254,6 +254,11 @@ class SqlStore:
         async with self._read() as conn:
             return await sched.digest_items(conn, channel, period)
 
+    async def digests_with(self, alert_id: str, channel: str) -> list[Delivery]:
+        """The channel's digests (deliveries `digest:<period>`) that gather the alert."""
+        async with self._read() as conn:
+            return await sched.digests_with(conn, alert_id, channel)
+
     async def next_due(self, limit: int = 1000) -> list[datetime]:
         """When deliveries that wait (reminders, digests, retries) come due, soonest first."""
         now = self._now()

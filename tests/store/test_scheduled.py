@@ -118,3 +118,16 @@ async def test_subscription_options_survive_a_restart(backend: Backend, store: S
         assert again.now() > datetime(2024, 1, 1, tzinfo=UTC) - timedelta(days=1)
     finally:
         await again.close()
+
+
+async def test_why_tells_a_story_went_into_the_channels_digest(backend: Backend, store: SqlStore) -> None:
+    from bot.core.commands import Commands, Context
+
+    async def no_analysis(article: Article) -> Analysis:
+        raise AssertionError("not expected")
+
+    backend.clock.now = datetime(2024, 1, 2, 9, 0, tzinfo=UTC)
+    await store.subscribe(DIGEST)
+    await save(store, story("w1", "announced", None), digests=(DIGEST,))
+    m = await Commands(store, no_analysis).execute(Context("slack:C2"), "why w1")
+    assert "In this channel's digest 2024-01-03: Queued for this channel, not posted yet" in m.text
