@@ -132,7 +132,7 @@ class Service:
             log.info("settled %d delivery(ies) left half-done by the last run", settled)
         self._dispatching = self._spawn(dispatcher.run(), "dispatcher")
         dispatcher.wake()
-        self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
+        self._scheduler.add_job(self._wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
         self._scheduler.add_job(dispatcher.reconcile, "interval", minutes=10, id="reconcile",
                                 kwargs={"older_than": timedelta(minutes=10)}, max_instances=1,
@@ -147,13 +147,25 @@ class Service:
         store, dispatcher, scheduler = self.store, self.dispatcher, self._scheduler
         if store is None or dispatcher is None or scheduler is None or not scheduler.running:
             return 0
-        return await plan_wakeups(store, scheduler, self._queued)
+        return await plan_wakeups(store, scheduler, self._woken)
+
+    async def _wake(self) -> None:
+        """The scheduler's jobs are coroutines, so they run on the loop (APScheduler runs plain
+        functions in a thread, where waking the dispatcher's asyncio events is not safe)."""
+        if self.dispatcher:
+            self.dispatcher.wake()
+
+    async def _woken(self) -> None:
+        """A planned wake-up: post what came due, and plan the next wake-ups."""
+        await self._wake()
+        await self._replan()
 
     def _queued(self) -> None:
         """After a story was stored: post what is due now, and plan wake-ups for the rest."""
         if self.dispatcher:
             self.dispatcher.wake()
-        self._spawn(self._replan(), "plan-wakeups")
+        if not self._stop.is_set():
+            self._spawn(self._replan(), "plan-wakeups")
 
     async def _replan(self) -> None:
         try:

@@ -11,7 +11,7 @@ dispatcher wakes on time; claiming (`not_before <= now`) keeps posting exactly o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -88,7 +88,8 @@ async def digest_for(store: ScheduledStore, key: str, channel: str, now: datetim
     return digest_message(key, period, every, analyses, start.astimezone(tz), end.astimezone(tz), str(tz))
 
 
-async def plan_wakeups(store: ScheduledStore, scheduler: BaseScheduler, wake: Callable[[], None]) -> int:
+async def plan_wakeups(store: ScheduledStore, scheduler: BaseScheduler,
+                       wake: Callable[[], Awaitable[None]]) -> int:
     """One `date` job per due time of a waiting delivery (the old ones replaced); how many.
     `wake` should plan again (the service's does), so times beyond the first `MAX_WAKEUPS`
     are planned as the earlier ones pass."""

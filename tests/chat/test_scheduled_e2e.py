@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -160,3 +161,40 @@ async def test_the_console_shows_reminders_and_digests(tmp_path: Path) -> None:
     assert default.count("in 3 days: US tariff on steel pipes rises to 30%") == 1
     assert digest.count("## alert digest:2026-12-02\n") == 1 and "Daily digest 2026-12-02: 1 alert" in digest
     assert "tariffs — China, US" in digest
+
+
+async def test_a_planned_wake_up_posts_a_reminder_on_time_without_the_retry_job(tmp_path: Path) -> None:
+    """The real clock and APScheduler: with the periodic retry wake-up an hour away, only the
+    `date` job planned from the store can post the reminder due in two seconds."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from bot.config import DeliverySettings
+    from bot.core.connector import LIVE
+    from bot.domain import Subscription
+    from tests.chat.scheduled_story import Step
+
+    now = datetime.now(UTC)
+    effective = now.date() + timedelta(days=2)
+    lead = datetime.combine(effective, time(0), tzinfo=UTC) - now - timedelta(seconds=2)
+    step = Step("soon", now.date(), "US", "China", "steel pipes", 25, 30, effective.isoformat(), "announced")
+    settings = Settings(store=StoreSettings(data_dir=tmp_path / "data"), subscriptions=(),
+                        delivery=DeliverySettings(retry_seconds=3600))
+    service = Service(settings, connectors=[], analyse=lambda a, p: _analysed(step, a))
+    await service.start()
+    try:
+        assert service.store is not None and service.runtime is not None
+        await service.store.subscribe(Subscription("console:default", remind_seconds=lead.total_seconds()))
+        await service.runtime.ingest(step.article(), LIVE)
+        log = tmp_path / "data" / "console-default.log"
+        for _ in range(int(WAIT / 0.1)):
+            if log.is_file() and "in 2 days: US tariff on steel pipes rises to 30%" in log.read_text(encoding="utf-8"):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError(f"no reminder within {WAIT} s")
+    finally:
+        await service.close()
+
+
+async def _analysed(step: Any, article: Any) -> Any:
+    return step.analysis(article)
