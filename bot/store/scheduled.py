@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 REMIND = "remind:"
 DIGEST = "digest:"
 CANCELLED = "cancelled: "
+MAX_PERIODS_AHEAD = 8
 
 
 def remind_key(measure_id: str, day: str) -> str:
@@ -77,7 +78,8 @@ def _insert(conn: AsyncConnection, key: str, channel: str, due: datetime, now: d
 async def add_to_digests(conn: AsyncConnection, alert_id: str, subs: Iterable[Subscription],
                          now: datetime) -> list[str]:
     """Record the alert in each digest channel's open period (queuing the period's digest);
-    returns the channels whose stored schedule cannot be read (they get the alert as usual)."""
+    returns the channels whose stored schedule cannot be read, or that have no open period
+    (they get the alert as usual)."""
     unreadable: list[str] = []
     for sub in subs:
         try:
@@ -89,7 +91,7 @@ async def add_to_digests(conn: AsyncConnection, alert_id: str, subs: Iterable[Su
             continue
         tz = zone(sub.tz)
         end = period_end(schedule, tz, now)
-        while True:
+        for _ in range(MAX_PERIODS_AHEAD):
             key = DIGEST + period_id(schedule, tz, end)
             await conn.execute(_insert(conn, key, sub.channel, end, now))
             state = await conn.scalar(select(d.c.state).where(d.c.alert_id == key, d.c.channel == sub.channel)
@@ -97,6 +99,11 @@ async def add_to_digests(conn: AsyncConnection, alert_id: str, subs: Iterable[Su
             if state == "pending":
                 break
             end = period_end(schedule, tz, end)  # being posted (or posted): the next period
+        else:
+            log.warning("%s: no open digest period ahead (the store's clock went back?): alert %s posted "
+                        "on its own", sub.channel, alert_id)
+            unreadable.append(sub.channel)
+            continue
         await conn.execute(dialect_insert(conn, di)
                            .values(channel=sub.channel, period=key[len(DIGEST):], alert_id=alert_id, added_at=now)
                            .on_conflict_do_nothing())

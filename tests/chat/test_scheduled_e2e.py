@@ -28,6 +28,7 @@ from tests.chat.slack_helpers import (
     pings_or_links,
     send_slash,
 )
+from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 from tests.render.test_discord_embeds import displayed, everything, within_limits
 
 pytestmark = pytest.mark.slow
@@ -39,9 +40,11 @@ CRASHES = [None, "claimed", "posted"]
 class SlackChat:
     alerts, digest = "slack:C1", "slack:C2"
 
-    def __init__(self, tmp: Path, fake: FakeSlack) -> None:
+    def __init__(self, tmp: Path, fake: FakeSlack, pg_schema: str | None = None) -> None:
         self.fake = fake
-        self.settings = Settings(store=StoreSettings(data_dir=tmp / "data"), console=ConsoleSettings(enabled=False), subscriptions=(),
+        self.settings = Settings(database_url=POSTGRES_URL if pg_schema else None,
+                                 store=StoreSettings(data_dir=tmp / "data", pg_schema=pg_schema),
+                                 console=ConsoleSettings(enabled=False), subscriptions=(),
                                  slack=SlackSettings(enabled=True, host="127.0.0.1", port=0, api_url=fake.api_url))
         self.connector: SlackConnector | None = None
 
@@ -120,6 +123,17 @@ async def test_slack_reminders_and_digests_once_each_through_crashes(
     crash = CrashOnce(crash_at)
     play = await play_the_month(SlackChat(tmp_path, slack_fake), crash)
     assert play.restarts == crash.count == (0 if crash_at is None else 12)  # every delivery crashed once
+
+
+@pytest.mark.postgres
+async def test_slack_reminders_and_digests_on_postgresql_through_crashes(tmp_path: Path, slack_fake: FakeSlack) -> None:
+    schema = await postgres_schema()
+    try:
+        crash = CrashOnce("posted")
+        play = await play_the_month(SlackChat(tmp_path, slack_fake, schema), crash)
+        assert play.restarts == crash.count == 12
+    finally:
+        await drop_schema(schema)
 
 
 @pytest.mark.parametrize("crash_at", CRASHES)
