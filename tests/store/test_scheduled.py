@@ -131,3 +131,19 @@ async def test_why_tells_a_story_went_into_the_channels_digest(backend: Backend,
     await save(store, story("w1", "announced", None), digests=(DIGEST,))
     m = await Commands(store, no_analysis).execute(Context("slack:C2"), "why w1")
     assert "In this channel's digest 2024-01-03: Queued for this channel, not posted yet" in m.text
+
+
+async def test_a_date_moved_back_brings_the_first_reminder_back_never_two(backend: Backend, store: SqlStore) -> None:
+    backend.clock.now = datetime(2024, 1, 2, 9, 0, tzinfo=UTC)
+    await store.subscribe(REMIND)
+    await save(store, story("r1", "announced", "2024-01-20"), reminders=(REMIND,))
+    await save(store, story("r2", "delayed", "2024-02-01"))
+    await save(store, story("r3", "announced", "2024-01-20"))  # the delay is called off
+    rows = await reminders(store)
+    assert [(k.rsplit(":", 1)[1], state) for k, _, state, _ in rows] == [("2024-01-20", "pending"),
+                                                                       ("2024-02-01", "failed")]
+    assert await store.next_due() == [datetime(2024, 1, 16, 23, 0, tzinfo=UTC)]
+    await store.subscribe(Subscription("slack:C1"))  # no more reminders wanted
+    await save(store, story("r4", "announced", "2024-01-20"), reminders=())
+    assert [state for _, _, state, _ in await reminders(store)] == ["failed", "failed"]
+    assert (await reminders(store))[0][3] == "cancelled: the channel no longer asks for reminders"
