@@ -68,6 +68,8 @@ class Service:
         self._clock = clock
         self._scripted = analyse
         self.runtime: Runtime | None = None
+        self._replanning: asyncio.Task[None] | None = None
+        self._replan_again = False
         self.instance = this_instance(settings.ops.instance_id)
         """Names this process in logs and /metrics (ops.instance_id, TRADEWATCH_INSTANCE_ID, hostname-pid)."""
         self.metrics = Metrics(self.instance)
@@ -157,21 +159,26 @@ class Service:
 
     async def _woken(self) -> None:
         """A planned wake-up: post what came due, and plan the next wake-ups."""
-        await self._wake()
-        await self._replan()
+        self._queued()
 
     def _queued(self) -> None:
-        """After a story was stored: post what is due now, and plan wake-ups for the rest."""
+        """After a story was stored: post what is due now, and plan wake-ups for the rest
+        (one planning at a time: a burst of stories plans once more after the one running)."""
         if self.dispatcher:
             self.dispatcher.wake()
-        if not self._stop.is_set():
-            self._spawn(self._replan(), "plan-wakeups")
+        self._replan_again = True
+        if not self._stop.is_set() and (self._replanning is None or self._replanning.done()):
+            self._replanning = self._spawn(self._replan(), "plan-wakeups")
 
     async def _replan(self) -> None:
-        try:
-            await self.plan_wakeups()
-        except Exception:
-            log.exception("planning the dispatcher's wake-ups failed; the retry job still wakes it")
+        self._replan_again = True
+        while self._replan_again and not self._stop.is_set():
+            self._replan_again = False
+            try:
+                await self.plan_wakeups()
+            except Exception:
+                log.exception("planning the dispatcher's wake-ups failed; the retry job still wakes it")
+                return
 
     async def _default_subscriptions(self, store: SqlStore) -> None:
         existing = {sub.channel for sub in await store.subscriptions()}
