@@ -1,7 +1,8 @@
 """A channel's digest of one period as a chat-neutral `Message` (pure).
 
 The period's alerts grouped by tag and country ("tariffs — China, US"), each a line with
-its headline, day, a short summary and its id (`summary <id>` shows the whole card).
+its headline, day, a short summary (headlines only beyond `BRIEF_OVER` alerts) and its id
+(`summary <id>` shows the whole card).
 Everything from articles stays plain text; the renderers escape it and keep within each
 chat's limits (shortening with a visible note).
 """
@@ -17,6 +18,8 @@ from bot.core.router import story_countries
 from bot.domain import Analysis
 
 SUMMARY_CHARS = 160
+BRIEF_OVER = 25
+"""A digest of more alerts than this lists headlines only, so more of them fit one message."""
 NO_TAG = "other"
 NO_COUNTRY = "no country named"
 
@@ -32,8 +35,8 @@ def _order(group: tuple[str, str]) -> tuple[int, str, str]:
     return (TAG_NAMES.index(tag) if tag in TAG_NAMES else len(TAG_NAMES), tag, countries)
 
 
-def item_line(a: Analysis) -> str:
-    summary = " ".join(a.summary.split())
+def item_line(a: Analysis, *, brief: bool = False) -> str:
+    summary = "" if brief else " ".join(a.summary.split())
     if len(summary) > SUMMARY_CHARS:
         summary = summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
     day = a.article.published.isoformat() if a.article.published else "date unknown"
@@ -48,7 +51,7 @@ def digest_message(key: str, period: str, every: str, analyses: Sequence[Analysi
     per (tag, countries), in tag order; `since`/`until` (local times) bound the period."""
     groups: dict[tuple[str, str], list[str]] = {}
     for a in analyses:
-        groups.setdefault(group_of(a), []).append(item_line(a))
+        groups.setdefault(group_of(a), []).append(item_line(a, brief=len(analyses) > BRIEF_OVER))
     sections = tuple(Section(f"{tag} — {countries}", items=tuple(lines))
                      for (tag, countries), lines in sorted(groups.items(), key=lambda g: _order(g[0])))
     n = len(analyses)

@@ -48,6 +48,7 @@ def test_a_huge_hostile_digest_fits_slack_and_discord_and_pings_nobody() -> None
     items = [story(f"s{i}", ("tariffs", "disputes", "export-controls")[i % 3], "US", f"Country{i % 40}",
                    title=f"{HOSTILE} {i}", summary=HOSTILE + " x" * 400) for i in range(400)]
     m = digest_message("digest:2026-W49", "2026-W49", "weekly", items)
+    assert m.sections[0].items[0] == f"{HOSTILE} 0 (2026-12-02) · id: s0"  # headlines only when so many
     slack = render(m)
     payload = {"blocks": list(slack.blocks), "text": slack.text}
     assert_within_slack_limits(payload)
