@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.analysis.classify.taxonomy import TAG_NAMES
 from bot.places import check_channel, check_country
+from bot.schedules import parse_digest, parse_remind, parse_zone
 
 
 class ConfigError(ValueError):
@@ -53,6 +54,27 @@ class SubscriptionSettings(_Section):
     countries: tuple[str, ...] = ()
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     tariff_changes_only: bool = False
+    remind: float | None = None
+    """Seconds (or "3d") before a measure takes effect to remind the channel; None: no reminders."""
+    digest: str | None = None
+    """"daily@08:00" or "weekly@mon@08:00": one message a period instead of one a story."""
+    tz: str | None = None
+    """The IANA time zone of digests and reminders (None: UTC)."""
+
+    @field_validator("remind", mode="before")
+    @classmethod
+    def _lead_time(cls, value: object) -> object:
+        return parse_remind(value) if isinstance(value, str) else value
+
+    @field_validator("digest")
+    @classmethod
+    def _schedule(cls, value: str | None) -> str | None:
+        return None if value is None else parse_digest(value).spec
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else parse_zone(value)
 
     @field_validator("tags")
     @classmethod

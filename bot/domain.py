@@ -110,6 +110,12 @@ class Subscription:
     min_score: float = 0.5
     tariff_changes_only: bool = False
     created_by: str | None = None
+    remind_seconds: float | None = None
+    """`remind:3d`: remind this long before a measure the channel was alerted about takes effect."""
+    digest: str | None = None
+    """`digest:daily@08:00` / `weekly@mon@08:00` (`bot.schedules`): one message a period, not one an alert."""
+    tz: str | None = None
+    """The IANA zone digests and reminders are timed in (None: UTC)."""
 
 
 @dataclass(frozen=True, slots=True)

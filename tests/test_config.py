@@ -50,3 +50,14 @@ def test_database_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
 def test_deploy_toml_is_valid_and_serves_the_ops_port() -> None:
     s = load_settings(ROOT / "deploy" / "tradewatch.toml")
     assert s.ops.enabled and s.ops.port == 9090 and s.ops.log_format == "json"
+
+
+def test_subscriptions_take_reminders_digests_and_zones(tmp_path: Path) -> None:
+    f = tmp_path / "c.toml"
+    f.write_text("[[subscriptions]]\nchannel = 'console:d'\nremind = '3d'\ndigest = 'weekly@mon 08:00'\n"
+                 "tz = 'europe/brussels'\n")
+    [sub] = load_settings(f).subscriptions
+    assert (sub.remind, sub.digest, sub.tz) == (3 * 86400, "weekly@mon@08:00", "Europe/Brussels")
+    f.write_text("[[subscriptions]]\nchannel = 'console:d'\ntz = 'Europe/Brusels'\n")
+    with pytest.raises(ConfigError, match="did you mean Europe/Brussels"):
+        load_settings(f)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[1] / "bot"
 
-FOUNDATION = frozenset({"", "domain", "codec", "durations", "config", "places", "progress", "addresses",
+FOUNDATION = frozenset({"", "domain", "codec", "durations", "schedules", "config", "places", "progress", "addresses",
                         "io", "analysis", "store", "training"})
 """Plain data, configuration, language work and the store: they import no layer above."""
 TOP = frozenset({"cli", "__main__"})

@@ -38,7 +38,8 @@ def csv(value: str | None) -> list[str]:
 
 
 def subscribe_line(tags: str | None = None, countries: str | None = None,
-                   min_score: float | None = None, tariffs_only: bool = False) -> str:
+                   min_score: float | None = None, tariffs_only: bool = False, *,
+                   remind: str | None = None, digest: str | None = None, tz: str | None = None) -> str:
     words = ["subscribe"]
     if csv(tags):
         words.append("tags:" + ",".join(csv(tags)))
@@ -48,6 +49,8 @@ def subscribe_line(tags: str | None = None, countries: str | None = None,
         words.append(f"min-score:{min_score:g}")
     if tariffs_only:
         words.append("tariffs-only")
+    words += [f"{key}:{' '.join(value.split())}" for key, value in (("remind", remind), ("digest", digest), ("tz", tz))
+              if value and value.strip()]
     return shlex.join(words)
 
 
@@ -144,15 +147,20 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
     @tree.command(name="subscribe", description="Trade alerts in this channel, filtered (needs Manage Channels)")
     @app_commands.describe(tags=tags_help, countries="comma-separated countries, e.g. China, US, EU",
                            min_score="only stories at least this surely about trade (0 to 1, default 0.5)",
-                           tariffs_only="only stories that report a tariff change")
+                           tariffs_only="only stories that report a tariff change",
+                           remind="a reminder this long before a measure takes effect, e.g. 3d",
+                           digest="one message a period instead of one a story: daily@08:00 or weekly@mon@08:00",
+                           tz="time zone of digests and reminders, e.g. Europe/Brussels (default UTC)")
     @app_commands.autocomplete(tags=complete_tags, countries=complete_countries)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     async def subscribe(interaction: discord.Interaction[Any], tags: str | None = None,
                         countries: str | None = None,
                         min_score: app_commands.Range[float, 0.0, 1.0] | None = None,
-                        tariffs_only: bool = False) -> None:
-        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only))
+                        tariffs_only: bool = False, remind: str | None = None, digest: str | None = None,
+                        tz: str | None = None) -> None:
+        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only,
+                                              remind=remind, digest=digest, tz=tz))
 
     @tree.command(name="unsubscribe", description="Stop trade alerts in this channel (needs Manage Channels)")
     @app_commands.guild_only()

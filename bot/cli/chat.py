@@ -108,6 +108,9 @@ class NothingStored:
     async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]:
         return []
 
+    async def digests_with(self, alert_id: str, channel: str) -> list[Delivery]:
+        return []
+
 
 async def execute(config: Path | None, channel: str | None, line: str) -> Message:
     """Run one command line against the configured store. Raises ConfigError, and

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import shlex
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,8 +33,10 @@ from bot.core.ledger_messages import (
 from bot.core.message import Message, Section, error, reply
 from bot.core.router import RouteDecision, decide, normalise_country
 from bot.domain import STATUSES, Analysis, Article, Delivery, Feed, Subscription
+from bot.durations import format_duration
 from bot.io.readers import ReadError, read_path
 from bot.places import UnknownPlace, check_country
+from bot.schedules import parse_digest, parse_remind, parse_zone
 from bot.store.ledger import LedgerEntry, normalise_measure_id
 
 if TYPE_CHECKING:
@@ -74,6 +77,7 @@ class CommandStore(Protocol):
     async def remove_feed(self, url: str) -> bool: ...
     async def feeds(self) -> list[Feed]: ...
     async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]: ...
+    async def digests_with(self, alert_id: str, channel: str) -> list[Delivery]: ...
 
 
 class Pages(Protocol):
@@ -106,12 +110,18 @@ class CommandHelp:
 
 HELP: dict[str, CommandHelp] = {
     "subscribe": CommandHelp(
-        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only]",
+        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] [remind:3d] "
+        "[digest:daily@08:00 | digest:weekly@mon@08:00] [tz:Europe/Brussels]",
         "alerts for this channel, filtered (replaces its earlier filters)",
         ("tags: only stories with one of these tags (`help` lists them); default any",
          "countries: only stories about one of these countries (China, US, EU, ...); default any",
          "min-score: only stories at least this surely about trade, 0 to 1; default 0.5",
          "tariffs-only: only stories that report a tariff change",
+         "remind:3d: a reminder that long before a measure this channel heard of takes effect "
+         "(moved when it is delayed, cancelled when it is removed)",
+         "digest:daily@08:00 or digest:weekly@mon@08:00 (also weekly@mon-08:00, or \"weekly@mon 08:00\"): "
+         "the period's alerts in one message, grouped by tag and country, instead of one post each",
+         "tz: the time zone of digests and reminders (IANA name); default UTC",
          "example: subscribe tags:tariffs,disputes countries:china,us min-score:0.7",
          "needs the manage permission (Slack: one of the bot's managers, when it has any)")),
     "unsubscribe": CommandHelp("unsubscribe", "stop alerts in this channel",
@@ -191,16 +201,41 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _join_times(args: Sequence[str]) -> list[str]:
+    """`digest:weekly@mon 08:00` arrives as two words: the time joins the digest."""
+    out: list[str] = []
+    for arg in args:
+        if out and re.fullmatch(r"\d{1,2}:\d{2}", arg) and out[-1].lower().startswith("digest"):
+            out[-1] = f"{out[-1]} {arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def parse_subscription(channel: str, args: Sequence[str], user: str | None = None) -> Subscription:
-    """`tags:tariffs,disputes countries:china,us min-score:0.7 tariffs-only`."""
+    """`tags:tariffs,disputes countries:china,us min-score:0.7 tariffs-only remind:3d
+    digest:daily@08:00 tz:Europe/Brussels`."""
     tags: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     min_score = 0.5
     only = False
-    for arg in args:
+    remind: float | None = None
+    digest: str | None = None
+    tz: str | None = None
+    for arg in _join_times(args):
         key, sep, value = arg.partition(":") if ":" in arg else arg.partition("=")
         key = key.lower().lstrip("-")
-        if not sep and key in ("tariffs-only", "tariff-changes-only", "tariffs_only"):
+        if key in ("remind", "digest", "tz"):
+            try:
+                if key == "remind":
+                    remind = parse_remind(value)
+                elif key == "digest":
+                    digest = parse_digest(value).spec
+                else:
+                    tz = parse_zone(value)
+            except ValueError as e:
+                raise CommandError(str(e)) from None
+        elif not sep and key in ("tariffs-only", "tariff-changes-only", "tariffs_only"):
             only = True
         elif key in ("tags", "tag"):
             tags = tuple(t.lower() for t in _csv(value))
@@ -222,7 +257,8 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
         else:
             raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe'].line()}")
     return Subscription(channel=channel, tags=tags, countries=countries, min_score=min_score,
-                        tariff_changes_only=only, created_by=user)
+                        tariff_changes_only=only, created_by=user, remind_seconds=remind, digest=digest,
+                        tz=None if tz == "UTC" else tz)
 
 
 LedgerOutput = Literal["table", "chart", "csv"]
@@ -275,6 +311,12 @@ def describe_subscription(sub: Subscription) -> str:
              f"minimum score: {sub.min_score:.2f}"]
     if sub.tariff_changes_only:
         parts.append("tariff changes only")
+    if sub.remind_seconds:
+        parts.append(f"reminders {format_duration(sub.remind_seconds)} before a measure takes effect")
+    if sub.digest:
+        parts.append(f"digest {sub.digest} instead of one post each")
+    if sub.remind_seconds or sub.digest:
+        parts.append(f"time zone {sub.tz or 'UTC'}")
     return "; ".join(parts)
 
 
@@ -460,6 +502,9 @@ class Commands:
         if subs:
             sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
         text = f"{verdict}. {delivery_verdict(delivered[0] if delivered else None, today)}"
+        if not delivered and (digests := await self._store.digests_with(analysis.article.id, ctx.channel)):
+            text = (f"{verdict}. In this channel's digest {digests[0].alert_id.removeprefix('digest:')}: "
+                    f"{delivery_verdict(digests[0], today)}")
         return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)
 
     async def _find(self, ref: str) -> Analysis | None:

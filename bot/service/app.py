@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,9 +32,10 @@ from bot.core.sink import ChatSink
 from bot.domain import Analysis, Article, Subscription
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
-from bot.service.ingest import Ingest
+from bot.service.ingest import AnalyseFn, Ingest
 from bot.service.logs import this_instance
 from bot.service.ops import Check, OpsServer
+from bot.service.scheduled import digest_for, plan_wakeups, reminder_for
 from bot.service.worker import AnalysisWorker
 from bot.sources.feeds import FeedsConnector
 from bot.sources.page_fetch import WebPages
@@ -42,6 +43,8 @@ from bot.store import SqlStore, open_store
 from bot.store.engine import async_url
 from bot.store.fingerprint import fingerprint
 from bot.store.lock import RunLock, hold_run_lock
+from bot.store.scheduled import DIGEST, REMIND
+from bot.store.sql import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +60,16 @@ class Service:
     """
 
     def __init__(self, settings: Settings, *, sinks: Mapping[str, ChatSink] | None = None,
-                 connectors: list[Connector] | None = None, checkpoint: Checkpoint | None = None) -> None:
+                 connectors: list[Connector] | None = None, checkpoint: Checkpoint | None = None,
+                 clock: Callable[[], datetime] = utcnow, analyse: AnalyseFn | None = None) -> None:
+        """`clock` is the time the store records and compares (reminders, digests come due
+        by it); `analyse` replaces the analysis worker (tests that script the stories)."""
         self.settings = settings
+        self._clock = clock
+        self._scripted = analyse
+        self.runtime: Runtime | None = None
+        self._replanning: asyncio.Task[None] | None = None
+        self._replan_again = False
         self.instance = this_instance(settings.ops.instance_id)
         """Names this process in logs and /metrics (ops.instance_id, TRADEWATCH_INSTANCE_ID, hostname-pid)."""
         self.metrics = Metrics(self.instance)
@@ -89,7 +100,7 @@ class Service:
         if s.ops.enabled:
             self.ops = OpsServer(s.ops.host, s.ops.port, self.metrics, self.instance, self._checks)
             await self.ops.start()
-        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema)
+        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema, clock=self._clock)
         await store.migrate()
         await self._default_subscriptions(store)
         sinks: dict[str, ChatSink] = {}
@@ -98,19 +109,21 @@ class Service:
         for c in self.connectors:
             sinks.update(c.sinks())
         sinks.update(self._extra_sinks)
-        self.worker = worker = AnalysisWorker(s.analysis.model, s.analysis.threshold, s.analysis.batch_size)
-        log.info("loading the language model in the analysis worker ...")
-        await worker.start()
+        if self._scripted is None:
+            self.worker = worker = AnalysisWorker(s.analysis.model, s.analysis.threshold, s.analysis.batch_size)
+            log.info("loading the language model in the analysis worker ...")
+            await worker.start()
         self.dispatcher = dispatcher = Dispatcher(store, sinks, self._message_for,
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
-                                                  checkpoint=self._checkpoint, metrics=self.metrics)
+                                                  checkpoint=self._checkpoint, metrics=self.metrics,
+                                                  clock=self._clock)
         feeds = next((c for c in self.connectors if isinstance(c, FeedsConnector)), None)
         self.commands = Commands(store, self._analyse_on_demand, feeds=s.feeds,
                                  feeds_changed=feeds.sync if feeds else None, pages=WebPages(s.feeds))
-        self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake, metrics=self.metrics)
+        self._ingest = Ingest(store, self._analyse, fingerprint, self._queued, metrics=self.metrics)
         self._scheduler = AsyncIOScheduler()
-        runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
+        self.runtime = runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
                           self._ingest.discovered)
         for c in self.connectors:
             log.info("starting %s", c.name)
@@ -121,20 +134,59 @@ class Service:
             log.info("settled %d delivery(ies) left half-done by the last run", settled)
         self._dispatching = self._spawn(dispatcher.run(), "dispatcher")
         dispatcher.wake()
-        self._scheduler.add_job(dispatcher.wake, "interval", seconds=s.delivery.retry_seconds,
+        self._scheduler.add_job(self._wake, "interval", seconds=s.delivery.retry_seconds,
                                 id="delivery-retry", coalesce=True)
         self._scheduler.add_job(dispatcher.reconcile, "interval", minutes=10, id="reconcile",
                                 kwargs={"older_than": timedelta(minutes=10)}, max_instances=1,
                                 coalesce=True)
         self._scheduler.start()
+        await self.plan_wakeups()
         self.ready.set()
+
+    async def plan_wakeups(self) -> int:
+        """Wake the dispatcher when each waiting reminder or digest comes due (rebuilt from
+        the store); how many wake-ups are planned."""
+        store, dispatcher, scheduler = self.store, self.dispatcher, self._scheduler
+        if store is None or dispatcher is None or scheduler is None or not scheduler.running:
+            return 0
+        return await plan_wakeups(store, scheduler, self._woken)
+
+    async def _wake(self) -> None:
+        """The scheduler's jobs are coroutines, so they run on the loop (APScheduler runs plain
+        functions in a thread, where waking the dispatcher's asyncio events is not safe)."""
+        if self.dispatcher:
+            self.dispatcher.wake()
+
+    async def _woken(self) -> None:
+        """A planned wake-up: post what came due, and plan the next wake-ups."""
+        self._queued()
+
+    def _queued(self) -> None:
+        """After a story was stored: post what is due now, and plan wake-ups for the rest
+        (one planning at a time: a burst of stories plans once more after the one running)."""
+        if self.dispatcher:
+            self.dispatcher.wake()
+        self._replan_again = True
+        if not self._stop.is_set() and (self._replanning is None or self._replanning.done()):
+            self._replanning = self._spawn(self._replan(), "plan-wakeups")
+
+    async def _replan(self) -> None:
+        self._replan_again = True
+        while self._replan_again and not self._stop.is_set():
+            self._replan_again = False
+            try:
+                await self.plan_wakeups()
+            except Exception:
+                log.exception("planning the dispatcher's wake-ups failed; the retry job still wakes it")
+                return
 
     async def _default_subscriptions(self, store: SqlStore) -> None:
         existing = {sub.channel for sub in await store.subscriptions()}
         for sub in self.settings.subscriptions:
             if sub.channel not in existing:
                 await store.subscribe(Subscription(sub.channel, sub.tags, sub.countries, sub.min_score,
-                                                   sub.tariff_changes_only, created_by="configuration"))
+                                                   sub.tariff_changes_only, created_by="configuration",
+                                                   remind_seconds=sub.remind, digest=sub.digest, tz=sub.tz))
                 log.info("subscribed %s from the configuration", sub.channel)
 
     # ------------------------------------------------------------ running
@@ -212,13 +264,23 @@ class Service:
         return self.store, self.worker
 
     async def _analyse(self, article: Article, priority: int) -> Analysis:
+        if self._scripted is not None:
+            return await self._scripted(article, priority)
         return await self._started()[1].analyse(article, priority=priority)
 
     async def _analyse_on_demand(self, article: Article) -> Analysis:
+        if self._scripted is not None:
+            return await self._scripted(article, LIVE)
         return await self._started()[1].analyse(article, priority=LIVE, full=True)
 
-    async def _message_for(self, alert_id: str) -> Message | None:
-        store = self._started()[0]
+    async def _message_for(self, alert_id: str, channel: str) -> Message | None:
+        if self.store is None:
+            raise RuntimeError("the service has not been started")
+        store = self.store
+        if alert_id.startswith(REMIND):
+            return await reminder_for(store, alert_id, channel, self._clock())
+        if alert_id.startswith(DIGEST):
+            return await digest_for(store, alert_id, channel, self._clock())
         analysis = await store.get_analysis(alert_id)
         if analysis is None:
             return None

@@ -34,6 +34,9 @@ from bot.domain import Delivery
 
 log = logging.getLogger(__name__)
 
+PER_CHANNEL_KEYS = ("remind:", "digest:")
+"""Keys whose message depends on the channel (its digest, its zone): made per channel."""
+
 Checkpoint = Callable[[str, Delivery], None]
 """Called at each step ("claimed", "posted"); tests use it to simulate a crash there."""
 
@@ -55,7 +58,7 @@ class Dispatcher:
         self,
         store: DeliveryStore,
         sinks: Mapping[str, ChatSink],
-        message_for: Callable[[str], Awaitable[Message | None]],
+        message_for: Callable[[str, str], Awaitable[Message | None]],
         *,
         max_attempts: int = 5,
         retry_after: timedelta = timedelta(seconds=5),
@@ -150,12 +153,14 @@ class Dispatcher:
                                           retry=False, max_attempts=self._max_attempts)
             log.warning("alert %s for %s dropped: no %s connection is configured", d.alert_id, d.channel, service)
             return 0
-        if d.alert_id not in cards:
-            cards[d.alert_id] = await self._message_for(d.alert_id)
-        message = cards[d.alert_id]
+        card = f"{d.alert_id}\n{d.channel}" if d.alert_id.startswith(PER_CHANNEL_KEYS) else d.alert_id
+        if card not in cards:
+            cards[card] = await self._message_for(d.alert_id, d.channel)
+        message = cards[card]
         if message is None:
             self.metrics.alert_failed(service)
-            await self._store.mark_failed(d.alert_id, d.channel, "article no longer stored",
+            await self._store.mark_failed(d.alert_id, d.channel, "nothing to post any more (article no "
+                                          "longer stored, or what it reminds of is gone)",
                                           retry=False, max_attempts=self._max_attempts)
             return 0
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -28,7 +28,9 @@ class IngestStore(Protocol):
     async def add_article(self, article: Article, fingerprint: str) -> tuple[str, bool]: ...
     async def get_analysis(self, article_id: str) -> Analysis | None: ...
     async def subscriptions(self, channel: str | None = None) -> list[Subscription]: ...
-    async def save_analysis_and_enqueue(self, analysis: Analysis, channels: list[str]) -> None: ...
+    async def save_analysis_and_enqueue(self, analysis: Analysis, channels: list[str], *,
+                                        digests: Sequence[Subscription] = (),
+                                        reminders: Sequence[Subscription] = ()) -> None: ...
     async def set_file_signature(self, path: str, signature: str) -> None: ...
 
 
@@ -80,15 +82,21 @@ class Ingest:
         self.metrics.story_judged(analysis.trade_policy.is_trade)
         subs = await self._store.subscriptions()
         decisions = [decide(analysis, s) for s in subs]
-        channels = list(dict.fromkeys(d.channel for d in decisions if d.send))
-        await self._store.save_analysis_and_enqueue(analysis, channels)
+        sending = list({s.channel: s for s, d in zip(subs, decisions, strict=True) if d.send}.values())
+        digests = [s for s in sending if s.digest]
+        channels = [s.channel for s in sending if not s.digest]
+        await self._store.save_analysis_and_enqueue(analysis, channels, digests=digests,
+                                                    reminders=[s for s in sending if s.remind_seconds])
         self.processed += 1
         tp = analysis.trade_policy
-        if channels:
-            log.info("%s: trade policy (%.2f; %s): alert for %s", article.id, tp.score,
-                     "; ".join(tp.reasons[:2]), ", ".join(channels))
+        if sending:
+            log.info("%s: trade policy (%.2f; %s): alert for %s%s", article.id, tp.score,
+                     "; ".join(tp.reasons[:2]), ", ".join(channels) or "no channel at once",
+                     f"; in the digest of {', '.join(s.channel for s in digests)}" if digests else "")
+        if sending or analysis.tariff_changes:  # reminders may have been queued, moved or cancelled
             self._on_alert()
-        else:
-            why = "; ".join(f"{d.channel}: {d.reasons[0]}" for d in decisions) or "no channel is subscribed"
-            log.info("%s: not posted (%s)", article.id, why)
+        if sending:
+            return analysis
+        why = "; ".join(f"{d.channel}: {d.reasons[0]}" for d in decisions) or "no channel is subscribed"
+        log.info("%s: not posted (%s)", article.id, why)
         return analysis

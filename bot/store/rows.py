@@ -113,6 +113,9 @@ def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
         "min_score": float(sub.min_score),
         "tariff_changes_only": sub.tariff_changes_only,
         "created_by": sub.created_by,
+        "remind_seconds": sub.remind_seconds,
+        "digest": sub.digest,
+        "tz": sub.tz,
         "created_at": now,
         "updated_at": now,
     }
@@ -126,6 +129,9 @@ def subscription_from(row: RowMapping) -> Subscription:
         min_score=float(row["min_score"]),
         tariff_changes_only=bool(row["tariff_changes_only"]),
         created_by=opt_str(row["created_by"]),
+        remind_seconds=_opt_float(row.get("remind_seconds")),
+        digest=opt_str(row.get("digest")),
+        tz=opt_str(row.get("tz")),
     )
 
 

@@ -20,6 +20,7 @@ from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
+from bot.store import scheduled as sched
 from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
@@ -227,15 +228,50 @@ class SqlStore:
             await self._save_analysis(conn, analysis, now)
 
     async def save_analysis_and_enqueue(
-        self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None
+        self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None,
+        digests: Sequence[Subscription] = (), reminders: Sequence[Subscription] = (),
     ) -> None:
         """The analysis, its ledger rows and pending deliveries of its alert (default id: the
         article id) to `channels`, in ONE transaction: all of it is stored or none.
-        Deliveries that exist already (same alert and channel) are kept as they are."""
+        Deliveries that exist already (same alert and channel) are kept as they are.
+
+        `digests`: subscriptions that get the alert in their period's digest instead
+        (`bot.store.scheduled`); `reminders`: those the story goes to that want reminders of
+        its measures. The reminders of every measure the story reports are moved or cancelled
+        as the measure now stands (a delay, a removal), whoever gets the story."""
         now = self._now()
+        key = alert_id or analysis.article.id
         async with self._write() as conn:
             await self._save_analysis(conn, analysis, now)
-            await dq.enqueue(conn, alert_id or analysis.article.id, channels, now)
+            plain = await sched.add_to_digests(conn, key, digests, now) if digests else []
+            await dq.enqueue(conn, key, [*channels, *plain], now)
+            if analysis.trade_policy.is_trade and analysis.tariff_changes:
+                entries = await self._measures_of(conn, analysis.article.id)
+                await sched.plan_reminders(conn, entries, reminders, now)
+
+    async def digest_items(self, channel: str, period: str) -> list[str]:
+        """The alert ids a channel's digest of that period gathers, in the order they came."""
+        async with self._read() as conn:
+            return await sched.digest_items(conn, channel, period)
+
+    async def digests_with(self, alert_id: str, channel: str) -> list[Delivery]:
+        """The channel's digests (deliveries `digest:<period>`) that gather the alert."""
+        async with self._read() as conn:
+            return await sched.digests_with(conn, alert_id, channel)
+
+    async def next_due(self, limit: int = 1000) -> list[datetime]:
+        """When deliveries that wait (reminders, digests, retries) come due, soonest first."""
+        now = self._now()
+        async with self._read() as conn:
+            return await sched.next_due(conn, now, limit)
+
+    async def measure(self, measure_id: str) -> LedgerEntry | None:
+        """The ledger entry with this id (`m-7f3k2qa`), or None."""
+        return next((e for e in await self.ledger() if e.id == measure_id), None)
+
+    def now(self) -> datetime:
+        """The store's clock (timezone-aware UTC): what it records and what `claim` compares."""
+        return self._now()
 
     async def _save_analysis(self, conn: AsyncConnection, analysis: Analysis, now: datetime) -> None:
         art, an = analysis.article, t.analyses
@@ -331,15 +367,24 @@ class SqlStore:
     async def measure_ids(self, article_id: str) -> dict[int, str]:
         """The measure id of each of the article's tariff changes (by position): the ledger
         of the article's pairs of countries, merged as `ledger` merges it."""
+        async with self._read() as conn:
+            return measure_ids(await self._pair_ledger(conn, article_id), article_id)
+
+    async def _pair_ledger(self, conn: AsyncConnection, article_id: str) -> list[LedgerEntry]:
+        """The merged ledger of the article's pairs of countries."""
         lg = t.tariff_ledger
         pairs = select(lg.c.imposer_key, lg.c.target_key).where(lg.c.article_id == article_id)
-        async with self._read() as conn:
-            keys = [(str(i), str(k)) for i, k in (await conn.execute(pairs.distinct())).all()]
-            if not keys:
-                return {}
-            rows = await self._ledger_rows(conn, or_(*(
-                (lg.c.imposer_key == i) & (lg.c.target_key == k) for i, k in keys)))
-        return measure_ids(merge_ledger(rows), article_id)
+        keys = [(str(i), str(k)) for i, k in (await conn.execute(pairs.distinct())).all()]
+        if not keys:
+            return []
+        rows = await self._ledger_rows(conn, or_(*(
+            (lg.c.imposer_key == i) & (lg.c.target_key == k) for i, k in keys)))
+        return merge_ledger(rows)
+
+    async def _measures_of(self, conn: AsyncConnection, article_id: str) -> list[LedgerEntry]:
+        """The measures the article reports, as they stand with it."""
+        return [e for e in await self._pair_ledger(conn, article_id)
+                if any(r.article_id == article_id for r in e.steps)]
 
     # -- folder file state ----------------------------------------------------------------
 
@@ -365,7 +410,8 @@ class SqlStore:
     async def subscribe(self, sub: Subscription) -> None:
         """Create or replace the channel's subscription."""
         now = self._now()
-        changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at")
+        changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at",
+                   "remind_seconds", "digest", "tz")
         async with self._write() as conn:
             stmt = dialect_insert(conn, t.subscriptions).values(subscription_values(sub, now))
             await conn.execute(

@@ -155,6 +155,9 @@ subscriptions = Table(
     Column("created_by", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("remind_seconds", Float),
+    Column("digest", Text),
+    Column("tz", Text),
     CheckConstraint("length(channel) > 0", name="channel"),
 )
 
@@ -177,6 +180,16 @@ deliveries = Table(
     UniqueConstraint("alert_id", "channel"),
     Index(None, "state", "id"),
 )
+
+digest_items = Table(
+    "digest_items",
+    metadata,
+    Column("channel", ID, primary_key=True),
+    Column("period", Text, primary_key=True),
+    Column("alert_id", ID, primary_key=True),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+"""The alerts a digest channel gets in one message at the end of a period (`digest:<period>`)."""
 
 feeds = Table(
     "feeds",

@@ -47,7 +47,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
 
 
 def _dispatcher(store: SqlStore, sink: ConsoleSink) -> Dispatcher:
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         a = await store.get_analysis(alert_id)
         return alert_message(a) if a else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from bot.chat.discord_commands import feeds_line
+from bot.chat.discord_commands import feeds_line, subscribe_line
 from bot.core.feed_commands import FeedCommand, parse_feed_command
 
 
@@ -31,3 +31,13 @@ def test_feeds_lines_are_read_back_as_they_were_given() -> None:
     assert _read(feeds_line("add", "http://127.0.0.1:9/feed.xml")) == FeedCommand("add", "http://127.0.0.1:9/feed.xml")
     assert _read(feeds_line("remove", odd)) == FeedCommand("remove", odd)
     assert _read(feeds_line("list")) == FeedCommand("list")
+
+
+def test_subscribe_lines_carry_reminders_digests_and_zones() -> None:
+    from bot.core.commands import parse_subscription
+
+    line = subscribe_line("tariffs", remind="3d", digest=" weekly@mon  08:00 ", tz="Europe/Brussels")
+    assert line == "subscribe tags:tariffs remind:3d 'digest:weekly@mon 08:00' tz:Europe/Brussels"
+    sub = parse_subscription("discord:1", shlex.split(line)[1:])
+    assert (sub.remind_seconds, sub.digest, sub.tz) == (3 * 86400, "weekly@mon@08:00", "Europe/Brussels")
+    assert subscribe_line(digest=" ", tz="") == "subscribe"

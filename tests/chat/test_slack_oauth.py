@@ -195,7 +195,7 @@ async def test_each_workspace_is_answered_and_alerted_with_its_own_token(
 
     alert = Message(kind="alert", title="EU raises scooter duties", text="35 per cent from July 1", key="a1")
 
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         return alert if alert_id == "a1" else None
 
     await store.enqueue("a1", ["slack:C2", "slack:C1"])

@@ -157,3 +157,24 @@ async def test_a_measure_without_a_rate_is_listed_not_an_internal_error(store: S
     await _stored(store, Analysis(a.article, a.trade_policy, tariff_changes=(change,)))
     m = await Commands(store, _no_analysis).execute(CTX, "tariffs china")
     assert m.kind == "reply" and "rate not given" in text(m)
+
+
+async def test_subscribe_with_reminders_a_digest_and_a_zone(store: SqlStore) -> None:
+    c = Commands(store, _no_analysis)
+    m = await c.execute(CTX, "subscribe tags:tariffs remind:3d digest:weekly@mon 08:00 tz:europe/brussels")
+    assert m.kind == "reply", m
+    [sub] = await store.subscriptions("console:desk")
+    assert (sub.remind_seconds, sub.digest, sub.tz) == (3 * 86400, "weekly@mon@08:00", "Europe/Brussels")
+    shown = text(await c.execute(CTX, "subscriptions"))
+    assert "reminders 3 d before a measure takes effect" in shown
+    assert "digest weekly@mon@08:00 instead of one post each" in shown and "time zone Europe/Brussels" in shown
+    await c.execute(CTX, 'subscribe "digest:weekly@fri 17:30"')
+    [sub] = await store.subscriptions("console:desk")
+    assert (sub.remind_seconds, sub.digest, sub.tz) == (None, "weekly@fri@17:30", None)  # replaced, not merged
+    for line, words in [("subscribe tz:Europe/Brusels", "did you mean Europe/Brussels"),
+                        ("subscribe digest:hourly", "write daily@08:00 or weekly@mon@08:00"),
+                        ("subscribe remind:soon", "write e.g. remind:3d"),
+                        ("subscribe digest:daily@25:00", "not a time of day")]:
+        m = await c.execute(CTX, line)
+        assert m.kind == "error" and words in m.text, (line, m)
+    assert "remind:3d" in text(await c.execute(CTX, "help subscribe"))

@@ -62,7 +62,7 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
 def _dispatcher(store: SqlStore, sink: RecordingSink, crash_at: str | None = None,
                 retry_after: timedelta = timedelta(seconds=5), metrics: Metrics | None = None,
                 later: timedelta = timedelta(0)) -> Dispatcher:
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         a = await store.get_analysis(alert_id)
         return alert_message(a) if a else None
 
@@ -199,7 +199,7 @@ async def test_a_chat_service_that_makes_us_wait_holds_up_only_its_own_channels(
     await store.save_analysis_and_enqueue(a, ["held:C9", "fake:C1"])  # the held channel is first
     held, sink = HeldSink("held"), RecordingSink()
 
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         analysis = await store.get_analysis(alert_id)
         return alert_message(analysis) if analysis else None
 
@@ -224,7 +224,7 @@ async def test_an_alert_for_many_channels_is_read_and_rendered_once(store: SqlSt
     await store.enqueue("alert-1", ["fake:C2", "fake:C3"])
     reads: list[str] = []
 
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         reads.append(alert_id)
         analysis = await store.get_analysis(alert_id)
         return alert_message(analysis) if analysis else None
@@ -250,7 +250,7 @@ async def test_reconciling_a_waiting_service_does_not_hold_up_the_others(store: 
     assert [d.channel for d in await store.claim(10, "held")] == ["held:C9"]  # a crash left it sending
     held, sink = HeldSink("held", held="find"), RecordingSink()
 
-    async def message_for(alert_id: str) -> Message | None:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
         analysis = await store.get_analysis(alert_id)
         return alert_message(analysis) if analysis else None
 
