@@ -93,6 +93,8 @@ class Analysis:
 
 
 DeliveryState = Literal["pending", "sending", "sent", "failed"]
+Updates = Literal["thread", "channel", "off"]
+UPDATES: tuple[Updates, ...] = ("thread", "channel", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,9 @@ class Subscription:
     min_score: float = 0.5
     tariff_changes_only: bool = False
     created_by: str | None = None
+    updates: Updates = "thread"
+    """Where news of a measure the channel was alerted about goes: a reply in the thread of
+    that alert, a new post in the channel, or nowhere."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from bot.core.ledger_messages import (
 )
 from bot.core.message import Message, Section, error, reply
 from bot.core.router import RouteDecision, decide, normalise_country
-from bot.domain import STATUSES, Analysis, Article, Delivery, Feed, Subscription
+from bot.domain import STATUSES, UPDATES, Analysis, Article, Delivery, Feed, Subscription, Updates
 from bot.io.readers import ReadError, read_path
 from bot.places import UnknownPlace, check_country
 from bot.store.ledger import LedgerEntry, normalise_measure_id
@@ -106,12 +106,14 @@ class CommandHelp:
 
 HELP: dict[str, CommandHelp] = {
     "subscribe": CommandHelp(
-        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only]",
+        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] [updates:thread]",
         "alerts for this channel, filtered (replaces its earlier filters)",
         ("tags: only stories with one of these tags (`help` lists them); default any",
          "countries: only stories about one of these countries (China, US, EU, ...); default any",
          "min-score: only stories at least this surely about trade, 0 to 1; default 0.5",
          "tariffs-only: only stories that report a tariff change",
+         "updates: news of a measure the channel was alerted about: thread (a reply under that alert; "
+         "default), channel (a post of its own) or off",
          "example: subscribe tags:tariffs,disputes countries:china,us min-score:0.7",
          "needs the manage permission (Slack: one of the bot's managers, when it has any)")),
     "unsubscribe": CommandHelp("unsubscribe", "stop alerts in this channel",
@@ -197,6 +199,7 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
     countries: tuple[str, ...] = ()
     min_score = 0.5
     only = False
+    updates: Updates = "thread"
     for arg in args:
         key, sep, value = arg.partition(":") if ":" in arg else arg.partition("=")
         key = key.lower().lstrip("-")
@@ -219,10 +222,15 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
                 raise CommandError(f"min-score must be a number between 0 and 1, not {value!r}") from None
             if not 0 <= min_score <= 1:
                 raise CommandError("min-score must be between 0 and 1")
+        elif key == "updates":
+            chosen = [u for u in UPDATES if u == value.lower()]
+            if not chosen:
+                raise CommandError(f"updates must be one of {', '.join(UPDATES)}, not {value!r}")
+            updates = chosen[0]
         else:
             raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe'].line()}")
     return Subscription(channel=channel, tags=tags, countries=countries, min_score=min_score,
-                        tariff_changes_only=only, created_by=user)
+                        tariff_changes_only=only, created_by=user, updates=updates)
 
 
 LedgerOutput = Literal["table", "chart", "csv"]
@@ -275,6 +283,7 @@ def describe_subscription(sub: Subscription) -> str:
              f"minimum score: {sub.min_score:.2f}"]
     if sub.tariff_changes_only:
         parts.append("tariff changes only")
+    parts.append(f"updates: {sub.updates}")
     return "; ".join(parts)
 
 

@@ -32,6 +32,7 @@ from bot.core.sink import ChatSink
 from bot.domain import Analysis, Article, Subscription
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
+from bot.service.follow import follow_message
 from bot.service.ingest import Ingest
 from bot.service.logs import this_instance
 from bot.service.ops import Check, OpsServer
@@ -41,6 +42,7 @@ from bot.sources.page_fetch import WebPages
 from bot.store import SqlStore, open_store
 from bot.store.engine import async_url
 from bot.store.fingerprint import fingerprint
+from bot.store.follow import CHANGE, FOLD, UPDATE
 from bot.store.lock import RunLock, hold_run_lock
 
 log = logging.getLogger(__name__)
@@ -219,6 +221,8 @@ class Service:
 
     async def _message_for(self, alert_id: str) -> Message | None:
         store = self._started()[0]
+        if alert_id.startswith((FOLD, UPDATE, CHANGE)):
+            return await follow_message(store, alert_id, self._message_for)
         analysis = await store.get_analysis(alert_id)
         if analysis is None:
             return None

@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from bot.codec import analysis_from_dict
 from bot.domain import (
+    UPDATES,
     Analysis,
     Article,
     Delivery,
@@ -16,6 +17,7 @@ from bot.domain import (
     Status,
     Subscription,
     TariffChange,
+    Updates,
 )
 from bot.store.ledger import LedgerRow, country_key
 
@@ -113,6 +115,7 @@ def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
         "min_score": float(sub.min_score),
         "tariff_changes_only": sub.tariff_changes_only,
         "created_by": sub.created_by,
+        "updates": sub.updates,
         "created_at": now,
         "updated_at": now,
     }
@@ -126,6 +129,7 @@ def subscription_from(row: RowMapping) -> Subscription:
         min_score=float(row["min_score"]),
         tariff_changes_only=bool(row["tariff_changes_only"]),
         created_by=opt_str(row["created_by"]),
+        updates=cast(Updates, row["updates"]) if row["updates"] in UPDATES else "thread",
     )
 
 

@@ -16,10 +16,12 @@ from typing import Any, NamedTuple, Self
 from sqlalchemy import Select, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.analysis.near_duplicates import Sketch
 from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
+from bot.store import follow as fw
 from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
@@ -227,15 +229,65 @@ class SqlStore:
             await self._save_analysis(conn, analysis, now)
 
     async def save_analysis_and_enqueue(
-        self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None
+        self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None,
+        sketch: Sketch | None = None, first_of: str | None = None,
+        posts: Iterable[tuple[str, str]] = (),
     ) -> None:
         """The analysis, its ledger rows and pending deliveries of its alert (default id: the
         article id) to `channels`, in ONE transaction: all of it is stored or none.
-        Deliveries that exist already (same alert and channel) are kept as they are."""
+        Deliveries that exist already (same alert and channel) are kept as they are.
+        With `sketch`, the story's near-duplicate sketch is kept too (`first_of`: the first
+        report it is a copy of); `posts` are further deliveries, (key, channel), such as
+        `fold:` edits and `update:` replies (`bot.store.follow`)."""
         now = self._now()
         async with self._write() as conn:
             await self._save_analysis(conn, analysis, now)
             await dq.enqueue(conn, alert_id or analysis.article.id, channels, now)
+            if sketch is not None:
+                await fw.save_sketch(conn, analysis.article.id, sketch, first_of, now)
+            by_key: dict[str, list[str]] = {}
+            for key, channel in posts:
+                by_key.setdefault(key, []).append(channel)
+            for key, chs in by_key.items():
+                await dq.enqueue(conn, key, chs, now)
+
+    # -- following a story (statements in bot.store.follow) ------------------------------
+
+    async def first_reports(self, within: timedelta) -> dict[str, Sketch]:
+        """Sketches of the alerted first reports seen within that time, by article id."""
+        since = self._now() - within
+        async with self._read() as conn:
+            return await fw.first_reports(conn, since)
+
+    async def first_of(self, article_id: str) -> str | None:
+        """The first report a stored copy was folded into (None: none, or not a copy)."""
+        async with self._read() as conn:
+            return await fw.first_of(conn, article_id)
+
+    async def copies(self, first_id: str) -> list[Article]:
+        """The copies folded into the first report's alert, first seen first."""
+        async with self._read() as conn:
+            return await fw.copies(conn, first_id)
+
+    async def alerted_channels(self, alert_id: str) -> list[str]:
+        """The channels the alert went or is going to (not those it failed in)."""
+        async with self._read() as conn:
+            return await fw.alerted_channels(conn, alert_id)
+
+    async def first_alerts(self, alert_ids: Sequence[str]) -> dict[str, str]:
+        """channel -> the first of these alerts (in the order given) it got."""
+        async with self._read() as conn:
+            return await fw.first_alerts(conn, alert_ids)
+
+    async def ledger_rows(self, pairs: Iterable[tuple[str, str]]) -> list[LedgerRow]:
+        """Every ledger row of these (imposer key, target key) pairs."""
+        lg = t.tariff_ledger
+        wanted = list(dict.fromkeys(pairs))
+        if not wanted:
+            return []
+        async with self._read() as conn:
+            return await self._ledger_rows(conn, or_(*(
+                (lg.c.imposer_key == i) & (lg.c.target_key == k) for i, k in wanted)))
 
     async def _save_analysis(self, conn: AsyncConnection, analysis: Analysis, now: datetime) -> None:
         art, an = analysis.article, t.analyses
@@ -365,7 +417,8 @@ class SqlStore:
     async def subscribe(self, sub: Subscription) -> None:
         """Create or replace the channel's subscription."""
         now = self._now()
-        changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at")
+        changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updates",
+                   "updated_at")
         async with self._write() as conn:
             stmt = dialect_insert(conn, t.subscriptions).values(subscription_values(sub, now))
             await conn.execute(
