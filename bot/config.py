@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.analysis.classify.taxonomy import TAG_NAMES
+from bot.domain import Updates
 from bot.places import check_channel, check_country
 
 
@@ -53,6 +54,8 @@ class SubscriptionSettings(_Section):
     countries: tuple[str, ...] = ()
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     tariff_changes_only: bool = False
+    updates: Updates = "thread"
+    """News of a measure the channel was alerted about: "thread", "channel" or "off"."""
 
     @field_validator("tags")
     @classmethod

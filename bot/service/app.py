@@ -136,7 +136,8 @@ class Service:
         for sub in self.settings.subscriptions:
             if sub.channel not in existing:
                 await store.subscribe(Subscription(sub.channel, sub.tags, sub.countries, sub.min_score,
-                                                   sub.tariff_changes_only, created_by="configuration"))
+                                                   sub.tariff_changes_only, created_by="configuration",
+                                                   updates=sub.updates))
                 log.info("subscribed %s from the configuration", sub.channel)
 
     # ------------------------------------------------------------ running

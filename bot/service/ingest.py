@@ -58,6 +58,7 @@ class Ingest:
         self._fingerprint = fingerprint
         self._on_alert = on_alert
         self._limit = asyncio.Semaphore(concurrency)
+        self._deciding = asyncio.Lock()
         self.processed = 0
         """Articles analysed and stored."""
 
@@ -95,6 +96,11 @@ class Ingest:
         analysis = await self._analyse(article, priority)
         self.metrics.story_judged(analysis.trade_policy.is_trade)
         sketch = near_duplicates.sketch(article.title, article.body)
+        async with self._deciding:  # one story at a time: a copy sees the first report saved
+            return await self._decide_and_save(analysis, sketch)
+
+    async def _decide_and_save(self, analysis: Analysis, sketch: Sketch) -> Analysis:
+        article = analysis.article
         first = near_duplicates.best_match(sketch, await self._store.first_reports(FOLD_WITHIN))
         if first is not None and first != article.id:
             return await self._fold(analysis, sketch, first)
