@@ -10,7 +10,6 @@ claim, or after the post before it is recorded), is stopped, and started again.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -18,17 +17,23 @@ from typing import Any
 import pytest
 
 from bot.chat.slack import SlackConnector
-from bot.config import ConsoleSettings, FolderSettings, Settings, SlackSettings, StoreSettings, SubscriptionSettings
+from bot.config import (
+    ConsoleSettings,
+    FolderSettings,
+    Settings,
+    SlackSettings,
+    StoreSettings,
+    SubscriptionSettings,
+)
 from bot.domain import Delivery
 from bot.render.slack_blocks import block_texts
 from bot.service.app import Service
 from bot.sources.folders import FoldersConnector
 from tests.chat.fake_slack import FakeSlack
+from tests.chat.follow_play import play
 from tests.chat.slack_helpers import ENV_HTTP, assert_within_slack_limits, pings_or_links
-from tests.follow_stories import HISTORY
 
 pytestmark = pytest.mark.slow
-WAIT = 90.0  # generous: the worker loads spaCy at each start, and the machine is shared
 UPDATES = ("announced → delayed", "effective Oct 1 2025 → Oct 15 2025", "delayed → in effect",
            "in effect → removed")
 
@@ -59,15 +64,6 @@ async def _start(settings: Settings, checkpoint: Callable[[str, Delivery], None]
     return service
 
 
-async def _until(predicate: Callable[[], Any], what: str, timeout: float = WAIT) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not await predicate():
-        if loop.time() > end:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
-
-
 def _text(message: dict[str, Any]) -> str:
     return "\n".join(block_texts(message["blocks"]))
 
@@ -75,37 +71,13 @@ def _text(message: dict[str, Any]) -> str:
 async def test_a_measure_history_gives_one_alert_folded_copies_and_threaded_updates_across_crashes(
         tmp_path: Path, fake: FakeSlack) -> None:
     settings = _settings(tmp_path, fake)
-    for step, (name, text) in enumerate(HISTORY):
-        where = "posted" if step % 2 == 0 else "claimed"
-        crashed: list[Delivery] = []
-
-        def crash_once(at: str, d: Delivery, where: str = where, crashed: list[Delivery] = crashed) -> None:
-            if at == where and not crashed:
-                crashed.append(d)
-                raise RuntimeError(f"simulated crash at {at!r}")
-
-        service = await _start(settings, checkpoint=crash_once)
-        try:
-            (tmp_path / "news" / name).write_text(text, encoding="utf-8")
-
-            async def did_crash() -> bool:
-                return bool(crashed)
-
-            await _until(did_crash, f"a delivery of {name}")
-        finally:
-            await service.close()
-        again = await _start(settings)
-        try:
-            store = again.store
-            assert store is not None
-
-            async def all_sent() -> bool:
-                ds = await store.deliveries()
-                return len(ds) == 2 * (step + 1) and all(d.state == "sent" for d in ds)
-
-            await _until(all_sent, f"every delivery of step {step} ({name}) sent after the restart")
-        finally:
-            await again.close()
+    crashes = await play(settings, tmp_path / "news", _start, deliveries=(2, 4, 6, 8, 10, 12),
+                         crash_in="slack:C1")
+    # what the crash cut short at each step (after the post at steps 0, 2 and 4)
+    assert [d.alert_id.split(":")[0] for d in crashes] == [
+        "2025-09-02-furniture-tariff", "fold", "fold", "update", "update", "update"]
+    # the reply posted before the crash at step 4 was found in its thread, not posted again
+    assert any(c["channel"] == "C1" for c in fake.called("conversations.replies"))
 
     # slack:C1 (updates in the thread): ONE top-level message, the alert, edited to list the copies
     [alert] = fake.top_level("C1")
