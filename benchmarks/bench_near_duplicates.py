@@ -51,11 +51,18 @@ class Story:
     """Stories of the same group are on the same topic (negatives are drawn within it)."""
 
 
-def load(shared: Path) -> list[Story]:
+CORPUS = "corpus/reuters21578-modapte-train.jsonl"
+
+
+def load(shared: Path, only: tuple[str, ...] | None = None) -> list[Story]:
+    """The stories of the corpus and the dev sets (`only`: just these files, relative to
+    `shared`, so that a test's sample does not change when ../shared gains a file)."""
     stories: list[Story] = []
-    corpus = shared / "corpus" / "reuters21578-modapte-train.jsonl"
-    for path in [corpus, *sorted((shared / "articles").glob("*.jsonl")),
-                 *sorted((shared / "articles-modern").glob("*.jsonl"))]:
+    corpus = shared / CORPUS
+    paths = ([corpus, *sorted((shared / "articles").glob("*.jsonl")),
+              *sorted((shared / "articles-modern").glob("*.jsonl"))] if only is None
+             else [shared / name for name in only])
+    for path in paths:
         if not path.is_file():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from bot.core.alert import money, rate
 from bot.core.message import Message, Section
 from bot.domain import Article
-from bot.store.ledger import LedgerEntry, LedgerRow, merge_ledger
+from bot.store.ledger import LedgerEntry, LedgerRow, country_key, merge_ledger
 
 ALSO = "Also reported by"
 MAX_COPIES = 10
@@ -66,9 +66,30 @@ def measure_changes(rows: Iterable[LedgerRow], article_id: str) -> list[tuple[Le
     before = {e.id: e for e in merge_ledger(before_rows)}
     out: list[tuple[LedgerEntry, LedgerEntry]] = []
     for after in merge_ledger(upto):
-        if after.id in before and any(s.article_id == article_id for s in after.steps):
+        if not any(s.article_id == article_id for s in after.steps):
+            continue
+        if after.id in before:
             out.append((before[after.id], after))
+        elif (moved := _moved_from(after, before.values())) is not None:
+            out.append((moved, after))
     return out
+
+
+def _moved_from(after: LedgerEntry, known: Iterable[LedgerEntry]) -> LedgerEntry | None:
+    """The measure a new one changes the rate of: the ledger keeps a rise from 25 % to 30 %
+    apart, as a measure of its own, but for the channel that followed the 25 % it is news of
+    that measure. Same imposer and target, the old rate of the story is the known rate, and
+    no value that disagrees."""
+    for step in after.steps:
+        c = step.change
+        if c.old_rate_pct is None:
+            continue
+        for e in known:
+            if ((country_key(e.imposer), country_key(e.target)) == (country_key(c.imposer), country_key(c.target))
+                    and e.new_rate_pct == c.old_rate_pct and e.status != "removed"
+                    and (e.value_usd is None or c.value_usd is None or e.value_usd == c.value_usd)):
+                return e
+    return None
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
