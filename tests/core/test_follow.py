@@ -20,6 +20,7 @@ from bot.core.follow import (
     what_changed,
     when,
 )
+from bot.core.message import Message
 from bot.domain import Analysis, Article, Status, TariffChange, TradeVerdict
 from bot.render.discord_embeds import render_embeds
 from bot.render.slack_blocks import render
@@ -87,7 +88,7 @@ def _copies(n: int) -> list[Article]:
 
 def test_the_folded_card_lists_the_copies_and_keeps_the_alert_key() -> None:
     first = alert_message(_alert())
-    m = folded(first, _copies(2) + [Article("c3", "Copy three", "b", source="/news/wire-copy.txt")])
+    m = folded(first, [*_copies(2), Article("c3", "Copy three", "b", source="/news/wire-copy.txt")])
     assert m.key == first.key == m.edit_of == "announce"
     also = m.sections[-1]
     assert also.title == ALSO
@@ -98,7 +99,7 @@ def test_the_folded_card_lists_the_copies_and_keeps_the_alert_key() -> None:
     assert outlet(Article("x", "t", "b")) == "x"
 
 
-def _update() -> tuple[str, object]:
+def _update() -> tuple[str, Message]:
     before, after = measure_changes(HISTORY, "delay")[0]
     story = Article("delay", HOSTILE * 40, HOSTILE, date(2025, 9, 24), url="https://news.example/delay")
     return "update:delay:" + after.id, update_message("update:delay:" + after.id, story, before, after,
@@ -107,23 +108,23 @@ def _update() -> tuple[str, object]:
 
 def test_updates_and_folded_cards_fit_slack_and_escape_the_article() -> None:
     key, m = _update()
-    assert m.thread_of == ("announce", "copy") and m.key == key  # type: ignore[attr-defined]
-    assert m.title.startswith("Update m-") and "announced → delayed" in m.title  # type: ignore[attr-defined]
+    assert m.thread_of == ("announce", "copy") and m.key == key
+    assert m.title.startswith("Update m-") and "announced → delayed" in m.title
     for message in (m, folded(alert_message(_alert()), _copies(MAX_COPIES + 3))):
-        r = render(message)  # type: ignore[arg-type]
+        r = render(message)
         payload = {"blocks": list(r.blocks), "text": r.text}
         assert_within_slack_limits(payload)
-        assert pings_or_links(payload, allowed_link=message.url) == []  # type: ignore[attr-defined]
+        assert pings_or_links(payload, allowed_link=message.url) == []
 
 
 def test_updates_and_folded_cards_fit_discord_and_escape_the_article() -> None:
-    key, m = _update()
+    _, m = _update()
     for message in (m, folded(alert_message(_alert()), _copies(MAX_COPIES + 3))):
-        sent = within_limits(render_embeds(message))  # type: ignore[arg-type]
+        sent = within_limits(render_embeds(message))
         shown = displayed(sent)
         assert "@everyone" not in shown.replace("@\u200beveryone", "")
-        assert f"id: {message.key}" in shown  # type: ignore[attr-defined]
-    assert "announced → delayed" in displayed(within_limits(render_embeds(m)))  # type: ignore[arg-type]
+        assert f"id: {message.key}" in shown
+    assert "announced → delayed" in displayed(within_limits(render_embeds(m)))
 
 
 async def test_the_console_shows_an_edit_as_a_line_and_an_update_indented_under_its_alert(tmp_path: Path) -> None:
@@ -133,7 +134,7 @@ async def test_the_console_shows_an_edit_as_a_line_and_an_update_indented_under_
     ref = await sink.post("default", first)
     await sink.edit("default", str(ref), folded(first, _copies(1)))
     key, m = _update()
-    assert await sink.post("default", m, thread=ref) == key  # type: ignore[arg-type]
+    assert await sink.post("default", m, thread=ref) == key
     text = out.getvalue()
     assert "✎ alert announce updated: also reported by outlet0.example" in text
     reply = text[text.index("↳ in reply to alert announce"):]
