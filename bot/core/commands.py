@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from bot.analysis.classify.taxonomy import TAG_NAMES, describe
 from bot.core.alert import alert_message
 from bot.core.feed_commands import feeds_message, parse_feed_command, pick
+from bot.core.follow import follow_keys, follow_verdict
 from bot.core.ledger_files import MAX_CHART_MEASURES
 from bot.core.ledger_messages import (
     chart_message,
@@ -468,7 +469,11 @@ class Commands:
         today = decide(analysis, subs[0]) if subs else None
         if subs:
             sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
-        text = f"{verdict}. {delivery_verdict(delivered[0] if delivered else None, today)}"
+        followed = [] if delivered else [d for k in follow_keys(analysis.article.id, (
+            await self._store.measure_ids(analysis.article.id)).values())
+            for d in await self._store.deliveries(k, ctx.channel)]
+        said = follow_verdict(followed[0]) if followed else delivery_verdict(delivered[0] if delivered else None, today)
+        text = f"{verdict}. {said}"
         return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)
 
     async def _find(self, ref: str) -> Analysis | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from bot.core.alert import money, rate
 from bot.core.message import Message, Section
-from bot.domain import Article
+from bot.domain import Article, Delivery
 from bot.store.ledger import LedgerEntry, LedgerRow, country_key, merge_ledger
 
 ALSO = "Also reported by"
@@ -151,3 +151,20 @@ def update_message(key: str, story: Article, before: LedgerEntry, after: LedgerE
         key=key,
         thread_of=tuple(thread_of),
     )
+
+
+def follow_keys(article_id: str, measures: Iterable[str]) -> list[str]:
+    """The keys a story's edit or updates were queued under, if it was a copy or news
+    (`bot.store.follow` names them: fold:, update:, change:)."""
+    return [f"fold:{article_id}", *(f"{p}{article_id}:{m}" for m in dict.fromkeys(measures)
+                                    for p in ("update:", "change:"))]
+
+
+def follow_verdict(delivery: Delivery) -> str:
+    """What `why` says of a story that was folded into an alert or posted as an update."""
+    how = {"sent": "", "failed": " (it could not be done: " + (delivery.last_error or "failed") + ")"}.get(
+        delivery.state, f" (queued, {delivery.state})")
+    if delivery.alert_id.startswith("fold:"):
+        return f"A copy of an earlier story: not a new alert; that alert here was edited to name it{how}."
+    where = "in the thread of its alert" if delivery.alert_id.startswith("update:") else "as a post of its own"
+    return f"News of a measure this channel was alerted about: posted as an update {where}{how}."
