@@ -114,14 +114,14 @@ class Ingest:
         self.processed += 1
         tp = analysis.trade_policy
         for key, channel in posts:
-            log.info("%s: news of a measure %s already had: %s", article.id, channel, key)
-        if posts:
+            log.info("%s: news of a measure %s was alerted about: %s", article.id, channel, key)
+        if posts and not channels:
             self._on_alert()
         if channels:
             log.info("%s: trade policy (%.2f; %s): alert for %s", article.id, tp.score,
                      "; ".join(tp.reasons[:2]), ", ".join(channels))
             self._on_alert()
-        else:
+        elif not posts:
             why = "; ".join(f"{d.channel}: {d.reasons[0]}" for d in decisions) or "no channel is subscribed"
             log.info("%s: not posted (%s)", article.id, why)
         return analysis
