@@ -41,7 +41,7 @@ class ConsoleSink:
         card = render_text(message)
         if thread:
             card = f"  ↳ in reply to alert {clean(thread)}\n" + "\n".join(
-                THREAD_INDENT + line if line else line for line in card.splitlines())
+                THREAD_INDENT + line if line else THREAD_INDENT.rstrip() for line in card.splitlines())
         key = clean(message.key) if message.key else None
         async with self._lock:
             self._stream.write(card + "\n\n")

@@ -138,5 +138,5 @@ async def test_the_console_shows_an_edit_as_a_line_and_an_update_indented_under_
     text = out.getvalue()
     assert "✎ alert announce updated: also reported by outlet0.example" in text
     reply = text[text.index("↳ in reply to alert announce"):]
-    assert all(line.startswith("    │") for line in reply.splitlines()[1:] if line)
+    assert all(line.startswith("    │") for line in reply.strip().splitlines()[1:])
     assert await sink.find("default", key) == key  # the reply is in the log: not posted twice
