@@ -142,8 +142,9 @@ class Ingest:
     async def _updates(self, analysis: Analysis, subs: dict[str, Subscription]
                        ) -> tuple[list[tuple[str, str]], set[str]]:
         """(key, channel) of the news this story brings about measures channels were alerted
-        about, each channel as its subscription's `updates:` says; and the channels that
-        follow such a measure with `updates:off` (they get neither news nor a new alert)."""
+        about, each channel as its subscription's `updates:` says; and the channels that get
+        neither news nor a new alert: they follow such a measure with `updates:off`, or the
+        story only repeats what they were told of it (a copy of an update, a late report)."""
         tp, art = analysis.trade_policy, analysis.article
         off: set[str] = set()
         if not (tp.is_trade and analysis.tariff_changes):
@@ -155,12 +156,16 @@ class Ingest:
         rows = [r for r in await self._store.ledger_rows(pairs) if r.article_id != art.id] + mine
         posts: list[tuple[str, str]] = []
         for before, after in measure_changes(rows, art.id):
-            if not what_changed(before, after):
-                continue
+            news = bool(what_changed(before, after))
             followers = await self._store.first_alerts([s.article_id for s in before.sources])
             for channel in followers:
                 sub = subs.get(channel)
                 if sub is None:
+                    continue
+                if not news:
+                    off.add(channel)
+                    log.info("%s: nothing new about measure %s for %s, which was told of it: not posted",
+                             art.id, after.id, channel)
                     continue
                 if sub.updates == "off":
                     off.add(channel)

@@ -13,9 +13,14 @@ from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
 from tests.follow_stories import ANNOUNCE, DELAY, WIRE_COPY
 
+DELAY_RETOLD = ("2025-09-25-furniture-delay-retold.txt",
+                "WASHINGTON - Importers of Vietnamese furniture get two more weeks: the 25 pct duty on "
+                "US$18 bln of chairs, beds and tables now starts on Oct 15 instead of Oct 1, "
+                "officials confirmed on Thursday, a day after the delay was first announced.")
 CHANGES: dict[str, tuple[Status, str]] = {ANNOUNCE[0]: ("announced", "2025-10-01"),
                                           WIRE_COPY[0]: ("announced", "2025-10-01"),
-                                          DELAY[0]: ("delayed", "2025-10-15")}
+                                          DELAY[0]: ("delayed", "2025-10-15"),
+                                          DELAY_RETOLD[0]: ("delayed", "2025-10-15")}
 
 
 async def analyse(article: Article, priority: int) -> Analysis:
@@ -50,4 +55,9 @@ async def test_copies_fold_news_follows_each_channels_choice(store: SqlStore) ->
         (delay, "slack:C4"),  # it follows no alert of the measure: the news is an alert there
     }  # C3 (updates:off): neither an update nor a new alert
     assert await store.first_of(copy) == announce
+    assert len(woken) == 3
+    # another outlet's report of the delay, in its own words: nothing new for any channel
+    # that was told of the measure (C4 got the delay as its alert), so nothing is posted
+    await ingest.article(_article(DELAY_RETOLD, date(2025, 9, 25)), 0)
+    assert {(d.alert_id, d.channel) for d in await store.deliveries()} == got
     assert len(woken) == 3
