@@ -38,7 +38,7 @@ def csv(value: str | None) -> list[str]:
 
 
 def subscribe_line(tags: str | None = None, countries: str | None = None,
-                   min_score: float | None = None, tariffs_only: bool = False) -> str:
+                   min_score: float | None = None, tariffs_only: bool = False, updates: str | None = None) -> str:
     words = ["subscribe"]
     if csv(tags):
         words.append("tags:" + ",".join(csv(tags)))
@@ -48,6 +48,8 @@ def subscribe_line(tags: str | None = None, countries: str | None = None,
         words.append(f"min-score:{min_score:g}")
     if tariffs_only:
         words.append("tariffs-only")
+    if updates:
+        words.append(f"updates:{updates}")
     return shlex.join(words)
 
 
@@ -130,6 +132,9 @@ async def complete_country(interaction: discord.Interaction[Any], current: str) 
 
 STATUS_CHOICES = [app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES]
 EXPORT_CHOICES = [app_commands.Choice(name=n, value=n) for n in EXPORTS]
+UPDATES_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in (
+    ("thread", "thread: replies under the alert (default)"), ("channel", "channel: posts of their own"),
+    ("off", "off: none"))]
 HELP_CHOICES = [app_commands.Choice(name=n, value=n) for n in NAMES if n != "help"]
 
 
@@ -144,15 +149,17 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
     @tree.command(name="subscribe", description="Trade alerts in this channel, filtered (needs Manage Channels)")
     @app_commands.describe(tags=tags_help, countries="comma-separated countries, e.g. China, US, EU",
                            min_score="only stories at least this surely about trade (0 to 1, default 0.5)",
-                           tariffs_only="only stories that report a tariff change")
+                           tariffs_only="only stories that report a tariff change",
+                           updates="news of a measure this channel was alerted about: where it goes")
+    @app_commands.choices(updates=UPDATES_CHOICES)
     @app_commands.autocomplete(tags=complete_tags, countries=complete_countries)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     async def subscribe(interaction: discord.Interaction[Any], tags: str | None = None,
                         countries: str | None = None,
                         min_score: app_commands.Range[float, 0.0, 1.0] | None = None,
-                        tariffs_only: bool = False) -> None:
-        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only))
+                        tariffs_only: bool = False, updates: str | None = None) -> None:
+        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only, updates))
 
     @tree.command(name="unsubscribe", description="Stop trade alerts in this channel (needs Manage Channels)")
     @app_commands.guild_only()
