@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.analysis.classify.taxonomy import TAG_NAMES
+from bot.domain import Updates
 from bot.places import check_channel, check_country
 from bot.schedules import parse_digest, parse_remind, parse_zone
 
@@ -60,6 +61,8 @@ class SubscriptionSettings(_Section):
     """"daily@08:00" or "weekly@mon@08:00": one message a period instead of one a story."""
     tz: str | None = None
     """The IANA time zone of digests and reminders (None: UTC)."""
+    updates: Updates = "thread"
+    """News of a measure the channel was alerted about: "thread", "channel" or "off"."""
 
     @field_validator("remind", mode="before")
     @classmethod

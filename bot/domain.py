@@ -93,6 +93,8 @@ class Analysis:
 
 
 DeliveryState = Literal["pending", "sending", "sent", "failed"]
+Updates = Literal["thread", "channel", "off"]
+UPDATES: tuple[Updates, ...] = ("thread", "channel", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ class Subscription:
     """`digest:daily@08:00` / `weekly@mon@08:00` (`bot.schedules`): one message a period, not one an alert."""
     tz: str | None = None
     """The IANA zone digests and reminders are timed in (None: UTC)."""
+    updates: Updates = "thread"
+    """Where news of a measure the channel was alerted about goes: a reply in the thread of
+    that alert, a new post in the channel, or nowhere."""
 
 
 @dataclass(frozen=True, slots=True)

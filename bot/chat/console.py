@@ -21,6 +21,7 @@ from bot.core.message import Message
 from bot.render.text import clean, render_text
 
 KEY_PREFIX = "## alert "
+THREAD_INDENT = "    │ "
 
 
 class ConsoleSink:
@@ -35,8 +36,12 @@ class ConsoleSink:
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in channel_id) or "default"
         return self._dir / f"console-{safe}.log"
 
-    async def post(self, channel_id: str, message: Message) -> str | None:
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> str | None:
+        """Show the card; with `thread` (a reply to an alert), indented under a line naming it."""
         card = render_text(message)
+        if thread:
+            card = f"  ↳ in reply to alert {clean(thread)}\n" + "\n".join(
+                THREAD_INDENT + line if line else THREAD_INDENT.rstrip() for line in card.splitlines())
         key = clean(message.key) if message.key else None
         async with self._lock:
             self._stream.write(card + "\n\n")
@@ -44,6 +49,14 @@ class ConsoleSink:
             if key:
                 await asyncio.to_thread(self._append, channel_id, f"{KEY_PREFIX}{key}\n{card}\n\n")
         return key
+
+    async def edit(self, channel_id: str, ref: str, message: Message) -> None:
+        """A terminal cannot change what it showed: a line says how the alert changed."""
+        also = message.extra.get("also", "")
+        line = f"  ✎ alert {clean(ref)} updated" + (f": also reported by {clean(also)}" if also else "")
+        async with self._lock:
+            self._stream.write(line + "\n\n")
+            self._stream.flush()
 
     def _append(self, channel_id: str, text: str) -> None:
         path = self.log_path(channel_id)
@@ -53,7 +66,7 @@ class ConsoleSink:
             f.flush()
             os.fsync(f.fileno())
 
-    async def find(self, channel_id: str, key: str) -> str | None:
+    async def find(self, channel_id: str, key: str, *, thread: str | None = None) -> str | None:
         path = self.log_path(channel_id)
         line = f"{KEY_PREFIX}{clean(key)}"
         try:

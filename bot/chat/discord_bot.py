@@ -157,18 +157,32 @@ class DiscordSink:
         except ValueError:
             raise ChannelGone(f"{channel_id!r} is not a Discord channel id") from None
 
-    async def post(self, channel_id: str, message: Message) -> str | None:
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> str | None:
+        """`channel.send`; with `thread`, a reply to that message (a message reference)."""
         channel = self._channel(channel_id)
         options: dict[str, Any] = {}
         if message.key:
             options = {"nonce": nonce_for(message.key)}  # discord.py adds enforce_nonce
+        if thread:
+            options["reference"] = discord.MessageReference(message_id=int(thread), channel_id=int(channel_id),
+                                                            fail_if_not_exists=False)
+            options["mention_author"] = False
         try:
             sent = await channel.send(embeds=render_embeds(message), allowed_mentions=NO_MENTIONS, **options)
         except (discord.Forbidden, discord.NotFound) as e:
             raise ChannelGone(f"Discord answered {e.status}: {e.text or e}") from e
         return str(sent.id)
 
-    async def find(self, channel_id: str, key: str) -> str | None:
+    async def edit(self, channel_id: str, ref: str, message: Message) -> None:
+        """Edit the bot's message `ref` (PATCH): new embeds, the alert key still in the footer."""
+        try:
+            await self._channel(channel_id).get_partial_message(int(ref)).edit(
+                embeds=render_embeds(message), allowed_mentions=NO_MENTIONS)
+        except (discord.Forbidden, discord.NotFound) as e:
+            raise ChannelGone(f"Discord answered {e.status}: {e.text or e}") from e
+
+    async def find(self, channel_id: str, key: str, *, thread: str | None = None) -> str | None:
+        """A reply is a message of the channel too: `thread` changes nothing here."""
         me = self._client.user
         if me is None:
             return None

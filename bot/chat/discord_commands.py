@@ -38,7 +38,7 @@ def csv(value: str | None) -> list[str]:
 
 
 def subscribe_line(tags: str | None = None, countries: str | None = None,
-                   min_score: float | None = None, tariffs_only: bool = False, *,
+                   min_score: float | None = None, tariffs_only: bool = False, updates: str | None = None, *,
                    remind: str | None = None, digest: str | None = None, tz: str | None = None) -> str:
     words = ["subscribe"]
     if csv(tags):
@@ -49,6 +49,8 @@ def subscribe_line(tags: str | None = None, countries: str | None = None,
         words.append(f"min-score:{min_score:g}")
     if tariffs_only:
         words.append("tariffs-only")
+    if updates:
+        words.append(f"updates:{updates}")
     words += [f"{key}:{' '.join(value.split())}" for key, value in (("remind", remind), ("digest", digest), ("tz", tz))
               if value and value.strip()]
     return shlex.join(words)
@@ -133,6 +135,9 @@ async def complete_country(interaction: discord.Interaction[Any], current: str) 
 
 STATUS_CHOICES = [app_commands.Choice(name=s.replace("_", " "), value=s) for s in STATUSES]
 EXPORT_CHOICES = [app_commands.Choice(name=n, value=n) for n in EXPORTS]
+UPDATES_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in (
+    ("thread", "thread: replies under the alert (default)"), ("channel", "channel: posts of their own"),
+    ("off", "off: none"))]
 HELP_CHOICES = [app_commands.Choice(name=n, value=n) for n in NAMES if n != "help"]
 
 
@@ -148,18 +153,20 @@ def build_tree(client: discord.Client, run: Run) -> app_commands.CommandTree[dis
     @app_commands.describe(tags=tags_help, countries="comma-separated countries, e.g. China, US, EU",
                            min_score="only stories at least this surely about trade (0 to 1, default 0.5)",
                            tariffs_only="only stories that report a tariff change",
+                           updates="news of a measure this channel was alerted about: where it goes",
                            remind="a reminder this long before a measure takes effect, e.g. 3d",
                            digest="one message a period instead of one a story: daily@08:00 or weekly@mon@08:00",
                            tz="time zone of digests and reminders, e.g. Europe/Brussels (default UTC)")
+    @app_commands.choices(updates=UPDATES_CHOICES)
     @app_commands.autocomplete(tags=complete_tags, countries=complete_countries)
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
     async def subscribe(interaction: discord.Interaction[Any], tags: str | None = None,
                         countries: str | None = None,
                         min_score: app_commands.Range[float, 0.0, 1.0] | None = None,
-                        tariffs_only: bool = False, remind: str | None = None, digest: str | None = None,
-                        tz: str | None = None) -> None:
-        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only,
+                        tariffs_only: bool = False, updates: str | None = None, remind: str | None = None,
+                        digest: str | None = None, tz: str | None = None) -> None:
+        await run(interaction, subscribe_line(tags, countries, min_score, tariffs_only, updates,
                                               remind=remind, digest=digest, tz=tz))
 
     @tree.command(name="unsubscribe", description="Stop trade alerts in this channel (needs Manage Channels)")

@@ -106,6 +106,13 @@ async def check_token(client: AsyncWebClient, variable: str = BOT_VAR) -> dict[s
     return dict(response.data) if isinstance(response.data, dict) else {}
 
 
+def _post_error(e: SlackApiError) -> Exception:
+    error = slack_error(e)
+    if error in GONE:
+        return ChannelGone(error)
+    return TransientError(f"Slack answered {error}")
+
+
 TokenFor = Callable[[str], Awaitable[str | None]]
 """OAuth mode: a channel id -> the bot token of its workspace (None: not installed there)."""
 NO_INSTALL = "the app is not installed in this channel's workspace"
@@ -131,23 +138,35 @@ class SlackSink:
             raise ChannelGone(NO_INSTALL)
         return {"token": token}
 
-    async def post(self, channel_id: str, message: Message) -> str | None:
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> str | None:
+        """`chat.postMessage`; with `thread`, a reply in the thread of that message (`thread_ts`)."""
+        payload = render(message)
+        metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
+        token = await self._token(channel_id)
+        in_thread: dict[str, Any] = {"thread_ts": thread} if thread else {}
+        try:
+            response = await self._client.chat_postMessage(
+                channel=channel_id, text=payload.text, blocks=list(payload.blocks), metadata=metadata,
+                unfurl_links=False, unfurl_media=False, **in_thread, **token)
+        except SlackApiError as e:
+            raise _post_error(e) from None
+        ts = response.get("ts")
+        return str(ts) if ts else None
+
+    async def edit(self, channel_id: str, ref: str, message: Message) -> None:
+        """`chat.update` of the message `ref` (its ts); it keeps the alert key in its metadata."""
         payload = render(message)
         metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
         token = await self._token(channel_id)
         try:
-            response = await self._client.chat_postMessage(
-                channel=channel_id, text=payload.text, blocks=list(payload.blocks), metadata=metadata,
-                unfurl_links=False, unfurl_media=False, **token)
+            await self._client.chat_update(channel=channel_id, ts=ref, text=payload.text,
+                                           blocks=list(payload.blocks), metadata=metadata, **token)
         except SlackApiError as e:
-            error = slack_error(e)
-            if error in GONE:
-                raise ChannelGone(error) from None
-            raise TransientError(f"Slack answered {error}") from e
-        ts = response.get("ts")
-        return str(ts) if ts else None
+            raise _post_error(e) from None
 
-    async def find(self, channel_id: str, key: str) -> str | None:
+    async def find(self, channel_id: str, key: str, *, thread: str | None = None) -> str | None:
+        """The ts of the message with this key in the channel's history, or, with `thread`,
+        among the replies to that message (`conversations.replies`)."""
         try:
             token = await self._token(channel_id)
         except ChannelGone:
@@ -155,8 +174,13 @@ class SlackSink:
         cursor: str | None = None
         for _ in range(FIND_PAGES):
             try:
-                response = await self._client.conversations_history(
-                    channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor, **token)
+                if thread:
+                    response = await self._client.conversations_replies(
+                        channel=channel_id, ts=thread, limit=200, include_all_metadata=True, cursor=cursor,
+                        **token)
+                else:
+                    response = await self._client.conversations_history(
+                        channel=channel_id, limit=200, include_all_metadata=True, cursor=cursor, **token)
             except SlackApiError as e:
                 if slack_error(e) in GONE:
                     return None  # not there; posting it again finds the channel gone

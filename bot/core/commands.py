@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from bot.analysis.classify.taxonomy import TAG_NAMES, describe
 from bot.core.alert import alert_message
 from bot.core.feed_commands import feeds_message, parse_feed_command, pick
+from bot.core.follow import follow_keys, follow_verdict
 from bot.core.ledger_files import MAX_CHART_MEASURES
 from bot.core.ledger_messages import (
     chart_message,
@@ -32,7 +33,7 @@ from bot.core.ledger_messages import (
 )
 from bot.core.message import Message, Section, error, reply
 from bot.core.router import RouteDecision, decide, normalise_country
-from bot.domain import STATUSES, Analysis, Article, Delivery, Feed, Subscription
+from bot.domain import STATUSES, UPDATES, Analysis, Article, Delivery, Feed, Subscription, Updates
 from bot.durations import format_duration
 from bot.io.readers import ReadError, read_path
 from bot.places import UnknownPlace, check_country
@@ -110,13 +111,15 @@ class CommandHelp:
 
 HELP: dict[str, CommandHelp] = {
     "subscribe": CommandHelp(
-        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] [remind:3d] "
+        "subscribe [tags:T1,T2] [countries:C1,C2] [min-score:0.6] [tariffs-only] [updates:thread] [remind:3d] "
         "[digest:daily@08:00 | digest:weekly@mon@08:00] [tz:Europe/Brussels]",
         "alerts for this channel, filtered (replaces its earlier filters)",
         ("tags: only stories with one of these tags (`help` lists them); default any",
          "countries: only stories about one of these countries (China, US, EU, ...); default any",
          "min-score: only stories at least this surely about trade, 0 to 1; default 0.5",
          "tariffs-only: only stories that report a tariff change",
+         "updates: news of a measure the channel was alerted about: thread (a reply under that alert; "
+         "default), channel (a post of its own) or off",
          "remind:3d: a reminder that long before a measure this channel heard of takes effect "
          "(moved when it is delayed, cancelled when it is removed)",
          "digest:daily@08:00 or digest:weekly@mon@08:00 (also weekly@mon-08:00, or \"weekly@mon 08:00\"): "
@@ -222,6 +225,7 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
     remind: float | None = None
     digest: str | None = None
     tz: str | None = None
+    updates: Updates = "thread"
     for arg in _join_times(args):
         key, sep, value = arg.partition(":") if ":" in arg else arg.partition("=")
         key = key.lower().lstrip("-")
@@ -254,11 +258,16 @@ def parse_subscription(channel: str, args: Sequence[str], user: str | None = Non
                 raise CommandError(f"min-score must be a number between 0 and 1, not {value!r}") from None
             if not 0 <= min_score <= 1:
                 raise CommandError("min-score must be between 0 and 1")
+        elif key == "updates":
+            chosen = [u for u in UPDATES if u == value.lower()]
+            if not chosen:
+                raise CommandError(f"updates must be one of {', '.join(UPDATES)}, not {value!r}")
+            updates = chosen[0]
         else:
             raise CommandError(f"I don't know the filter {arg!r}. {HELP['subscribe'].line()}")
     return Subscription(channel=channel, tags=tags, countries=countries, min_score=min_score,
                         tariff_changes_only=only, created_by=user, remind_seconds=remind, digest=digest,
-                        tz=None if tz == "UTC" else tz)
+                        tz=None if tz == "UTC" else tz, updates=updates)
 
 
 LedgerOutput = Literal["table", "chart", "csv"]
@@ -311,6 +320,7 @@ def describe_subscription(sub: Subscription) -> str:
              f"minimum score: {sub.min_score:.2f}"]
     if sub.tariff_changes_only:
         parts.append("tariff changes only")
+    parts.append(f"updates: {sub.updates}")
     if sub.remind_seconds:
         parts.append(f"reminders {format_duration(sub.remind_seconds)} before a measure takes effect")
     if sub.digest:
@@ -501,8 +511,13 @@ class Commands:
         today = decide(analysis, subs[0]) if subs else None
         if subs:
             sections.append(Section("This channel's filters", text=describe_subscription(subs[0])))
-        text = f"{verdict}. {delivery_verdict(delivered[0] if delivered else None, today)}"
-        if not delivered and (digests := await self._store.digests_with(analysis.article.id, ctx.channel)):
+        followed = [] if delivered else [d for k in follow_keys(analysis.article.id, (
+            await self._store.measure_ids(analysis.article.id)).values())
+            for d in await self._store.deliveries(k, ctx.channel)]
+        said = follow_verdict(followed[0]) if followed else delivery_verdict(delivered[0] if delivered else None, today)
+        text = f"{verdict}. {said}"
+        if not delivered and not followed and (
+                digests := await self._store.digests_with(analysis.article.id, ctx.channel)):
             text = (f"{verdict}. In this channel's digest {digests[0].alert_id.removeprefix('digest:')}: "
                     f"{delivery_verdict(digests[0], today)}")
         return reply(f"Why: {analysis.article.title or analysis.article.id}", text, *sections)

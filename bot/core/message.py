@@ -48,7 +48,9 @@ class Message:
     `ephemeral` answers are shown only to the person who asked (errors always are).
     `key` identifies an alert for idempotent delivery; `facts` is the short line of
     metadata (date, score, tags), `footer` the source line. `attachment` is a file sent
-    with the message (a chart, an export).
+    with the message (a chart, an export). `edit_of` and `thread_of` make it an edit of,
+    or a reply to, a message posted before (issue 14: copies folded into an alert, updates
+    of a measure in its alert's thread).
     """
 
     kind: Kind
@@ -62,6 +64,11 @@ class Message:
     key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     attachment: Attachment | None = None
+    edit_of: str | None = None
+    """Not a new post: the new content of the message posted for this key in the channel."""
+    thread_of: tuple[str, ...] = ()
+    """A reply in the thread of the message posted for the first of these keys that the
+    channel got (none got: a post of its own)."""
 
     @property
     def fallback(self) -> str:

@@ -21,14 +21,19 @@ class ChatSink(Protocol):
     `service` is the prefix of the channels it serves ("console", "slack", "discord").
     `find` tells whether the alert with this key was already posted to the channel (for
     reconciling deliveries a crash left half-done); it returns the message reference, or
-    None when it was not posted.
+    None when it was not posted. With `thread` (the reference of the message a reply was
+    posted under) it looks among that message's replies.
+    `post` with `thread` posts the message as a reply to that message (in its thread);
+    `edit` replaces the content of a message posted before (its key stays the same).
     """
 
     service: str
 
-    async def post(self, channel_id: str, message: Message) -> str | None: ...
+    async def post(self, channel_id: str, message: Message, *, thread: str | None = None) -> str | None: ...
 
-    async def find(self, channel_id: str, key: str) -> str | None: ...
+    async def edit(self, channel_id: str, ref: str, message: Message) -> None: ...
+
+    async def find(self, channel_id: str, key: str, *, thread: str | None = None) -> str | None: ...
 
 
 def split_channel(channel: str) -> tuple[str, str]:

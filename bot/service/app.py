@@ -32,6 +32,7 @@ from bot.core.sink import ChatSink
 from bot.domain import Analysis, Article, Subscription
 from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
+from bot.service.follow import follow_message
 from bot.service.ingest import AnalyseFn, Ingest
 from bot.service.logs import this_instance
 from bot.service.ops import Check, OpsServer
@@ -42,6 +43,7 @@ from bot.sources.page_fetch import WebPages
 from bot.store import SqlStore, open_store
 from bot.store.engine import async_url
 from bot.store.fingerprint import fingerprint
+from bot.store.follow import CHANGE, FOLD, UPDATE
 from bot.store.lock import RunLock, hold_run_lock
 from bot.store.scheduled import DIGEST, REMIND
 from bot.store.sql import utcnow
@@ -186,7 +188,8 @@ class Service:
             if sub.channel not in existing:
                 await store.subscribe(Subscription(sub.channel, sub.tags, sub.countries, sub.min_score,
                                                    sub.tariff_changes_only, created_by="configuration",
-                                                   remind_seconds=sub.remind, digest=sub.digest, tz=sub.tz))
+                                                   remind_seconds=sub.remind, digest=sub.digest, tz=sub.tz,
+                                                   updates=sub.updates))
                 log.info("subscribed %s from the configuration", sub.channel)
 
     # ------------------------------------------------------------ running
@@ -258,6 +261,11 @@ class Service:
 
     # ------------------------------------------------------------ callbacks
 
+    def _store(self) -> SqlStore:
+        if self.store is None:
+            raise RuntimeError("the service has not been started")
+        return self.store
+
     def _started(self) -> tuple[SqlStore, AnalysisWorker]:
         if self.store is None or self.worker is None:
             raise RuntimeError("the service has not been started")
@@ -274,13 +282,19 @@ class Service:
         return await self._started()[1].analyse(article, priority=LIVE, full=True)
 
     async def _message_for(self, alert_id: str, channel: str) -> Message | None:
-        if self.store is None:
-            raise RuntimeError("the service has not been started")
-        store = self.store
+        """The message a delivery key stands for in this channel: a reminder, a digest, an
+        edit or update of a followed measure, or (a plain article id) the alert card."""
+        store = self._store()
         if alert_id.startswith(REMIND):
             return await reminder_for(store, alert_id, channel, self._clock())
         if alert_id.startswith(DIGEST):
             return await digest_for(store, alert_id, channel, self._clock())
+        if alert_id.startswith((FOLD, UPDATE, CHANGE)):
+            return await follow_message(store, alert_id, self._alert_card)
+        return await self._alert_card(alert_id)
+
+    async def _alert_card(self, alert_id: str) -> Message | None:
+        store = self._store()
         analysis = await store.get_analysis(alert_id)
         if analysis is None:
             return None

@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 
 PER_CHANNEL_KEYS = ("remind:", "digest:")
 """Keys whose message depends on the channel (its digest, its zone): made per channel."""
+FOLLOW_PREFIXES = ("fold:", "update:")
+"""Deliveries that edit or reply to an alert (`bot.store.follow`); "change:" posts are new."""
+
+
+def _follow_prefix(key: str) -> str | None:
+    return next((p for p in FOLLOW_PREFIXES if key.startswith(p)), None)
 
 Checkpoint = Callable[[str, Delivery], None]
 """Called at each step ("claimed", "posted"); tests use it to simulate a crash there."""
@@ -51,6 +57,7 @@ class DeliveryStore(Protocol):
                         other_than: Sequence[str] = ()) -> list[Delivery]: ...
     async def reset(self, alert_id: str, channel: str) -> None: ...
     async def unsubscribe(self, channel: str) -> bool: ...
+    async def deliveries(self, alert_id: str | None = None, channel: str | None = None) -> list[Delivery]: ...
 
 
 class Dispatcher:
@@ -112,8 +119,20 @@ class Dispatcher:
     async def _settle(self, d: Delivery) -> int:
         service, channel_id = split_channel(d.channel)
         sink = self._sinks.get(service)
+        thread: str | None = None
+        if sink is not None and (prefix := _follow_prefix(d.alert_id)):
+            message = await self._message_for(d.alert_id)
+            if message is None or message.edit_of is not None:
+                # an edit sets the whole message again: doing it twice is harmless
+                log.info("%s for %s was cut short by the restart: it is done again", d.alert_id, d.channel)
+                await self._store.reset(d.alert_id, d.channel)
+                return 1
+            if message.thread_of:
+                thread, _ = await self._parent(message.thread_of, d.channel)
+            log.debug("settling %s (%s) in thread %s", d.alert_id, prefix, thread)
         try:
-            ref = await sink.find(channel_id, d.alert_id) if sink else None
+            ref = (await sink.find(channel_id, d.alert_id, thread=thread) if thread
+                   else await sink.find(channel_id, d.alert_id)) if sink else None
         except Exception as e:
             log.warning("cannot tell whether alert %s reached %s (%s); asking again later",
                         d.alert_id, d.channel, e)
@@ -164,7 +183,12 @@ class Dispatcher:
                                           retry=False, max_attempts=self._max_attempts)
             return 0
         try:
-            ref = await sink.post(channel_id, message)
+            if message.edit_of is not None or message.thread_of:
+                done, ref = await self._follow_up(d, sink, channel_id, message)
+                if not done:
+                    return 0
+            else:
+                ref = await sink.post(channel_id, message)
         except ChannelGone as e:
             self.metrics.alert_failed(service)
             log.warning("%s is gone (%s): unsubscribing it; alert %s not posted", d.channel, e, d.alert_id)
@@ -185,6 +209,44 @@ class Dispatcher:
         self.metrics.alert_posted(service, self._lag(d))
         log.info("alert %s posted to %s", d.alert_id, d.channel)
         return 1
+
+    async def _parent(self, keys: Sequence[str], channel: str) -> tuple[str | None, bool]:
+        """The message reference of the first of these alerts the channel got, and whether
+        one of them is still on its way there (so a reply should wait for it)."""
+        waiting = False
+        for key in keys:
+            for p in await self._store.deliveries(key, channel):
+                if p.state == "sent" and p.message_ref:
+                    return p.message_ref, False
+                waiting = waiting or p.state in ("pending", "sending")
+        return None, waiting
+
+    async def _follow_up(self, d: Delivery, sink: ChatSink, channel_id: str,
+                         message: Message) -> tuple[bool, str | None]:
+        """An edit of the alert's message, or a reply in its thread. (False, None) when it
+        has to wait for the alert (marked for a retry) or cannot be done (marked failed)."""
+        keys = (message.edit_of,) if message.edit_of is not None else message.thread_of
+        parent, waiting = await self._parent(keys, d.channel)
+        if parent is None and waiting:
+            log.info("%s for %s waits for its alert to be posted there first", d.alert_id, d.channel)
+            await self._store.mark_failed(d.alert_id, d.channel, "waiting for the alert it follows", retry=True,
+                                          max_attempts=self._max_attempts + d.attempts,
+                                          retry_after=self._retry_after)
+            return False, None
+        if message.edit_of is not None:
+            if parent is None:
+                log.warning("%s for %s not done: alert %s never reached that channel", d.alert_id, d.channel,
+                            message.edit_of)
+                await self._store.mark_failed(d.alert_id, d.channel, "the alert to edit was never posted",
+                                              retry=False, max_attempts=self._max_attempts)
+                return False, None
+            await sink.edit(channel_id, parent, message)
+            return True, parent
+        if parent is None:
+            log.info("%s for %s: no alert of that measure reached the channel; posted on its own",
+                     d.alert_id, d.channel)
+            return True, await sink.post(channel_id, message)
+        return True, await sink.post(channel_id, message, thread=parent)
 
     def _lag(self, d: Delivery) -> float | None:
         if d.queued_at is None:

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.analysis import near_duplicates
+from bot.analysis.near_duplicates import Sketch
+from bot.core.follow import measure_changes, what_changed
 from bot.core.metrics import Metrics
 from bot.core.router import decide
 from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
 from bot.service.worker import AnalysisFailed
+from bot.store.follow import CHANGE, FOLD, UPDATE, update_key
+from bot.store.ledger import LedgerRow, country_key
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +36,18 @@ class IngestStore(Protocol):
     async def subscriptions(self, channel: str | None = None) -> list[Subscription]: ...
     async def save_analysis_and_enqueue(self, analysis: Analysis, channels: list[str], *,
                                         digests: Sequence[Subscription] = (),
-                                        reminders: Sequence[Subscription] = ()) -> None: ...
+                                        reminders: Sequence[Subscription] = (),
+                                        sketch: Sketch | None = None, first_of: str | None = None,
+                                        posts: Iterable[tuple[str, str]] = ()) -> None: ...
     async def set_file_signature(self, path: str, signature: str) -> None: ...
+    async def first_reports(self, within: timedelta) -> dict[str, Sketch]: ...
+    async def alerted_channels(self, alert_id: str) -> list[str]: ...
+    async def first_alerts(self, alert_ids: Sequence[str]) -> dict[str, str]: ...
+    async def ledger_rows(self, pairs: Iterable[tuple[str, str]]) -> list[LedgerRow]: ...
+
+
+FOLD_WITHIN = timedelta(days=7)
+"""A copy joins a first report seen this recently; an older story's copy is a story again."""
 
 
 class Ingest:
@@ -44,6 +60,7 @@ class Ingest:
         self._fingerprint = fingerprint
         self._on_alert = on_alert
         self._limit = asyncio.Semaphore(concurrency)
+        self._deciding = asyncio.Lock()
         self.processed = 0
         """Articles analysed and stored."""
 
@@ -80,23 +97,86 @@ class Ingest:
             article = replace(article, id=article_id)
         analysis = await self._analyse(article, priority)
         self.metrics.story_judged(analysis.trade_policy.is_trade)
+        sketch = near_duplicates.sketch(article.title, article.body)
+        async with self._deciding:  # one story at a time: a copy sees the first report saved
+            return await self._decide_and_save(analysis, sketch)
+
+    async def _decide_and_save(self, analysis: Analysis, sketch: Sketch) -> Analysis:
+        article = analysis.article
+        first = near_duplicates.best_match(sketch, await self._store.first_reports(FOLD_WITHIN))
+        if first is not None and first != article.id:
+            return await self._fold(analysis, sketch, first)
         subs = await self._store.subscriptions()
         decisions = [decide(analysis, s) for s in subs]
         sending = list({s.channel: s for s, d in zip(subs, decisions, strict=True) if d.send}.values())
         digests = [s for s in sending if s.digest]
-        channels = [s.channel for s in sending if not s.digest]
+        posts, off = await self._updates(analysis, {s.channel: s for s in subs})
+        followed = {channel for _, channel in posts} | off
+        channels = [s.channel for s in sending if not s.digest and s.channel not in followed]
         await self._store.save_analysis_and_enqueue(analysis, channels, digests=digests,
-                                                    reminders=[s for s in sending if s.remind_seconds])
+                                                    reminders=[s for s in sending if s.remind_seconds],
+                                                    sketch=sketch, posts=posts)
         self.processed += 1
         tp = analysis.trade_policy
-        if sending:
+        for key, channel in posts:
+            log.info("%s: news of a measure %s was alerted about: %s", article.id, channel, key)
+        if channels or digests:
             log.info("%s: trade policy (%.2f; %s): alert for %s%s", article.id, tp.score,
                      "; ".join(tp.reasons[:2]), ", ".join(channels) or "no channel at once",
                      f"; in the digest of {', '.join(s.channel for s in digests)}" if digests else "")
-        if sending or analysis.tariff_changes:  # reminders may have been queued, moved or cancelled
+        if channels or digests or posts or analysis.tariff_changes:  # reminders may have been queued, moved or cancelled
             self._on_alert()
-        if sending:
+        if channels or digests or posts:
             return analysis
         why = "; ".join(f"{d.channel}: {d.reasons[0]}" for d in decisions) or "no channel is subscribed"
         log.info("%s: not posted (%s)", article.id, why)
         return analysis
+
+    async def _fold(self, analysis: Analysis, sketch: Sketch, first: str) -> Analysis:
+        """A copy of a story already alerted: its alert's messages are edited to name it."""
+        article = analysis.article
+        channels = await self._store.alerted_channels(first)
+        posts = [(FOLD + article.id, c) for c in channels]
+        await self._store.save_analysis_and_enqueue(analysis, [], sketch=sketch, first_of=first, posts=posts)
+        self.processed += 1
+        log.info("%s: a copy of %s (near-duplicate): not a new alert; %s", article.id, first,
+                 f"its alert is edited in {', '.join(channels)}" if channels else "no channel got that alert")
+        if posts:
+            self._on_alert()
+        return analysis
+
+    async def _updates(self, analysis: Analysis, subs: dict[str, Subscription]
+                       ) -> tuple[list[tuple[str, str]], set[str]]:
+        """(key, channel) of the news this story brings about measures channels were alerted
+        about, each channel as its subscription's `updates:` says; and the channels that get
+        neither news nor a new alert: they follow such a measure with `updates:off`, or the
+        story only repeats what they were told of it (a copy of an update, a late report)."""
+        tp, art = analysis.trade_policy, analysis.article
+        off: set[str] = set()
+        if not (tp.is_trade and analysis.tariff_changes):
+            return [], off
+        pairs = {(country_key(c.imposer), country_key(c.target)) for c in analysis.tariff_changes}
+        now = datetime.now(UTC)
+        mine = [LedgerRow(art.id, art.title, art.published, now, i, c, art.url)
+                for i, c in enumerate(analysis.tariff_changes)]
+        rows = [r for r in await self._store.ledger_rows(pairs) if r.article_id != art.id] + mine
+        posts: list[tuple[str, str]] = []
+        for before, after in measure_changes(rows, art.id):
+            news = bool(what_changed(before, after))
+            followers = await self._store.first_alerts([s.article_id for s in before.sources])
+            for channel in followers:
+                sub = subs.get(channel)
+                if sub is None:
+                    continue
+                if not news:
+                    off.add(channel)
+                    log.info("%s: nothing new about measure %s for %s, which was told of it: not posted",
+                             art.id, after.id, channel)
+                    continue
+                if sub.updates == "off":
+                    off.add(channel)
+                    log.info("%s: news of measure %s not posted to %s (updates:off)", art.id, after.id, channel)
+                    continue
+                prefix = UPDATE if sub.updates == "thread" else CHANGE
+                posts.append((update_key(prefix, art.id, after.id), channel))
+        return list(dict.fromkeys(posts)), off

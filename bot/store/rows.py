@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 
 from bot.codec import analysis_from_dict
 from bot.domain import (
+    UPDATES,
     Analysis,
     Article,
     Delivery,
@@ -16,6 +17,7 @@ from bot.domain import (
     Status,
     Subscription,
     TariffChange,
+    Updates,
 )
 from bot.store.ledger import LedgerRow, country_key
 
@@ -116,6 +118,7 @@ def subscription_values(sub: Subscription, now: datetime) -> dict[str, Any]:
         "remind_seconds": sub.remind_seconds,
         "digest": sub.digest,
         "tz": sub.tz,
+        "updates": sub.updates,
         "created_at": now,
         "updated_at": now,
     }
@@ -132,6 +135,7 @@ def subscription_from(row: RowMapping) -> Subscription:
         remind_seconds=_opt_float(row.get("remind_seconds")),
         digest=opt_str(row.get("digest")),
         tz=opt_str(row.get("tz")),
+        updates=cast(Updates, row["updates"]) if row["updates"] in UPDATES else "thread",
     )
 
 

@@ -16,11 +16,13 @@ from typing import Any, NamedTuple, Self
 from sqlalchemy import Select, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.analysis.near_duplicates import Sketch
 from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
 from bot.store import scheduled as sched
+from bot.store import follow as fw
 from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
@@ -230,6 +232,8 @@ class SqlStore:
     async def save_analysis_and_enqueue(
         self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None,
         digests: Sequence[Subscription] = (), reminders: Sequence[Subscription] = (),
+        sketch: Sketch | None = None, first_of: str | None = None,
+        posts: Iterable[tuple[str, str]] = (),
     ) -> None:
         """The analysis, its ledger rows and pending deliveries of its alert (default id: the
         article id) to `channels`, in ONE transaction: all of it is stored or none.
@@ -238,13 +242,24 @@ class SqlStore:
         `digests`: subscriptions that get the alert in their period's digest instead
         (`bot.store.scheduled`); `reminders`: those the story goes to that want reminders of
         its measures. The reminders of every measure the story reports are moved or cancelled
-        as the measure now stands (a delay, a removal), whoever gets the story."""
+        as the measure now stands (a delay, a removal), whoever gets the story.
+
+        With `sketch`, the story's near-duplicate sketch is kept too (`first_of`: the first
+        report it is a copy of); `posts` are further deliveries, (key, channel), such as
+        `fold:` edits and `update:` replies (`bot.store.follow`)."""
         now = self._now()
         key = alert_id or analysis.article.id
         async with self._write() as conn:
             await self._save_analysis(conn, analysis, now)
             plain = await sched.add_to_digests(conn, key, digests, now) if digests else []
             await dq.enqueue(conn, key, [*channels, *plain], now)
+            if sketch is not None:
+                await fw.save_sketch(conn, analysis.article.id, sketch, first_of, now)
+            by_key: dict[str, list[str]] = {}
+            for post_key, channel in posts:
+                by_key.setdefault(post_key, []).append(channel)
+            for post_key, chs in by_key.items():
+                await dq.enqueue(conn, post_key, chs, now)
             if analysis.trade_policy.is_trade and analysis.tariff_changes:
                 entries = await self._measures_of(conn, analysis.article.id)
                 await sched.plan_reminders(conn, entries, reminders, now)
@@ -272,6 +287,44 @@ class SqlStore:
     def now(self) -> datetime:
         """The store's clock (timezone-aware UTC): what it records and what `claim` compares."""
         return self._now()
+
+    # -- following a story (statements in bot.store.follow) ------------------------------
+
+    async def first_reports(self, within: timedelta) -> dict[str, Sketch]:
+        """Sketches of the alerted first reports seen within that time, by article id."""
+        since = self._now() - within
+        async with self._read() as conn:
+            return await fw.first_reports(conn, since)
+
+    async def first_of(self, article_id: str) -> str | None:
+        """The first report a stored copy was folded into (None: none, or not a copy)."""
+        async with self._read() as conn:
+            return await fw.first_of(conn, article_id)
+
+    async def copies(self, first_id: str) -> list[Article]:
+        """The copies folded into the first report's alert, first seen first."""
+        async with self._read() as conn:
+            return await fw.copies(conn, first_id)
+
+    async def alerted_channels(self, alert_id: str) -> list[str]:
+        """The channels the alert went or is going to (not those it failed in)."""
+        async with self._read() as conn:
+            return await fw.alerted_channels(conn, alert_id)
+
+    async def first_alerts(self, alert_ids: Sequence[str]) -> dict[str, str]:
+        """channel -> the first of these alerts (in the order given) it got."""
+        async with self._read() as conn:
+            return await fw.first_alerts(conn, alert_ids)
+
+    async def ledger_rows(self, pairs: Iterable[tuple[str, str]]) -> list[LedgerRow]:
+        """Every ledger row of these (imposer key, target key) pairs."""
+        lg = t.tariff_ledger
+        wanted = list(dict.fromkeys(pairs))
+        if not wanted:
+            return []
+        async with self._read() as conn:
+            return await self._ledger_rows(conn, or_(*(
+                (lg.c.imposer_key == i) & (lg.c.target_key == k) for i, k in wanted)))
 
     async def _save_analysis(self, conn: AsyncConnection, analysis: Analysis, now: datetime) -> None:
         art, an = analysis.article, t.analyses
@@ -411,7 +464,7 @@ class SqlStore:
         """Create or replace the channel's subscription."""
         now = self._now()
         changed = ("tags", "countries", "min_score", "tariff_changes_only", "created_by", "updated_at",
-                   "remind_seconds", "digest", "tz")
+                   "remind_seconds", "digest", "tz", "updates")
         async with self._write() as conn:
             stmt = dialect_insert(conn, t.subscriptions).values(subscription_values(sub, now))
             await conn.execute(

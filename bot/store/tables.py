@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -136,6 +137,21 @@ tariff_ledger = Table(
     Index(None, "target_key"),
 )
 
+article_sketches = Table(
+    "article_sketches",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("hashvalues", LargeBinary, nullable=False),
+    Column("shingles", Integer, nullable=False),
+    Column("figures", Text, nullable=False),
+    Column("first_of", ID),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Index(None, "seen_at"),
+    Index(None, "first_of"),
+)
+"""Each story's near-duplicate sketch (`bot.analysis.near_duplicates`); `first_of` names the
+story whose alert a copy was folded into (None: the story is a first report)."""
+
 file_state = Table(
     "file_state",
     metadata,
@@ -152,6 +168,7 @@ subscriptions = Table(
     Column("countries", DOCUMENT, nullable=False),
     Column("min_score", Float, nullable=False),
     Column("tariff_changes_only", Boolean, nullable=False),
+    Column("updates", String(16), nullable=False, server_default="thread"),
     Column("created_by", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

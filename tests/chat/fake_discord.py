@@ -10,6 +10,8 @@ Sharding (issue 13): `GET /gateway/bot` recommends `shard_count` shards; each ID
 and an event about a guild goes to its shard's connection. Every REST call
 is recorded (`calls`); messages are kept per channel (newest last) for
 `GET /channels/{id}/messages`; `gone[channel_id] = 403 or 404` makes a channel refuse.
+`PATCH /channels/{id}/messages/{message id}` edits a kept message (recorded in `edits`); a
+post with a `message_reference` is a reply to that message (`replies_to`).
 Every answer carries `content-type: application/json` exactly, as discord.py expects.
 """
 
@@ -82,6 +84,8 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.edits: list[dict[str, Any]] = []
+        """PATCHes of messages accepted: channel_id, message_id and the new body."""
         self.gone: dict[str, int] = {}
         """channel id -> 403 (the bot lost access) or 404 (the channel was deleted)."""
         self.queued: dict[str, list[web.Response]] = {}
@@ -240,6 +244,7 @@ class FakeDiscord:
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
             "pinned": False, "flags": flags | int(body.get("flags") or 0), "components": [],
             "nonce": body.get("nonce"),
+            **({"message_reference": body["message_reference"]} if body.get("message_reference") else {}),
         }
 
     async def _rest(self, request: web.Request) -> web.Response:
@@ -271,6 +276,8 @@ class FakeDiscord:
             return self._callback(parts[1], body or {})
         if parts[0] == "channels" and parts[2:] == ["messages"]:
             return self._channel_messages(request.method, parts[1], body or {}, request.query)
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages" and request.method == "PATCH":
+            return self._edit_message(parts[1], parts[3], body or {})
         if parts[0] == "applications" and parts[-1] == "commands" and request.method == "PUT":
             return _json([{**c, "id": self.new_id(), "application_id": APP_ID, "version": "1",
                            "guild_id": parts[3] if "guilds" in parts else None} for c in body or []])
@@ -325,6 +332,24 @@ class FakeDiscord:
         message = self._message(channel_id, body)
         kept.append(message)
         return _json(message)
+
+    def _edit_message(self, channel_id: str, message_id: str, body: dict[str, Any]) -> web.Response:
+        """PATCH a message: its embeds (and content) replaced, `edited_timestamp` set."""
+        status = self.gone.get(channel_id)
+        if status:
+            return _error(status, 10003 if status == 404 else 50001, "Unknown Channel" if status == 404 else "Missing Access")
+        for m in self.messages.get(channel_id, []):
+            if m["id"] == message_id:
+                m.update({k: body[k] for k in ("embeds", "content") if k in body})
+                m["edited_timestamp"] = datetime.now(UTC).isoformat()
+                self.edits.append({"channel_id": channel_id, "message_id": message_id, **body})
+                return _json(m)
+        return _error(404, 10008, "Unknown Message")
+
+    def replies_to(self, channel_id: str, message_id: str) -> list[dict[str, Any]]:
+        """The messages posted as replies to that message (with a message reference to it)."""
+        return [m for m in self.messages.get(channel_id, [])
+                if str((m.get("message_reference") or {}).get("message_id")) == message_id]
 
     def _webhook(self, method: str, parts: list[str], body: dict[str, Any]) -> web.Response:
         if method == "POST":  # a follow-up message

@@ -4,7 +4,9 @@ The real slack-sdk and slack-bolt talk to it over real sockets. It records every
 call and every `response_url` answer, keeps the messages posted per channel (with their
 metadata, for `conversations.history`), and answers 429 or errors when told to:
 `fake.queue("chat.postMessage", status=429, retry_after=0)` (answers taken in order), or
-`fake.channel_errors["C1"] = "channel_not_found"`. `users.info` says who is a workspace
+`fake.channel_errors["C1"] = "channel_not_found"`. `chat.update` edits a kept message (and is
+recorded in `edits`); a post with `thread_ts` is a reply in that thread: left out of
+`conversations.history`, listed by `conversations.replies` (as on Slack). `users.info` says who is a workspace
 admin or owner: `fake.admins = {"UADMIN"}`, `fake.owners = {...}`.
 
 Files arrive as slack-sdk's `files_upload_v2` sends them: `files.getUploadURLExternal` gives
@@ -52,6 +54,8 @@ class FakeSlack:
         """Every Web API call received: (method, arguments)."""
         self.messages: dict[str, list[dict[str, Any]]] = {}
         """Messages accepted by chat.postMessage, per channel."""
+        self.edits: list[dict[str, Any]] = []
+        """chat.update calls that Slack accepted."""
         self.responses: list[dict[str, Any]] = []
         """Bodies POSTed to response_urls."""
         self.channel_errors: dict[str, str] = {}
@@ -176,6 +180,8 @@ class FakeSlack:
             return web.json_response(self._auth_test({**args, "token": token}))
         handler = {
             "chat.postMessage": self._post_message,
+            "chat.update": self._update_message,
+            "conversations.replies": self._replies,
             "conversations.history": self._history,
             "conversations.join": self._join,
             "users.info": self._user,
@@ -214,18 +220,57 @@ class FakeSlack:
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def _update_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.update: the message with that ts gets the new text, blocks and metadata."""
+        channel = str(args.get("channel"))
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
+        for m in self.messages.get(channel, []):
+            if m["ts"] == args.get("ts"):
+                m.update({k: args[k] for k in ("text", "blocks", "metadata") if k in args})
+                m["edited"] = m.get("edited", 0) + 1
+                self.edits.append({**args})
+                return {"ok": True, "channel": channel, "ts": m["ts"], "text": m.get("text", "")}
+        return {"ok": False, "error": "message_not_found"}
+
+    @staticmethod
+    def _listed(m: dict[str, Any], with_meta: bool) -> dict[str, Any]:
+        return {"type": "message", "ts": m["ts"], "text": m.get("text", ""),
+                **({"thread_ts": m["thread_ts"]} if m.get("thread_ts") else {}),
+                **({"metadata": m["metadata"]} if with_meta and m.get("metadata") else {})}
+
     def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages, newest first; replies in threads are not among them (as on
+        Slack: they are read with conversations.replies)."""
         channel = str(args.get("channel"))
         error = self.history_errors.get(channel) or self.channel_errors.get(channel)
         if error:
             return {"ok": False, "error": error}
         with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        messages = [
-            {"type": "message", "ts": m["ts"], "text": m.get("text", ""),
-             **({"metadata": m["metadata"]} if with_meta and m.get("metadata") else {})}
-            for m in reversed(self.messages.get(channel, []))
-        ]
+        messages = [self._listed(m, with_meta) for m in reversed(self.messages.get(channel, []))
+                    if not m.get("thread_ts")]
         return {"ok": True, "messages": messages, "has_more": False}
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The thread of message `ts`: that message first, then its replies, oldest first."""
+        channel = str(args.get("channel"))
+        error = self.history_errors.get(channel) or self.channel_errors.get(channel)
+        if error:
+            return {"ok": False, "error": error}
+        ts = str(args.get("ts"))
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        thread = [m for m in self.messages.get(channel, []) if m["ts"] == ts or m.get("thread_ts") == ts]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": [self._listed(m, with_meta) for m in thread], "has_more": False}
+
+    def replies(self, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The replies posted in the thread of message `ts`."""
+        return [m for m in self.messages.get(channel, []) if m.get("thread_ts") == ts]
+
+    def top_level(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages that are not replies in a thread."""
+        return [m for m in self.messages.get(channel, []) if not m.get("thread_ts")]
 
     def _user(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user"))

@@ -142,12 +142,14 @@ async def test_subscribe_needs_manage_channels(fake: FakeDiscord, bot: DiscordCo
     assert await store.subscriptions(f"discord:{CHANNEL_ID}") == []
 
     done = await fake.interact(fake.interaction(
-        "subscribe", {"tags": "tariffs", "countries": "china, United States", "min_score": 0.7, "tariffs_only": True},
+        "subscribe", {"tags": "tariffs", "countries": "china, United States", "min_score": 0.7, "tariffs_only": True,
+                      "updates": "channel"},
         permissions=MANAGE_CHANNELS))
     assert done["type"] == 4 and not (done["data"].get("flags") or 0) & EPHEMERAL
     assert _embeds(done)[0]["title"] == "Subscribed"
     [sub] = await store.subscriptions(f"discord:{CHANNEL_ID}")
-    assert (sub.tags, sub.countries, sub.min_score, sub.tariff_changes_only) == (("tariffs",), ("China", "US"), 0.7, True)
+    assert (sub.tags, sub.countries, sub.min_score, sub.tariff_changes_only, sub.updates) == (
+        ("tariffs",), ("China", "US"), 0.7, True, "channel")
     assert sub.created_by == "700000000000000001"
     assert done["data"]["allowed_mentions"] == {"parse": []}
 

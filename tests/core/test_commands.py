@@ -47,6 +47,38 @@ async def test_subscribe_list_unsubscribe(store: SqlStore) -> None:
     assert m.title == "No subscription"
 
 
+async def test_a_channel_chooses_where_updates_of_its_measures_go(store: SqlStore) -> None:
+    c = Commands(store, _no_analysis)
+    m = await c.execute(CTX, "subscribe tags:tariffs")
+    assert "updates: thread" in text(m)  # the default: replies under the alert
+    m = await c.execute(CTX, "subscribe tags:tariffs updates:CHANNEL")
+    assert "updates: channel" in text(m)
+    assert [s.updates for s in await store.subscriptions("console:desk")] == ["channel"]
+    m = await c.execute(CTX, "subscribe updates:off")
+    assert "updates: off" in text(await c.execute(CTX, "subscriptions"))
+    m = await c.execute(CTX, "subscribe updates:sometimes")
+    assert m.kind == "error" and "updates must be one of thread, channel, off" in m.text
+    assert [s.updates for s in await store.subscriptions("console:desk")] == ["off"]  # unchanged
+    assert "updates: news of a measure the channel was alerted about" in " ".join(text(await c.execute(CTX, "help subscribe")).split())
+
+
+async def test_why_says_a_copy_was_folded_and_news_went_to_the_thread(store: SqlStore) -> None:
+    first, copy, news = _analysis("first"), _analysis("copy"), _analysis("news", "delayed")
+    for a in (first, copy, news):
+        await store.add_article(a.article, fingerprint(a.article.title, a.article.body))
+    await store.save_analysis_and_enqueue(first, ["console:desk"])
+    await store.save_analysis_and_enqueue(copy, [], posts=[("fold:copy", "console:desk")])
+    [measure] = (await store.measure_ids("first")).values()
+    await store.save_analysis_and_enqueue(news, [], posts=[(f"update:news:{measure}", "console:desk")])
+    for d in await store.claim(10):
+        await store.mark_sent(d.alert_id, d.channel, "ref")
+    c = Commands(store, _no_analysis)
+    assert "Posted to this channel" in text(await c.execute(CTX, "why first"))
+    assert "that alert here was edited to name it." in " ".join(text(await c.execute(CTX, "why copy")).split())
+    said = " ".join(text(await c.execute(CTX, "why news")).split())
+    assert "posted as an update in the thread of its alert." in said
+
+
 async def test_bad_input_is_answered_privately_not_raised(store: SqlStore) -> None:
     c = Commands(store, _no_analysis)
     for line, words in [("subscribe tags:nonsense", "unknown tag"), ("subscribe min-score:2", "between 0 and 1"),
