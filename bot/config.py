@@ -88,6 +88,8 @@ class ConsoleSettings(_Section):
 class DeliverySettings(_Section):
     max_attempts: int = Field(5, ge=1)
     retry_seconds: float = Field(5.0, gt=0)
+    concurrency: int = Field(16, ge=1, le=256)
+    """Posts under way at once per chat service, each to a different channel."""
 
 
 class SlackSettings(_Section):

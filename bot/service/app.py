@@ -104,7 +104,8 @@ class Service:
         self.dispatcher = dispatcher = Dispatcher(store, sinks, self._message_for,
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
-                                                  checkpoint=self._checkpoint, metrics=self.metrics)
+                                                  checkpoint=self._checkpoint, metrics=self.metrics,
+                                                  concurrency=s.delivery.concurrency)
         feeds = next((c for c in self.connectors if isinstance(c, FeedsConnector)), None)
         self.commands = Commands(store, self._analyse_on_demand, feeds=s.feeds,
                                  feeds_changed=feeds.sync if feeds else None, pages=WebPages(s.feeds))
