@@ -112,7 +112,7 @@ class Service:
         self._ingest = Ingest(store, self._analyse, fingerprint, dispatcher.wake, metrics=self.metrics)
         self._scheduler = AsyncIOScheduler()
         runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
-                          self._ingest.discovered)
+                          self._ingest.discovered, self.instance)
         for c in self.connectors:
             log.info("starting %s", c.name)
             await c.start(runtime)
