@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 SLACK_PER_MINUTE = 300.0
 SLACK_BURST = 10.0
 DISCORD_PER_SECOND = 50
+FEED_ENTRIES = 5
 
 
 # ---------------------------------------------------------------- the chat fakes (child process)
@@ -215,6 +218,213 @@ async def fanout(args: argparse.Namespace, ports: dict[str, int], data: Path) ->
     return results
 
 
+# ---------------------------------------------------------------- feed cycle: the feed server (child)
+
+
+def serve_feeds(port_file: Path, latency: float, hosts: int, entries: int) -> None:
+    """Feeds on `hosts` loopback addresses, each answer after `latency` seconds; ETag and 304
+    as a real publisher; counts the requests each feed gets (GET /stats, POST /reset) and on
+    POST /advance gives every tenth feed a new entry (the rest stay unchanged: 304)."""
+    from aiohttp import web
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_feeds import feed_xml
+
+    first: dict[int, int] = {}
+    state = {"round": 0}
+    requests: Counter[int] = Counter()
+
+    def document(feed: int) -> tuple[bytes, str]:
+        body = feed_xml(feed, first.get(feed, 0), entries)
+        return body, '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+
+    cache: dict[tuple[int, int], tuple[bytes, str]] = {}
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        feed = int(request.match_info["n"])
+        requests[feed] += 1
+        await asyncio.sleep(latency)
+        key = (feed, first.get(feed, 0))
+        if key not in cache:
+            cache[key] = document(feed)
+        body, etag = cache[key]
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=body, headers={"ETag": etag, "Content-Type": "application/rss+xml"})
+
+    async def advance(request: web.Request) -> web.Response:
+        state["round"] += 1
+        count = int(request.query.get("feeds", "0"))
+        for feed in range(0, count, 10):
+            first[feed] = first.get(feed, 0) + 1
+        return web.Response(text="ok")
+
+    async def reset(request: web.Request) -> web.Response:
+        requests.clear()
+        return web.Response(text="ok")
+
+    async def stats(request: web.Request) -> web.Response:
+        return web.json_response({"distinct": len(requests), "requests": sum(requests.values()),
+                                  "twice": sum(1 for n in requests.values() if n > 1)})
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/feed/{n}.xml", handle)
+        app.router.add_post("/advance", advance)
+        app.router.add_post("/reset", reset)
+        app.router.add_get("/stats", stats)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        for h in range(2, hosts + 1):
+            await web.TCPSite(runner, f"127.0.0.{h}", port).start()
+        port_file.write_text(json.dumps({"port": port}))
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+# ---------------------------------------------------------------- feed cycle: one instance (child)
+
+
+def feeds_settings() -> Any:
+    from bot.config import FeedsSettings
+
+    # the defaults (2 requests at once per host, 64 in all), a long interval: one poll a cycle
+    return FeedsSettings(allow_private_addresses=True, every=3600.0, sync_seconds=3600.0)
+
+
+def run_instance(name: str, schema: str, data: Path) -> None:
+    """One bot instance's feeds duty: the real FeedsConnector on its own scheduler, on the
+    shared PostgreSQL store. Says "ready" once connected, starts on "go", stops on "stop"
+    (lines on stdin) and prints what it did as JSON."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.config import Settings, StoreSettings
+    from bot.core.commands import Commands
+    from bot.core.connector import Runtime
+    from bot.domain import Analysis, Article, TradeVerdict
+    from bot.service.ingest import Ingest
+    from bot.sources.feeds import FeedsConnector
+    from bot.store import fingerprint, open_store
+    from tests.pg import POSTGRES_URL
+
+    async def stand_in(article: Article, priority: int = 0) -> Analysis:
+        return Analysis(article, TradeVerdict(True, 0.9, ("tariffs",), ("trade",)), summary=article.title)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        settings = feeds_settings()
+        store = open_store(POSTGRES_URL, data, schema=schema)
+        await store.feeds()  # connected
+        ingest = Ingest(store, stand_in, fingerprint, lambda: None)
+        scheduler = AsyncIOScheduler()
+        connector = FeedsConnector(settings)
+        runtime = Runtime(Settings(store=StoreSettings(data_dir=data), feeds=settings), store,
+                          Commands(store, stand_in, feeds=settings, feeds_changed=connector.sync), scheduler,
+                          ingest.article, lambda: None, ingest.discovered, name)
+        print("ready", flush=True)
+        await loop.run_in_executor(None, sys.stdin.readline)
+        scheduler.start()
+        await connector.start(runtime)
+        await loop.run_in_executor(None, sys.stdin.readline)
+        await connector.stop()
+        scheduler.shutdown(wait=False)
+        await store.close()
+        print(json.dumps({"instance": name, "polls": connector.polls, "skipped": connector.skipped}), flush=True)
+
+    asyncio.run(main())
+
+
+# ---------------------------------------------------------------- feed cycle (the parent)
+
+
+async def feed_cycle(args: argparse.Namespace, feed_port: int, tmp: Path) -> dict[str, Any]:
+    """Cycle time of `--feeds` feeds with 1 instance and with `--instances` instances, each a
+    separate process running the real FeedsConnector on one PostgreSQL (a fresh schema,
+    dropped afterwards). Before the two measured cycles every feed is polled once (its
+    entries recorded, its ETag kept); then before each measured cycle every tenth feed gets a
+    new entry (fetched, parsed, its new entry ingested with a stand-in analysis) and the
+    others are unchanged (304), and every feed is made due. Cycle time = from "go" to the
+    moment the feed server has answered every feed once; after it, the server's count of
+    feeds requested more than once in the cycle."""
+    import aiohttp
+    import asyncpg
+
+    from bot.store import open_store
+    from tests.pg import POSTGRES_URL
+
+    schema = f"tw_bench_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(POSTGRES_URL, timeout=10)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    base = f"http://127.0.0.1:{feed_port}"
+    results: dict[str, Any] = {"feeds": args.feeds, "feed_latency_ms": args.feed_latency * 1000,
+                               "hosts": args.feed_hosts, "per_host": feeds_settings().per_host,
+                               "max_connections": feeds_settings().max_connections}
+    try:
+        store = open_store(POSTGRES_URL, tmp, schema=schema)
+        await store.migrate()
+        for i in range(args.feeds):
+            await store.add_feed(f"http://127.0.0.{1 + i % args.feed_hosts}:{feed_port}/feed/{i}.xml", 3600.0)
+        await store.close()
+
+        async with aiohttp.ClientSession() as http:
+            async def server(path: str, method: str = "GET") -> Any:
+                async with http.request(method, base + path) as r:
+                    return await r.json() if method == "GET" else await r.text()
+
+            async def cycle(instances: int, label: str, change: bool) -> dict[str, Any]:
+                if change:
+                    await server(f"/advance?feeds={args.feeds}", "POST")
+                await server("/reset", "POST")
+                await admin.execute(f'UPDATE "{schema}".feeds SET next_poll = now()')  # noqa: S608 (our schema)
+                procs = [subprocess.Popen([sys.executable, __file__, "--feed-instance", f"bench-{label}-{k}",
+                                           "--schema", schema], cwd=ROOT, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, text=True) for k in range(instances)]
+                try:
+                    for proc in procs:
+                        assert proc.stdout is not None
+                        if proc.stdout.readline().strip() != "ready":
+                            raise SystemExit("an instance did not start")
+                    start = time.perf_counter()
+                    for proc in procs:
+                        assert proc.stdin is not None
+                        proc.stdin.write("go\n")
+                        proc.stdin.flush()
+                    while (await server("/stats"))["distinct"] < args.feeds:
+                        await asyncio.sleep(0.1)
+                    seconds = time.perf_counter() - start
+                    await asyncio.sleep(2.0)  # time for a second poll of any feed to show
+                    stats = await server("/stats")
+                finally:
+                    done = []
+                    for proc in procs:
+                        out, _ = proc.communicate("stop\n", timeout=120)
+                        done.append(json.loads(out.strip().splitlines()[-1]) if out.strip() else {})
+                r = {"instances": instances, "seconds": round(seconds, 2), "requests": stats["requests"],
+                     "feeds_polled_twice": stats["twice"],
+                     "polls_per_instance": [d.get("polls") for d in done],
+                     "left_to_others_per_instance": [d.get("skipped") for d in done]}
+                print(f"feed cycle, {label}: {args.feeds:,} feeds by {instances} instance(s) in {r['seconds']} s; "
+                      f"{r['requests']:,} requests, {r['feeds_polled_twice']} feeds polled twice; polls per "
+                      f"instance {r['polls_per_instance']}", file=sys.stderr)
+                return r
+
+            results["first_poll"] = await cycle(args.instances, "first poll", change=False)
+            one = results["one_instance"] = await cycle(1, "1 instance", change=True)
+            many = results["many_instances"] = await cycle(args.instances, f"{args.instances} instances",
+                                                           change=True)
+            results["ratio"] = round(one["seconds"] / many["seconds"], 2)
+            print(f"feed cycle ratio, 1 instance / {args.instances}: {results['ratio']} (target 2.0)",
+                  file=sys.stderr)
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+    return results
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -233,10 +443,20 @@ def main() -> int:
     p.add_argument("--no-feeds", action="store_true")
     p.add_argument("--json", action="store_true")
     p.add_argument("--serve-chat", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--serve-feeds", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--feed-instance", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--schema", default=None, help=argparse.SUPPRESS)
     p.add_argument("port_file", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve_chat:
         serve_chat(args.port_file, args.latency, args.workspaces)
+        return 0
+    if args.serve_feeds:
+        serve_feeds(args.port_file, args.feed_latency, args.feed_hosts, FEED_ENTRIES)
+        return 0
+    if args.feed_instance:
+        with tempfile.TemporaryDirectory() as tmp:
+            run_instance(args.feed_instance, args.schema, Path(tmp))
         return 0
     if args.quick:
         args.channels, args.workspaces, args.feeds = 200, 4, 200
@@ -247,6 +467,14 @@ def main() -> int:
                                  str(args.workspaces)], Path(tmp) / "chat-ports")
             try:
                 results["fanout"] = asyncio.run(fanout(args, ports, Path(tmp) / "fanout"))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+        if not args.no_feeds:
+            proc, ports = child(["--serve-feeds", "--feed-latency", str(args.feed_latency), "--feed-hosts",
+                                 str(args.feed_hosts)], Path(tmp) / "feed-port")
+            try:
+                results["feed_cycle"] = asyncio.run(feed_cycle(args, ports["port"], Path(tmp) / "feeds"))
             finally:
                 proc.terminate()
                 proc.wait(10)
