@@ -85,6 +85,10 @@ class FeedsConnector:
         self._store: SqlStore | None = None
         self._instance = "local"
         self._sync_lock = asyncio.Lock()
+        self._polling = asyncio.Semaphore(settings.max_connections)
+        """Polls (claim, fetch, save) under way at once: as many as the connections allowed,
+        so 5,000 feeds due together do not ask the store for 5,000 claims at once (the
+        connection pool would time out) and an instance claims only what it can fetch now."""
         self.polls = 0
         """Polls finished since start (for tests and benchmarks)."""
         self.skipped = 0
@@ -193,7 +197,8 @@ class FeedsConnector:
         slot.version = next(self._versions)
         feed: Feed | None = None
         try:
-            feed = await self.poll_once(feed_id)
+            async with self._polling:
+                feed = await self.poll_once(feed_id)
         except Exception:  # the store failed before the poll began: try again, never drop the job
             retry = self._clock() + timedelta(seconds=self._settings.every)
             log.exception("feed #%d could not be polled; trying again at %s", feed_id, retry.isoformat())
