@@ -327,13 +327,15 @@ def run_instance(name: str, schema: str, data: Path) -> None:
                           ingest.article, lambda: None, ingest.discovered, name)
         print("ready", flush=True)
         await loop.run_in_executor(None, sys.stdin.readline)
+        cpu = time.process_time()
         scheduler.start()
         await connector.start(runtime)
         await loop.run_in_executor(None, sys.stdin.readline)
         await connector.stop()
         scheduler.shutdown(wait=False)
         await store.close()
-        print(json.dumps({"instance": name, "polls": connector.polls, "skipped": connector.skipped}), flush=True)
+        print(json.dumps({"instance": name, "polls": connector.polls, "skipped": connector.skipped,
+                          "cpu_seconds": round(time.process_time() - cpu, 2)}), flush=True)
 
     asyncio.run(main())
 
@@ -406,10 +408,12 @@ async def feed_cycle(args: argparse.Namespace, feed_port: int, tmp: Path) -> dic
                 r = {"instances": instances, "seconds": round(seconds, 2), "requests": stats["requests"],
                      "feeds_polled_twice": stats["twice"],
                      "polls_per_instance": [d.get("polls") for d in done],
-                     "left_to_others_per_instance": [d.get("skipped") for d in done]}
+                     "left_to_others_per_instance": [d.get("skipped") for d in done],
+                     "cpu_seconds_per_instance": [d.get("cpu_seconds") for d in done]}
                 print(f"feed cycle, {label}: {args.feeds:,} feeds by {instances} instance(s) in {r['seconds']} s; "
                       f"{r['requests']:,} requests, {r['feeds_polled_twice']} feeds polled twice; polls per "
-                      f"instance {r['polls_per_instance']}", file=sys.stderr)
+                      f"instance {r['polls_per_instance']}, CPU seconds {r['cpu_seconds_per_instance']}",
+                      file=sys.stderr)
                 return r
 
             results["first_poll"] = await cycle(args.instances, "first poll", change=False)
