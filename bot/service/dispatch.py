@@ -143,9 +143,9 @@ class Dispatcher:
 
         Claims stay a little ahead of the posts (at most twice the larger of `batch` and
         `concurrency` in hand), so a stop or a crash leaves few deliveries `sending` for the
-        next reconcile. On `stop()`
-        the posts under way finish and nothing new starts; if a post raises, nothing new
-        starts either, the others finish, and the error goes up as before."""
+        next reconcile. On `stop()` the posts under way finish and nothing new starts; if a
+        post or a claim raises, nothing new starts either, the posts under way finish, and
+        the error goes up as before."""
         async with self._locks[lane]:
             limit = max(batch, self._concurrency)
             queues: dict[str, deque[Delivery]] = {}
@@ -184,10 +184,18 @@ class Dispatcher:
             try:
                 while not halted():
                     if in_hand() <= limit:  # half empty or less: top up to twice the limit
-                        deliveries = await self._store.claim(2 * limit - in_hand(), *self._lane_filter(lane))
-                        for alert_id in dict.fromkeys(d.alert_id for d in deliveries):
-                            if alert_id not in cards:  # read and rendered once, not by each channel
-                                cards[alert_id] = await self._message_for(alert_id)
+                        try:
+                            deliveries = await self._store.claim(2 * limit - in_hand(), *self._lane_filter(lane))
+                            if len(cards) > 2 * limit:  # forget the cards of alerts no longer in hand
+                                wanted = {d.alert_id for q in queues.values() for d in q}
+                                for alert_id in [a for a in cards if a not in wanted]:
+                                    del cards[alert_id]
+                            for alert_id in dict.fromkeys(d.alert_id for d in deliveries):
+                                if alert_id not in cards:  # read and rendered once, not by each channel
+                                    cards[alert_id] = await self._message_for(alert_id)
+                        except Exception as e:  # the posts under way finish first
+                            failed.append(e)
+                            break
                         for d in deliveries:
                             queue = queues.get(d.channel)
                             if queue is not None:
@@ -204,9 +212,10 @@ class Dispatcher:
                         workers.discard(worker)
                         posted += worker.result()
                 posted += sum(await asyncio.gather(*workers))
-            finally:
-                for worker in workers:  # only when the lane itself is cancelled
+            except asyncio.CancelledError:  # the lane itself is cancelled: so are its posts
+                for worker in workers:
                     worker.cancel()
+                raise
             if failed:
                 raise failed[0]
         return posted
