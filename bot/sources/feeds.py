@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+CLAIMS_AT_ONCE = 4
+"""Claims a connector asks of the store at once (each is one short transaction)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -85,10 +89,9 @@ class FeedsConnector:
         self._store: SqlStore | None = None
         self._instance = "local"
         self._sync_lock = asyncio.Lock()
-        self._polling = asyncio.Semaphore(settings.max_connections)
-        """Polls (claim, fetch, save) under way at once: as many as the connections allowed,
-        so 5,000 feeds due together do not ask the store for 5,000 claims at once (the
-        connection pool would time out) and an instance claims only what it can fetch now."""
+        self._claiming = asyncio.Semaphore(CLAIMS_AT_ONCE)
+        """Claims asked of the store at once: 5,000 feeds due together must not ask for 5,000
+        database connections at once (the connection pool would time out)."""
         self.polls = 0
         """Polls finished since start (for tests and benchmarks)."""
         self.skipped = 0
@@ -197,8 +200,7 @@ class FeedsConnector:
         slot.version = next(self._versions)
         feed: Feed | None = None
         try:
-            async with self._polling:
-                feed = await self.poll_once(feed_id)
+            feed = await self.poll_once(feed_id)
         except Exception:  # the store failed before the poll began: try again, never drop the job
             retry = self._clock() + timedelta(seconds=self._settings.every)
             log.exception("feed #%d could not be polled; trying again at %s", feed_id, retry.isoformat())
@@ -219,8 +221,9 @@ class FeedsConnector:
         not fetched: its state comes back with `next_poll` set to when to look again."""
         if self._store is None or self._poller is None:
             raise RuntimeError("the feeds connector has not been started")
-        claim = await self._store.claim_feed(feed_id, self._instance,
-                                             timedelta(seconds=self._settings.claim_seconds))
+        async with self._claiming:
+            claim = await self._store.claim_feed(feed_id, self._instance,
+                                                 timedelta(seconds=self._settings.claim_seconds))
         feed = claim.feed
         if feed is None or feed.disabled:
             return None
