@@ -32,6 +32,6 @@ def test_the_scale_benchmark_posts_every_channel_once_and_polls_every_feed_once(
         assert fanout[platform]["posted"] == 50 and fanout[platform]["exactly_one_post_each"]
     cycle = results["feed_cycle"]
     for run_ in ("one_instance", "many_instances"):
-        assert cycle[run_]["requests"] == 50 and cycle[run_]["feeds_polled_twice"] == 0
+        assert cycle[run_]["complete"] and cycle[run_]["requests"] == 50 and cycle[run_]["feeds_polled_twice"] == 0
         assert sum(cycle[run_]["polls_per_instance"]) == 50
     assert len(cycle["many_instances"]["polls_per_instance"]) == 3
