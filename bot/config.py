@@ -113,6 +113,8 @@ class ConsoleSettings(_Section):
 class DeliverySettings(_Section):
     max_attempts: int = Field(5, ge=1)
     retry_seconds: float = Field(5.0, gt=0)
+    concurrency: int = Field(16, ge=1, le=256)
+    """Posts under way at once per chat service, each to a different channel."""
 
 
 class SlackSettings(_Section):
@@ -258,11 +260,15 @@ class FeedsSettings(_Section):
     """An entry with fewer words than this (or ending in "...", "Read more") is a teaser."""
     sync_seconds: float = Field(15.0, gt=0)
     """How often the running bot looks for feeds added or removed from the CLI."""
+    claim_seconds: float = Field(300.0, gt=0)
+    """Several instances on one PostgreSQL: an instance claims a due feed before polling it,
+    for this long at most (the poll's save ends the claim). A feed claimed by an instance
+    that died is polled by another once the claim runs out."""
     contact: str = "https://github.com/tradewatch/tradewatch"
     """Who runs this bot (a URL or an e-mail address), sent in the User-Agent to publishers."""
 
     _durations = field_validator("every", "min_every", "backoff_max", "sync_seconds", "slow_after",
-                                 mode="before")(_duration)
+                                 "claim_seconds", mode="before")(_duration)
 
 
 def _default_folders() -> tuple[FolderSettings, ...]:

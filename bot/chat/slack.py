@@ -10,13 +10,19 @@ Slack rejects is named when it starts ("SLACK_BOT_TOKEN was rejected by Slack: i
 
 Every alert carries message metadata (`tradewatch_alert`, with the alert key), so `find` can
 look it up in `conversations.history` after a crash. HTTP 429 answers are waited out
-(Retry-After) by the client's retry handler; a channel that is gone raises `ChannelGone`.
+(Retry-After) by the client's retry handler, and for the whole workspace: Slack limits
+chat.postMessage per workspace as well as per channel, so while one post waits out a
+Retry-After, no other post with that workspace's token goes out (`WorkspacePauses`); the
+dispatcher's other posts, to other workspaces, carry on. A channel that is gone raises
+`ChannelGone`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +30,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from aiohttp import web
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, SlackSettings
@@ -86,11 +95,70 @@ def read_tokens(settings: SlackSettings, env: Mapping[str, str]) -> SlackTokens:
                        client_id=client_id if oauth else "", client_secret=client_secret if oauth else "")
 
 
+class WorkspacePauses:
+    """The Retry-After each workspace (bot token) asked for: until it has passed, no call
+    with that token goes out."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._until: dict[str, float] = {}
+
+    def pause(self, token: str, seconds: float) -> None:
+        self._until[token] = max(self._until.get(token, 0.0), self._clock() + seconds)
+
+    def left(self, token: str) -> float:
+        return max(0.0, self._until.get(token, 0.0) - self._clock())
+
+    async def wait(self, token: str) -> None:
+        while (left := self.left(token)) > 0:
+            await asyncio.sleep(left)
+
+
+def _retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return max(0.0, float(values[0]))
+            except ValueError:
+                break
+    return 1.0  # no usable Retry-After: a second, as slack-sdk's own handler does
+
+
+class WorkspaceRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """slack-sdk's retry on HTTP 429, with the wait held for the whole workspace: the call is
+    retried once the Retry-After has passed, and meanwhile `SlackSink` sends nothing else
+    with that token (slack-sdk alone would hold back only the call that got the 429)."""
+
+    def __init__(self, pauses: WorkspacePauses, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.pauses = pauses
+
+    async def prepare_for_next_attempt_async(self, *, state: RetryState, request: HttpRequest,
+                                             response: HttpResponse | None = None,
+                                             error: Exception | None = None) -> None:
+        if response is None:
+            raise error or RuntimeError("a rate-limit retry without a response")
+        state.next_attempt_requested = True
+        auth = request.headers.get("Authorization") or request.headers.get("authorization") or [""]
+        token = str(auth[0]).removeprefix("Bearer ")
+        seconds = _retry_after(response)
+        self.pauses.pause(token, seconds)
+        log.info("Slack answered HTTP 429 (rate limited): posts to that workspace wait %.1f s", seconds)
+        await self.pauses.wait(token)
+        state.increment_current_attempt()
+
+
 def make_client(token: str, settings: SlackSettings) -> AsyncWebClient:
-    """A Web API client that waits out HTTP 429 (Retry-After) before giving up."""
+    """A Web API client that waits out HTTP 429 (Retry-After), for the whole workspace,
+    before giving up."""
     client = AsyncWebClient(token=token or None, base_url=settings.api_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=settings.rate_limit_retries))
+    client.retry_handlers.append(WorkspaceRateLimitHandler(WorkspacePauses(), settings.rate_limit_retries))
     return client
+
+
+def pauses_of(client: AsyncWebClient) -> WorkspacePauses | None:
+    """The workspace pauses of a client built by `make_client` (None for any other)."""
+    return next((h.pauses for h in client.retry_handlers if isinstance(h, WorkspaceRateLimitHandler)), None)
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -128,6 +196,7 @@ class SlackSink:
     def __init__(self, client: AsyncWebClient, token_for: TokenFor | None = None) -> None:
         self._client = client
         self.token_for = token_for
+        self._pauses = pauses_of(client)
 
     async def _token(self, channel_id: str) -> dict[str, Any]:
         """The `token` argument for a call about this channel ({} in single-workspace mode)."""
@@ -143,6 +212,8 @@ class SlackSink:
         payload = render(message)
         metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
         token = await self._token(channel_id)
+        if self._pauses is not None:  # the workspace asked us to wait (HTTP 429): no post until then
+            await self._pauses.wait(token.get("token") or self._client.token or "")
         in_thread: dict[str, Any] = {"thread_ts": thread} if thread else {}
         try:
             response = await self._client.chat_postMessage(
@@ -158,6 +229,8 @@ class SlackSink:
         payload = render(message)
         metadata = {"event_type": ALERT_EVENT, "event_payload": {"key": message.key}} if message.key else None
         token = await self._token(channel_id)
+        if self._pauses is not None:  # the workspace asked us to wait (HTTP 429): no post until then
+            await self._pauses.wait(token.get("token") or self._client.token or "")
         try:
             await self._client.chat_update(channel=channel_id, ts=ref, text=payload.text,
                                            blocks=list(payload.blocks), metadata=metadata, **token)

@@ -41,6 +41,8 @@ class Runtime:
     wake_dispatcher: Callable[[], None]
     ingest_file: Callable[[Discovered, int], Awaitable[None]]
     """Store, analyse and route every article of a file, then record the file as read."""
+    instance: str = "local"
+    """This process's instance id: what it claims shared work (a feed, a file) under."""
 
 
 class Connector(Protocol):

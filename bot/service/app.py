@@ -119,14 +119,14 @@ class Service:
                                                   max_attempts=s.delivery.max_attempts,
                                                   retry_after=timedelta(seconds=s.delivery.retry_seconds),
                                                   checkpoint=self._checkpoint, metrics=self.metrics,
-                                                  clock=self._clock)
+                                                  clock=self._clock, concurrency=s.delivery.concurrency)
         feeds = next((c for c in self.connectors if isinstance(c, FeedsConnector)), None)
         self.commands = Commands(store, self._analyse_on_demand, feeds=s.feeds,
                                  feeds_changed=feeds.sync if feeds else None, pages=WebPages(s.feeds))
         self._ingest = Ingest(store, self._analyse, fingerprint, self._queued, metrics=self.metrics)
         self._scheduler = AsyncIOScheduler()
         self.runtime = runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
-                          self._ingest.discovered)
+                                         self._ingest.discovered, self.instance)
         for c in self.connectors:
             log.info("starting %s", c.name)
             await c.start(runtime)

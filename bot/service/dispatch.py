@@ -14,15 +14,21 @@ is gone (deleted, bot removed) is unsubscribed and its delivery marked failed.
 
 Each chat service has a lane of its own (one more takes the channels of services with no
 connection): a service that makes us wait (Slack's HTTP 429 Retry-After, a slow gateway)
-holds up only its own channels, in posting and in reconciling. Within a lane deliveries go
-out oldest first, one at a time, and an alert's card is made once per batch, however many
-channels it goes to.
+holds up only its own channels, in posting and in reconciling. Within a lane deliveries are
+taken oldest first and up to `concurrency` posts are under way at once, each to a DIFFERENT
+channel: a channel's deliveries go out one after another in the order they were claimed, so
+one alert to 5,000 channels is not one network round trip after another. A rate limit is
+honoured where the platform scopes it, in the chat client: discord.py waits out a route's
+bucket and pauses every request on a global 429; the Slack sink holds every post to a
+workspace while that workspace's Retry-After runs (bot/chat/slack.py). An alert's card is
+made once per round, however many channels it goes to.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -72,7 +78,11 @@ class Dispatcher:
         checkpoint: Checkpoint | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        concurrency: int = 16,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+        self._concurrency = concurrency
         self.metrics = metrics if metrics is not None else Metrics()
         self._clock = clock
         self._retry_after = retry_after
@@ -150,16 +160,88 @@ class Dispatcher:
         return sum(await asyncio.gather(*(self._drain_lane(lane, batch) for lane in self._lanes)))
 
     async def _drain_lane(self, lane: str | None, batch: int = 20) -> int:
-        posted = 0
+        """Post the lane's pending deliveries until none is due: at most `concurrency` posts at
+        once, never two to one channel, a channel's deliveries in the order claimed.
+
+        Claims stay a little ahead of the posts (at most twice the larger of `batch` and
+        `concurrency` in hand), so a stop or a crash leaves few deliveries `sending` for the
+        next reconcile. On `stop()` the posts under way finish and nothing new starts; if a
+        post or a claim raises, nothing new starts either, the posts under way finish, and
+        the error goes up as before."""
         async with self._locks[lane]:
-            while not self._stopping and (deliveries := await self._store.claim(batch, *self._lane_filter(lane))):
-                cards: dict[str, Message | None] = {}
-                for d in deliveries:
-                    # once stopping, the rest of the claimed batch stays `sending`: the next
-                    # start's reconcile settles it, as after a crash
-                    if self._stopping:
-                        break
-                    posted += await self._deliver(d, cards)
+            limit = max(batch, self._concurrency)
+            queues: dict[str, deque[Delivery]] = {}
+            workers: set[asyncio.Task[int]] = set()
+            cards: dict[str, Message | None] = {}
+            slots = asyncio.Semaphore(self._concurrency)
+            failed: list[BaseException] = []
+            posted = 0
+
+            def halted() -> bool:
+                return self._stopping or bool(failed)
+
+            async def channel_worker(queue: deque[Delivery], channel: str) -> int:
+                done = 0
+                try:
+                    while queue and not halted():
+                        d = queue.popleft()
+                        async with slots:
+                            # once stopping, what is still queued stays `sending`: the next
+                            # start's reconcile settles it, as after a crash
+                            if halted():
+                                break
+                            done += await self._deliver(d, cards)
+                except asyncio.CancelledError:
+                    raise
+                except BaseException as e:  # the lane re-raises it once the others finish
+                    failed.append(e)
+                finally:
+                    if queues.get(channel) is queue and (not queue or halted()):
+                        del queues[channel]
+                return done
+
+            def in_hand() -> int:
+                return sum(len(q) for q in queues.values()) + len(workers)
+
+            try:
+                while not halted():
+                    if in_hand() <= limit:  # half empty or less: top up to twice the limit
+                        try:
+                            deliveries = await self._store.claim(2 * limit - in_hand(), *self._lane_filter(lane))
+                            if len(cards) > 2 * limit:  # forget the cards of alerts no longer in hand
+                                wanted = {d.alert_id for q in queues.values() for d in q}
+                                for alert_id in [a for a in cards if a not in wanted]:
+                                    del cards[alert_id]
+                            shared = {d.alert_id: d.channel for d in deliveries
+                                      if not d.alert_id.startswith(PER_CHANNEL_KEYS)}
+                            for alert_id, channel in shared.items():
+                                if alert_id not in cards:  # read and rendered once, not by each channel
+                                    cards[alert_id] = await self._message_for(alert_id, channel)
+                        except Exception as e:  # the posts under way finish first
+                            failed.append(e)
+                            break
+                        for d in deliveries:
+                            queue = queues.get(d.channel)
+                            if queue is not None:
+                                queue.append(d)  # its channel's worker posts it after the ones before
+                                continue
+                            queues[d.channel] = queue = deque([d])
+                            workers.add(asyncio.create_task(channel_worker(queue, d.channel)))
+                        if not workers:
+                            break  # nothing claimed and nothing under way: the lane is drained
+                        if deliveries and in_hand() <= limit:
+                            continue
+                    done, _ = await asyncio.wait(workers, return_when=asyncio.FIRST_COMPLETED)
+                    for worker in done:
+                        workers.discard(worker)
+                        posted += worker.result()
+                posted += sum(await asyncio.gather(*workers))
+            except asyncio.CancelledError:  # the lane itself is cancelled: so are its posts
+                for worker in workers:
+                    worker.cancel()
+                raise
+            if failed:
+                raise failed[0]
         return posted
 
     async def _deliver(self, d: Delivery, cards: dict[str, Message | None]) -> int:

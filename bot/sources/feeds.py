@@ -7,6 +7,12 @@ the job is set again for the new `next_poll`, so one slow or failing feed never 
 another. Feeds added or removed from chat are picked up at once (the service builds the
 command layer with this connector's `sync`), those changed from the CLI within
 `feeds.sync_seconds`.
+
+Several instances on one store each schedule every feed the same way; before polling, an
+instance claims the feed in the store (`SqlStore.claim_feed`: due, and nobody else's for
+`feeds.claim_seconds`). One claim wins; the others find the feed taken or already polled
+this cycle and set their job for when it is due next (or the claim runs out, if its
+holder died). So a feed is fetched once a cycle however many instances run.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import itertools
 import logging
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -36,6 +42,10 @@ if TYPE_CHECKING:
     from bot.store import SqlStore
 
 log = logging.getLogger(__name__)
+
+
+CLAIMS_AT_ONCE = 4
+"""Claims a connector asks of the store at once (each is one short transaction)."""
 
 
 def utcnow() -> datetime:
@@ -77,9 +87,15 @@ class FeedsConnector:
         self._poller: FeedPoller | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._store: SqlStore | None = None
+        self._instance = "local"
         self._sync_lock = asyncio.Lock()
+        self._claiming = asyncio.Semaphore(CLAIMS_AT_ONCE)
+        """Claims asked of the store at once: 5,000 feeds due together must not ask for 5,000
+        database connections at once (the connection pool would time out)."""
         self.polls = 0
         """Polls finished since start (for tests and benchmarks)."""
+        self.skipped = 0
+        """Due feeds left to another instance (claimed, or polled already this cycle)."""
 
     def sinks(self) -> Mapping[str, ChatSink]:
         return {}
@@ -87,6 +103,7 @@ class FeedsConnector:
     async def start(self, runtime: Runtime) -> None:
         s = self._settings
         self._store = store = runtime.store
+        self._instance = runtime.instance
         self._scheduler = runtime.scheduler
         self._http = Http(Limits.from_settings(s), user_agent(s.contact))
         self._writer = PollWriter(store, self._clock)
@@ -118,6 +135,15 @@ class FeedsConnector:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._writer is not None:
             await self._writer.close()
+        if self._store is not None:
+            try:
+                released = await self._store.release_feed_claims(self._instance)
+            except Exception as e:  # the store is going away too: the claims run out by themselves
+                log.warning("the feed claims of %s were not released (%s); they run out within %s s",
+                            self._instance, e, self._settings.claim_seconds)
+            else:
+                if released:
+                    log.info("released %d feed claim(s) of %s", released, self._instance)
         if self._http is not None:
             await self._http.close()
 
@@ -190,12 +216,26 @@ class FeedsConnector:
             self._schedule(feed_id, feed.next_poll or self._clock())
 
     async def poll_once(self, feed_id: int) -> Feed | None:
-        """Poll one feed now; its state afterwards (None: the feed is gone or disabled)."""
+        """Poll one feed now, if this instance wins its claim; its state afterwards (None: the
+        feed is gone or disabled). A feed another instance polls or has polled this cycle is
+        not fetched: its state comes back with `next_poll` set to when to look again."""
         if self._store is None or self._poller is None:
             raise RuntimeError("the feeds connector has not been started")
-        feed = await self._store.get_feed(feed_id)
+        async with self._claiming:
+            claim = await self._store.claim_feed(feed_id, self._instance,
+                                                 timedelta(seconds=self._settings.claim_seconds))
+        feed = claim.feed
         if feed is None or feed.disabled:
             return None
+        if not claim.won:
+            if claim.holder is not None:
+                log.debug("feed %s is being polled by %s; looking again at %s", feed.url, claim.holder,
+                          claim.retry_at.isoformat() if claim.retry_at else "once due")
+            else:
+                log.debug("feed %s was polled already this cycle; next due at %s", feed.url,
+                          claim.retry_at.isoformat() if claim.retry_at else "now")
+            self.skipped += 1
+            return replace(feed, next_poll=claim.retry_at)
         try:
             outcome: PollOutcome = await self._poller.poll(feed)
         except asyncio.CancelledError:

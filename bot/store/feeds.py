@@ -1,6 +1,7 @@
 """Feed bookkeeping: statements run inside the caller's transaction (see `SqlStore`).
 
-`feeds` holds each feed's admin choices and polling state (`bot.domain.Feed`);
+`feeds` holds each feed's admin choices and polling state (`bot.domain.Feed`), and which
+instance is polling it until when (`claim`: several instances share one store);
 `feed_entries` the keys (id, link, text) of every entry seen in a feed, with the article it
 became (NULL when it was only recorded: seen at the feed's first poll, or a repeat).
 """
@@ -8,10 +9,10 @@ became (NULL when it was only recorded: seen at the feed's first poll, or a repe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -99,9 +100,58 @@ class FeedPoll(NamedTuple):
     prune_before: datetime | None = None
 
 
+class FeedClaim(NamedTuple):
+    """What `claim` found. `won`: this instance holds the feed and polls it now. Otherwise
+    `feed` is None when the feed is gone or disabled, else it is not this instance's to poll
+    now (polled already this cycle, or being polled by `holder`) and `retry_at` says when to
+    look again."""
+
+    feed: Feed | None
+    won: bool
+    retry_at: datetime | None = None
+    holder: str | None = None
+
+
+async def claim(conn: AsyncConnection, feed_id: int, instance: str, now: datetime, lease: timedelta,
+                early: timedelta = timedelta(seconds=1)) -> FeedClaim:
+    """Claim a due feed for `instance` until `now + lease`, in one conditional UPDATE: the
+    feed is enabled, due (`next_poll` at most `early` ahead), and nobody else holds an
+    unexpired claim. Several instances racing for one feed: PostgreSQL lets one UPDATE
+    through and re-checks the others against its committed row, so exactly one wins; the
+    poll's save clears the claim and moves `next_poll` on, so the feed is not due again
+    this cycle."""
+    won = (await conn.execute(
+        update(f).where(
+            f.c.id == feed_id,
+            f.c.disabled.is_(False),
+            or_(f.c.next_poll.is_(None), f.c.next_poll <= now + early),
+            or_(f.c.claim_until.is_(None), f.c.claim_until < now, f.c.claimed_by == instance),
+        ).values(claimed_by=instance, claim_until=now + lease).returning(*f.c)
+    )).mappings().first()
+    if won is not None:
+        return FeedClaim(feed_from(won), True)
+    row = (await conn.execute(select(f).where(f.c.id == feed_id))).mappings().first()
+    if row is None or row["disabled"]:
+        return FeedClaim(None, False)
+    feed = feed_from(row)
+    held_until = row["claim_until"] if row["claim_until"] is not None and row["claim_until"] >= now else None
+    times = [t for t in (feed.next_poll, held_until) if t is not None]
+    return FeedClaim(feed, False, max(times) if times else now + lease,
+                     opt_str(row["claimed_by"]) if held_until is not None else None)
+
+
+async def release_claims(conn: AsyncConnection, instance: str) -> int:
+    """Drop the claims `instance` holds (it stops): others may poll those feeds at once."""
+    result = await conn.execute(update(f).where(f.c.claimed_by == instance)
+                                .values(claimed_by=None, claim_until=None).returning(f.c.id))
+    return len(result.all())
+
+
 def _state_update() -> Any:
+    """A poll's state, written; the claim taken for the poll ends with it."""
     return update(f).where(f.c.id == bindparam("b_id")).values(
-        {name: bindparam(f"b_{name}", type_=f.c[name].type) for name in POLL_STATE})
+        {**{name: bindparam(f"b_{name}", type_=f.c[name].type) for name in POLL_STATE},
+         "claimed_by": None, "claim_until": None})
 
 
 async def save_polls(conn: AsyncConnection, polls: Sequence[FeedPoll], now: datetime) -> list[bool]:

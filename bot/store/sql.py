@@ -573,6 +573,18 @@ class SqlStore:
         async with self._read() as conn:
             return await fq.get(conn, feed_id=feed_id)
 
+    async def claim_feed(self, feed_id: int, instance: str, lease: timedelta) -> fq.FeedClaim:
+        """Claim the feed for `instance` to poll it now, if it is due and nobody else polls
+        it (see `bot.store.feeds.claim`); on SQLite (one process) the same rules hold."""
+        now = self._now()
+        async with self._write() as conn:
+            return await fq.claim(conn, feed_id, instance, now, lease)
+
+    async def release_feed_claims(self, instance: str) -> int:
+        """Drop the claims of `instance` (it is stopping); how many there were."""
+        async with self._write() as conn:
+            return await fq.release_claims(conn, instance)
+
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """Which of these entry keys (id:..., link:...) the feed has shown before."""
         async with self._read() as conn:

@@ -226,6 +226,8 @@ feeds = Table(
     Column("failures", Integer, nullable=False),
     Column("next_poll", UTCDateTime),
     Column("disabled", Boolean, nullable=False),
+    Column("claimed_by", Text),
+    Column("claim_until", UTCDateTime),
     CheckConstraint("length(url) > 0", name="url"),
     CheckConstraint("every_seconds > 0", name="every_seconds"),
 )

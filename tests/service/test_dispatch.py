@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from bot.core.alert import alert_message
 from bot.core.message import Message
@@ -294,3 +297,151 @@ async def test_stop_lets_the_post_in_hand_finish_then_ends_the_lanes(store: SqlS
     assert sink.posted == [("C1", "alert-1")]
     assert [d.state for d in await store.deliveries("alert-1")] == ["sent"]
     assert await _dispatcher(store, sink).drain() == 0
+
+
+# ---------------------------------------------------------------- posts side by side (issue 13)
+
+
+class GatedSink(RecordingSink):
+    """Holds every post until the test opens the gate; notes how many are under way at once,
+    and whether two ever were to one channel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.under_way: set[str] = set()
+        self.most = 0
+        self.overlapped: list[str] = []
+
+    async def post(self, channel_id: str, message: Message) -> str | None:
+        if channel_id in self.under_way:
+            self.overlapped.append(channel_id)
+        self.under_way.add(channel_id)
+        self.most = max(self.most, len(self.under_way))
+        try:
+            await self.gate.wait()
+            await asyncio.sleep(0)  # let the others interleave
+            return await super().post(channel_id, message)
+        finally:
+            self.under_way.discard(channel_id)
+
+
+async def _alert(store: SqlStore, alert_id: str, channels: list[str]) -> None:
+    a = Analysis(Article(alert_id, f"Title {alert_id}", f"Body of {alert_id}."), TradeVerdict(True, 0.9))
+    await store.add_article(a.article, fingerprint(a.article.title, a.article.body))
+    await store.save_analysis_and_enqueue(a, channels)
+
+
+def _concurrent(store: SqlStore, sinks: dict[str, RecordingSink], concurrency: int,
+                crash_at: tuple[str, str] | None = None) -> Dispatcher:
+    async def message_for(alert_id: str, channel: str = "") -> Message | None:
+        a = await store.get_analysis(alert_id)
+        return alert_message(a) if a else None
+
+    def checkpoint(step: str, d: Delivery) -> None:
+        if crash_at == (step, d.channel):
+            raise Crash(step)
+
+    return Dispatcher(store, sinks, message_for, concurrency=concurrency, checkpoint=checkpoint)  # type: ignore[arg-type]
+
+
+async def test_posts_to_different_channels_go_out_side_by_side_never_more_than_the_bound(store: SqlStore) -> None:
+    await _alert(store, "alert-2", [f"fake:C{i}" for i in range(2, 12)])
+    sink = GatedSink()
+    draining = asyncio.create_task(_concurrent(store, {"fake": sink}, 3).drain())
+    await asyncio.wait_for(_until(lambda: len(sink.under_way) == 3), 30)
+    await asyncio.sleep(0.2)  # room for a fourth, if the bound did not hold
+    assert len(sink.under_way) == 3
+    sink.gate.set()
+    assert await asyncio.wait_for(draining, 30) == 11
+    assert sink.most == 3 and not sink.overlapped
+    assert sorted(sink.posted) == sorted([("C1", "alert-1")] + [(f"C{i}", "alert-2") for i in range(2, 12)])
+    assert {d.state for d in await store.deliveries()} == {"sent"}
+
+
+async def test_a_channels_alerts_go_out_one_at_a_time_in_the_order_queued(store: SqlStore) -> None:
+    for n in range(2, 6):
+        await _alert(store, f"alert-{n}", ["fake:C1", "fake:C2", f"fake:C{n + 10}"])
+    sink = GatedSink()
+    sink.gate.set()
+    assert await _concurrent(store, {"fake": sink}, 4).drain() == 13
+    assert not sink.overlapped  # never two posts to one channel at once
+    for channel, first in (("C1", 1), ("C2", 2)):
+        assert [key for ch, key in sink.posted if ch == channel] == [f"alert-{n}" for n in range(first, 6)]
+    assert len(sink.posted) == len(set(sink.posted)) == 13
+
+
+async def test_a_crash_in_the_middle_of_a_fanout_then_restart_posts_every_channel_exactly_once(
+        store: SqlStore) -> None:  # fmt: skip
+    await _alert(store, "alert-2", [f"fake:C{i}" for i in range(1, 30)])
+    sink = RecordingSink()
+    with pytest.raises(Crash):
+        await _concurrent(store, {"fake": sink}, 4, crash_at=("posted", "fake:C7")).drain()
+    assert ("C7", "alert-2") in sink.posted  # posted, but the crash came before it was recorded
+    left = [d for d in await store.deliveries() if d.state != "sent"]
+    assert left and {d.state for d in left} <= {"sending", "pending"}
+    restarted = _concurrent(store, {"fake": sink}, 4)
+    await restarted.reconcile()
+    await restarted.drain()
+    assert sorted(sink.posted) == sorted([("C1", "alert-1")] + [(f"C{i}", "alert-2") for i in range(1, 30)])
+    assert {d.state for d in await store.deliveries()} == {"sent"}
+
+
+async def test_stop_lets_every_post_under_way_finish_and_starts_no_other(store: SqlStore) -> None:
+    await _alert(store, "alert-2", [f"fake:C{i}" for i in range(2, 10)])
+    sink = GatedSink()
+    dispatcher = _concurrent(store, {"fake": sink}, 3)
+    running = asyncio.create_task(dispatcher.run())
+    dispatcher.wake()
+    await asyncio.wait_for(_until(lambda: len(sink.under_way) == 3), 30)
+    in_hand = set(sink.under_way)
+    dispatcher.stop()
+    sink.gate.set()
+    await asyncio.wait_for(running, 30)  # ends by itself
+    assert {ch for ch, _ in sink.posted} == in_hand
+    sent = {d.channel.removeprefix("fake:") for d in await store.deliveries() if d.state == "sent"}
+    assert sent == in_hand
+    restarted = _concurrent(store, {"fake": sink}, 3)
+    await restarted.reconcile()
+    await restarted.drain()
+    assert len(sink.posted) == len(set(sink.posted)) == 9
+
+
+async def test_slack_rate_limit_holds_every_post_to_that_workspace_until_retry_after(
+        tmp_path: Path, store: SqlStore) -> None:  # fmt: skip
+    """Slack answers one post 429 with Retry-After: 1. The real SlackSink (slack-sdk) against
+    the fake Slack: apart from the posts already on their way, nothing more goes to that
+    workspace until the second has passed; the refused post is then made, and every channel
+    has its alert exactly once, at the first attempt (a wait is not a failure)."""
+    from bot.chat.slack import SlackSink, make_client
+    from bot.config import SlackSettings
+    from tests.chat.fake_slack import FakeSlack
+
+    class TimedSlack(FakeSlack):
+        def __init__(self) -> None:
+            super().__init__()
+            self.arrived: list[tuple[float, str, int]] = []
+
+        async def _api(self, request: web.Request) -> web.Response:
+            answer = await super()._api(request)
+            if request.match_info["method"] == "chat.postMessage":
+                channel = str((await self._arguments(request)).get("channel"))
+                self.arrived.append((time.monotonic(), channel, answer.status))
+            return answer
+
+    fake = TimedSlack()
+    await fake.start()
+    try:
+        fake.queue("chat.postMessage", status=429, retry_after=1, channel="C3")
+        await _alert(store, "alert-2", [f"slack:C{i}" for i in range(1, 9)])
+        client = make_client("xoxb-test-token", SlackSettings(enabled=True, api_url=fake.api_url))
+        concurrency = 2
+        await _concurrent(store, {"slack": SlackSink(client)}, concurrency).drain()  # type: ignore[dict-item]
+    finally:
+        await fake.close()
+    ((refused_at, _, _),) = [a for a in fake.arrived if a[2] == 429]
+    during = [a for a in fake.arrived if refused_at < a[0] < refused_at + 0.95]
+    assert len(during) <= concurrency - 1  # only a post already on its way
+    assert sorted(Counter(ch for _, ch, status in fake.arrived if status == 200).items()) == [
+        (f"C{i}", 1) for i in range(1, 9)]
+    assert all(d.state == "sent" and d.attempts == 1 for d in await store.deliveries("alert-2"))

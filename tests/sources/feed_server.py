@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -108,6 +109,8 @@ def html_page(title: str, text: str) -> bytes:
 class Seen:
     path: str
     headers: dict[str, str]
+    at: float = 0.0
+    """When it arrived (time.monotonic())."""
 
 
 @dataclass
@@ -143,7 +146,8 @@ class FeedServer:
         return [r.headers for r in self.requests if r.path == path]
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(Seen(request.path, {k.lower(): v for k, v in request.headers.items()}))
+        self.requests.append(Seen(request.path, {k.lower(): v for k, v in request.headers.items()},
+                                  time.monotonic()))
         handler = self._routes.get(request.path)
         if handler is None:
             return web.Response(status=404, text="no such page")
