@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_PROGRESS = 50
 """A catch-up of at least this many files reports its progress."""
+CLAIM_AHEAD = 16
+"""Files of a backlog (BULK) one instance claims and reads at once: enough to keep its
+analysis worker busy (batches of 8), few enough that other instances watching the same
+folder get their share of a large catch-up. A file arriving alone (LIVE) never waits."""
 WATCH_RESTART_SECONDS = 1.0
 """How long the folder watch waits before starting again after an unexpected error."""
 
@@ -53,6 +57,7 @@ class FoldersConnector:
         self._claim: Callable[[Discovered], Awaitable[bool]] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: set[tuple[Path, str]] = set()
+        self._bulk_slots = asyncio.Semaphore(CLAIM_AHEAD)
         self._stop = asyncio.Event()
         self.files_done = 0
         """Files handed over and finished (stored, skipped or failed), for progress reports."""
@@ -129,19 +134,26 @@ class FoldersConnector:
         key = (d.path, d.signature)
         self._in_flight.add(key)
 
+        async def read() -> None:
+            try:
+                mine = await claim(d)
+            except Exception as e:
+                log.warning("%s: not read now, it could not be claimed (%s); the next scan tries again",
+                            d.path, e)
+                return
+            if not mine:
+                log.debug("%s: read already, or being read by another instance: skipped", d.path)
+                self.claimed_elsewhere += 1
+                return
+            await ingest(d, priority)
+
         async def go() -> None:
             try:
-                try:
-                    mine = await claim(d)
-                except Exception as e:
-                    log.warning("%s: not read now, it could not be claimed (%s); the next scan tries again",
-                                d.path, e)
-                    return
-                if not mine:
-                    log.debug("%s: read already, or being read by another instance: skipped", d.path)
-                    self.claimed_elsewhere += 1
-                    return
-                await ingest(d, priority)
+                if priority == LIVE:
+                    await read()
+                else:
+                    async with self._bulk_slots:
+                        await read()
             finally:
                 self._in_flight.discard(key)
                 self.files_done += 1
