@@ -66,11 +66,12 @@ class Leases:
         self._task = asyncio.create_task(self._keep(), name="leases")
 
     async def add(self, name: str, start: Step, stop: Step) -> None:
+        """Run the duty under the lease `name` (see `bot.core.connector.LeasedDuties`)."""
         if name in self._duties:
             raise ValueError(f"a duty named {name!r} is already leased")
         duty = self._duties[name] = _Duty(name, start, stop)
         async with self._lock:
-            await self._try(duty)
+            await self._try(duty, at_start=True)
 
     async def _keep(self) -> None:
         while not self._closed:
@@ -99,7 +100,10 @@ class Leases:
                 if not duty.running:
                     await self._try(duty)
 
-    async def _try(self, duty: _Duty) -> None:
+    async def _try(self, duty: _Duty, *, at_start: bool = False) -> None:
+        """Take the duty's lease if free and start the duty. A start that fails gives the
+        lease up; when the duty is being added (the service starting) the error goes on up,
+        so a bad token stops the bot with its message, as without leases."""
         if self._closed or not await self._holder.try_take(duty.name):
             return
         log.info("lease %s taken by instance %s", duty.name, self.instance)
@@ -107,9 +111,12 @@ class Leases:
         try:
             await duty.start()
         except Exception:
-            log.exception("lease %s: instance %s could not start the duty; giving the lease up",
-                          duty.name, self.instance)
             await self._holder.give_up(duty.name)
+            if at_start:
+                del self._duties[duty.name]
+                raise
+            log.exception("lease %s: instance %s could not start the duty; gave the lease up",
+                          duty.name, self.instance)
             return
         duty.running = True
 
