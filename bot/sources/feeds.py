@@ -12,7 +12,9 @@ Several instances on one store each schedule every feed the same way; before pol
 instance claims the feed in the store (`SqlStore.claim_feed`: due, and nobody else's for
 `feeds.claim_seconds`). One claim wins; the others find the feed taken or already polled
 this cycle and set their job for when it is due next (or the claim runs out, if its
-holder died). So a feed is fetched once a cycle however many instances run.
+holder died). So a feed is fetched once a cycle however many instances run. A stopping
+instance keeps its claims: a poll it cut short may have reached the publisher, so the
+feed waits for its claim to run out rather than be fetched twice in one cycle.
 """
 
 from __future__ import annotations
@@ -128,15 +130,6 @@ class FeedsConnector:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._writer is not None:
             await self._writer.close()
-        if self._store is not None:
-            try:
-                released = await self._store.release_feed_claims(self._instance)
-            except Exception as e:  # the store is going away too: the claims run out by themselves
-                log.warning("the feed claims of %s were not released (%s); they run out within %s s",
-                            self._instance, e, self._settings.claim_seconds)
-            else:
-                if released:
-                    log.info("released %d feed claim(s) of %s", released, self._instance)
         if self._http is not None:
             await self._http.close()
 

@@ -147,13 +147,6 @@ async def claim(conn: AsyncConnection, feed_id: int, instance: str, now: datetim
                      opt_str(row["claimed_by"]) if held_until is not None else None)
 
 
-async def release_claims(conn: AsyncConnection, instance: str) -> int:
-    """Drop the claims `instance` holds (it stops): others may poll those feeds at once."""
-    result = await conn.execute(update(f).where(f.c.claimed_by == instance)
-                                .values(claimed_by=None, claim_until=None).returning(f.c.id))
-    return len(result.all())
-
-
 def _state_update() -> Any:
     """A poll's state, written; the claim taken for the poll ends with it."""
     return update(f).where(f.c.id == bindparam("b_id")).values(

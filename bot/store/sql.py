@@ -375,7 +375,10 @@ class SqlStore:
         False when it was read already, or another instance's claim on it still runs (several
         instances watching one shared folder: each file is read once). The claim row stays
         after the read: a claim running out only matters for a file never recorded as read
-        (its reader died), which another instance then claims and reads."""
+        (its reader died), which another instance then claims and reads. On SQLite one
+        process runs (the run lock): always True, nothing written."""
+        if self.dialect == "sqlite":
+            return True
         now = self._now()
         fc = t.file_claims
         async with self._write() as conn:
@@ -510,15 +513,15 @@ class SqlStore:
 
     async def claim_feed(self, feed_id: int, instance: str, lease: timedelta) -> fq.FeedClaim:
         """Claim the feed for `instance` to poll it now, if it is due and nobody else polls
-        it (see `bot.store.feeds.claim`); on SQLite (one process) the same rules hold."""
+        it (see `bot.store.feeds.claim`). On SQLite one process runs (the run lock), so the
+        claim is won at once, without a write: the feed as stored (None if gone)."""
+        if self.dialect == "sqlite":
+            feed = await self.get_feed(feed_id)
+            live = None if feed is None or feed.disabled else feed
+            return fq.FeedClaim(live, live is not None)
         now = self._now()
         async with self._write() as conn:
             return await fq.claim(conn, feed_id, instance, now, lease)
-
-    async def release_feed_claims(self, instance: str) -> int:
-        """Drop the claims of `instance` (it is stopping); how many there were."""
-        async with self._write() as conn:
-            return await fq.release_claims(conn, instance)
 
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """Which of these entry keys (id:..., link:...) the feed has shown before."""
