@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+LOST_AFTER = timedelta(seconds=5)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -161,13 +164,25 @@ class FeedsConnector:
                 elif (not known.running and known.version == before.get(feed.id)
                       and due < known.when - timedelta(seconds=1)):
                     self._schedule(feed.id, due)
+                elif not known.running and self._lost(feed.id, known):
+                    log.warning("feed %s: its poll due at %s did not run; scheduling it again",
+                                feed.url, known.when.isoformat())
+                    self._schedule(feed.id, due)
+
+    def _lost(self, feed_id: int, slot: _Slot) -> bool:
+        """The feed's job is gone though its time is long past and no poll of it runs (the
+        scheduler skips a run that comes while the feed's previous run is still finishing)."""
+        return (self._scheduler is not None and slot.when < self._clock() - LOST_AFTER
+                and self._scheduler.get_job(f"feed-{feed_id}") is None)
 
     def _schedule(self, feed_id: int, when: datetime) -> None:
         if self._scheduler is None or self._stopping:
             return
         self._slots[feed_id] = _Slot(when, version=next(self._versions))
+        # max_instances=2: the run a finishing run sets may come due before the scheduler has
+        # counted the first one done (a loaded loop); with 1 it would be skipped, and lost
         self._scheduler.add_job(self._run, "date", run_date=when, args=[feed_id], id=f"feed-{feed_id}",
-                                replace_existing=True, misfire_grace_time=None, coalesce=True)
+                                replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=2)
 
     def _unschedule(self, feed_id: int) -> None:
         self._slots.pop(feed_id, None)
@@ -182,6 +197,10 @@ class FeedsConnector:
         if task is not None:
             self._tasks.add(task)
         slot = self._slots.setdefault(feed_id, _Slot(self._clock()))
+        if slot.running:  # (a second run of the job while the first finishes: the first sets the next)
+            if task is not None:
+                self._tasks.discard(task)
+            return
         slot.running = True
         slot.version = next(self._versions)
         feed: Feed | None = None
