@@ -199,6 +199,20 @@ def _duration(value: Any) -> Any:
     return parse_duration(value) if isinstance(value, str | int | float) else value
 
 
+class InstancesSettings(_Section):
+    """Several `tradewatch run` instances on one PostgreSQL (issue 13): how they share the
+    work. (On SQLite one instance runs, and every claim and lease is its own.)"""
+
+    file_claim_seconds: float = Field(600.0, gt=0)
+    """An instance claims a new or changed file of a watched folder before reading it, for
+    this long at most: a file whose reader died is read by another instance after that."""
+    lease_retry_seconds: float = Field(5.0, gt=0, le=25)
+    """How often an instance tries to take a free lease (the Slack Socket Mode connection, a
+    Discord shard, scheduled duties): a holder that dies is replaced within about this long."""
+
+    _durations = field_validator("file_claim_seconds", "lease_retry_seconds", mode="before")(_duration)
+
+
 class FeedSettings(_Section):
     """One RSS/Atom feed listed in the configuration (admins add more from chat or the CLI)."""
 
@@ -296,6 +310,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     feeds: FeedsSettings = FeedsSettings()
     ops: OpsSettings = OpsSettings()
+    instances: InstancesSettings = InstancesSettings()
 
     @property
     def store_setting(self) -> str:

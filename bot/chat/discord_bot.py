@@ -16,8 +16,10 @@ sink the dispatcher posts alerts through.
 - The gateway is discord.py's `AutoShardedClient`: `[discord] shard_count` and `shard_ids`
   make this instance connect only its shards (Discord sends each shard the events of the
   guilds with `(guild_id >> 22) % shard_count` equal to its id), so N instances split the
-  gateway; unset, discord.py connects its recommended count. Posting is REST, so any
-  instance posts to any channel.
+  gateway; unset, discord.py connects its recommended count. Posting is REST (on a client of
+  its own), so any instance posts to any channel. Several instances on one PostgreSQL: the
+  gateway connection runs under a lease per shard set (`gateway_lease`), so instances
+  configured alike are holder and standby, and a standby takes over when the holder dies.
 - Rate limits are left to discord.py. A 403 or 404 on posting raises `ChannelGone`: the
   dispatcher unsubscribes that channel and logs it. Any other failure is retried.
 - Crash reconciliation (`find`): an alert is sent with a nonce derived from its key and
@@ -270,30 +272,64 @@ def _gateway_ended(task: asyncio.Task[None]) -> None:
                   "(alerts are still posted)", task.exception())
 
 
+def gateway_lease(settings: DiscordSettings) -> str:
+    """The lease this instance's gateway connection runs under: one per shard set, so two
+    instances configured alike are holder and standby, and instances with different
+    `shard_ids` each hold their own."""
+    if not settings.shard_count:
+        return "discord-gateway"
+    return f"discord-gateway:shards {','.join(map(str, settings.shard_ids))} of {settings.shard_count}"
+
+
 class DiscordConnector:
-    """The Discord gateway client, its command tree and its alert sink."""
+    """The Discord gateway client, its command tree and its alert sink.
+
+    Posting is REST, on a client of its own (`rest`): every instance posts. The gateway
+    connection (commands) runs under the lease `gateway_lease(settings)` (`Runtime.leases`):
+    of several instances on one store configured with the same shards, one connects and
+    another takes over within seconds of its death. A new gateway client is made for each
+    connection (a closed discord.py client is not reused)."""
 
     name = "discord"
 
     def __init__(self, settings: DiscordSettings) -> None:
         self._settings = settings
         self.client = make_gateway_client(settings)
-        self._sink = DiscordSink(self.client, history=settings.find_history)
+        self.rest = make_client()
+        self._sink = DiscordSink(self.rest, history=settings.find_history)
         self._task: asyncio.Task[None] | None = None
+        self._token = ""
+        self._commands: Commands | None = None
+        self._standby = False
 
     def sinks(self) -> Mapping[str, ChatSink]:
         return {"discord": self._sink}
 
     async def start(self, runtime: Runtime) -> None:
-        token = bot_token()
-        build_tree(self.client, Answerer(runtime.commands, defer_after=self._settings.defer_after_seconds))
-        await login(self.client, token)
+        self._token = bot_token()
+        self._commands = runtime.commands
+        await login(self.rest, self._token)
+        await runtime.leases.add(gateway_lease(self._settings), self._connect, self._disconnect)
+        self._standby = self._task is None
+        if self._standby:
+            log.info("Discord: another instance holds %s; this one posts alerts and stands by",
+                     gateway_lease(self._settings))
+
+    async def _connect(self) -> None:
+        if self._commands is None:
+            raise RuntimeError("the Discord connector has not been started")
+        if self.client.is_closed():
+            self.client = make_gateway_client(self._settings)
+        self._standby = False
+        build_tree(self.client, Answerer(self._commands, defer_after=self._settings.defer_after_seconds))
+        await login(self.client, self._token)
         ready = asyncio.ensure_future(self.client.wait_for("connect"))
         self._task = task = asyncio.create_task(self.client.connect(reconnect=True), name="discord-gateway")
         done, _ = await asyncio.wait({ready, task}, timeout=self._settings.ready_timeout_seconds,
                                      return_when=asyncio.FIRST_COMPLETED)
         if task in done:
             ready.cancel()
+            self._task = None
             await self.client.close()
             error = task.exception()
             if isinstance(error, discord.ConnectionClosed) and error.code == AUTH_FAILED:
@@ -308,10 +344,20 @@ class DiscordConnector:
             me = self.client.user
             log.info("connected to Discord as %s (%s); this instance runs %s", me, me.id if me else "?", shards_named(self.client))
 
-    async def not_connected(self) -> str | None:
-        """For /readyz: the gateway connection is up and READY."""
+    async def _disconnect(self) -> None:
+        self._standby = True  # (the lease went elsewhere, or the bot stops)
         if self._task is None:
-            return "not started"
+            return  # never connected here (a closed AutoShardedClient must have connected)
+        await self.client.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(self._task, timeout=10)
+        self._task = None
+
+    async def not_connected(self) -> str | None:
+        """For /readyz: the gateway connection is up and READY (or another instance holds it:
+        this one stands by, posting alerts)."""
+        if self._task is None:
+            return None if self._standby else "not started"
         if self._task.done():
             return "the gateway connection ended (restart the bot)"
         shards = self.client.shards
@@ -323,8 +369,5 @@ class DiscordConnector:
         return None
 
     async def stop(self) -> None:
-        await self.client.close()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(self._task, timeout=10)
-            self._task = None
+        await self._disconnect()
+        await self.rest.close()

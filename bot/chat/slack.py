@@ -269,6 +269,10 @@ class SlackSink:
         return None
 
 
+SOCKET_LEASE = "slack-socket"
+"""The lease under which one instance holds the Socket Mode connection."""
+
+
 class SlackConnector:
     """The Slack app: the alert sink, and slash commands served over HTTP or Socket Mode."""
 
@@ -298,7 +302,9 @@ class SlackConnector:
         self.app = build_app(self.client, runtime.commands, signing_secret=self.tokens.signing_secret,
                              managers=frozenset(self.settings.managers))
         if self.tokens.mode == "socket":
-            await self._start_socket_mode()
+            # one Socket Mode connection for the app: several instances would each get every
+            # command (Slack spreads them over the connections), so one instance holds it
+            await runtime.leases.add(SOCKET_LEASE, self._start_socket_mode, self._stop_socket_mode)
         else:
             await self._start_http()
         log.info("Slack: connected as %s in %s (%s mode)", me.get("user") or me.get("user_id"),
@@ -341,8 +347,16 @@ class SlackConnector:
         self.socket_handler = handler
         await handler.connect_async()
 
+    async def _stop_socket_mode(self) -> None:
+        handler, self.socket_handler = self.socket_handler, None
+        if handler is not None:
+            await handler.close_async()
+
     async def not_connected(self) -> str | None:
-        """For /readyz: Socket Mode's WebSocket is open, or the HTTP endpoint is served."""
+        """For /readyz: Socket Mode's WebSocket is open, or the HTTP endpoint is served (an
+        instance that leaves Socket Mode to another, holder of its lease, is ready)."""
+        if self.tokens.mode == "socket" and self.app is not None and self.socket_handler is None:
+            return None
         if self.socket_handler is not None:
             connected: bool = await self.socket_handler.client.is_connected()
             return None if connected else "the Socket Mode connection to Slack is down (reconnecting)"
@@ -351,9 +365,7 @@ class SlackConnector:
         return "not started"
 
     async def stop(self) -> None:
-        if self.socket_handler is not None:
-            await self.socket_handler.close_async()
-            self.socket_handler = None
+        await self._stop_socket_mode()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

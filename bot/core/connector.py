@@ -8,7 +8,7 @@ given the `Runtime` of the service. Every source comes in this way. `bot/service
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core.sink import ChatSink
@@ -43,6 +43,27 @@ class Runtime:
     """Store, analyse and route every article of a file, then record the file as read."""
     instance: str = "local"
     """This process's instance id: what it claims shared work (a feed, a file) under."""
+    leases: LeasedDuties = field(default_factory=lambda: Unleased())
+    """Where a duty only one instance may do at a time (a Socket Mode connection, a
+    scheduled digest) is run: under a lease, on whichever instance holds it."""
+
+
+Step = Callable[[], Awaitable[None]]
+
+
+class LeasedDuties(Protocol):
+    async def add(self, name: str, start: Step, stop: Step) -> None:
+        """Run the duty `name` (its `start`, later its `stop`) while this instance holds the
+        lease `name`: at once when the lease is free, else when its holder is gone. A
+        `start` that raises gives the lease up (logged); another instance may try."""
+        ...
+
+
+class Unleased:
+    """One process alone: every duty starts at once (tests, and a Runtime built by hand)."""
+
+    async def add(self, name: str, start: Step, stop: Step) -> None:
+        await start()
 
 
 class Connector(Protocol):

@@ -7,7 +7,9 @@ APScheduler scheduler runs the periodic work (rescans, feed polls, delivery retr
 Everything is built here before any connector starts: the command layer is complete when
 the first command arrives. The service counts into one `Metrics` (handed to ingest, the
 dispatcher and the feeds), serves the opt-in operations port (`bot/service/ops.py`), and on
-SQLite holds the store's run lock for its whole life (`bot/store/lock.py`). Adding a chat service or a source means one line in
+SQLite holds the store's run lock for its whole life (`bot/store/lock.py`); on PostgreSQL
+several instances share the store: feeds and folder files are claimed, deliveries too, and
+duties only one may do run under leases (`bot/service/leases.py`). Adding a chat service or a source means one line in
 `bot/service/connectors.py`, behind the `Connector` Protocol.
 """
 
@@ -34,6 +36,7 @@ from bot.service.connectors import build_connectors
 from bot.service.dispatch import Checkpoint, Dispatcher
 from bot.service.follow import follow_message
 from bot.service.ingest import AnalyseFn, Ingest
+from bot.service.leases import Leases
 from bot.service.logs import this_instance
 from bot.service.ops import Check, OpsServer
 from bot.service.scheduled import digest_for, plan_wakeups, reminder_for
@@ -89,6 +92,9 @@ class Service:
         self._scheduler: AsyncIOScheduler | None = None
         self._started_connectors: list[Connector] = []
         self._lock: RunLock | None = None
+        self.leases: Leases | None = None
+        """This instance's leases: duties one instance at a time may do run under them
+        (`Runtime.leases`; a scheduled duty adds itself with `await leases.add(...)`)."""
         self.ops: OpsServer | None = None
         """The operations port, when `ops.enabled` (its `address` once started)."""
 
@@ -102,8 +108,11 @@ class Service:
         if s.ops.enabled:
             self.ops = OpsServer(s.ops.host, s.ops.port, self.metrics, self.instance, self._checks)
             await self.ops.start()
-        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema, clock=self._clock)
+        self.store = store = open_store(s.database_url, s.store.data_dir, schema=s.store.pg_schema,
+                                        clock=self._clock, instance=self.instance)
         await store.migrate()
+        self.leases = leases = Leases(store.lease_holder(), self.instance, s.instances.lease_retry_seconds)
+        await leases.start()
         await self._default_subscriptions(store)
         sinks: dict[str, ChatSink] = {}
         if s.console.enabled:
@@ -126,7 +135,7 @@ class Service:
         self._ingest = Ingest(store, self._analyse, fingerprint, self._queued, metrics=self.metrics)
         self._scheduler = AsyncIOScheduler()
         self.runtime = runtime = Runtime(s, store, self.commands, self._scheduler, self._ingest.article, dispatcher.wake,
-                                         self._ingest.discovered, self.instance)
+                                         self._ingest.discovered, self.instance, leases)
         for c in self.connectors:
             log.info("starting %s", c.name)
             await c.start(runtime)
@@ -211,6 +220,11 @@ class Service:
         self._stop.set()
         if self._scheduler and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        if self.leases:
+            try:
+                await self.leases.close()  # at once: the others take the duties over sooner
+            except Exception:
+                log.exception("releasing the leases failed (they end with the process)")
         for c in reversed(self._started_connectors):
             try:
                 await c.stop()

@@ -12,7 +12,9 @@ Several instances on one store each schedule every feed the same way; before pol
 instance claims the feed in the store (`SqlStore.claim_feed`: due, and nobody else's for
 `feeds.claim_seconds`). One claim wins; the others find the feed taken or already polled
 this cycle and set their job for when it is due next (or the claim runs out, if its
-holder died). So a feed is fetched once a cycle however many instances run.
+holder died). So a feed is fetched once a cycle however many instances run. A stopping
+instance keeps its claims: a poll it cut short may have reached the publisher, so the
+feed waits for its claim to run out rather than be fetched twice in one cycle.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 
 CLAIMS_AT_ONCE = 4
 """Claims a connector asks of the store at once (each is one short transaction)."""
+LOST_AFTER = timedelta(seconds=5)
 
 
 def utcnow() -> datetime:
@@ -135,15 +138,6 @@ class FeedsConnector:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._writer is not None:
             await self._writer.close()
-        if self._store is not None:
-            try:
-                released = await self._store.release_feed_claims(self._instance)
-            except Exception as e:  # the store is going away too: the claims run out by themselves
-                log.warning("the feed claims of %s were not released (%s); they run out within %s s",
-                            self._instance, e, self._settings.claim_seconds)
-            else:
-                if released:
-                    log.info("released %d feed claim(s) of %s", released, self._instance)
         if self._http is not None:
             await self._http.close()
 
@@ -175,13 +169,25 @@ class FeedsConnector:
                 elif (not known.running and known.version == before.get(feed.id)
                       and due < known.when - timedelta(seconds=1)):
                     self._schedule(feed.id, due)
+                elif not known.running and self._lost(feed.id, known):
+                    log.warning("feed %s: its poll due at %s did not run; scheduling it again",
+                                feed.url, known.when.isoformat())
+                    self._schedule(feed.id, due)
+
+    def _lost(self, feed_id: int, slot: _Slot) -> bool:
+        """The feed's job is gone though its time is long past and no poll of it runs (the
+        scheduler skips a run that comes while the feed's previous run is still finishing)."""
+        return (self._scheduler is not None and slot.when < self._clock() - LOST_AFTER
+                and self._scheduler.get_job(f"feed-{feed_id}") is None)
 
     def _schedule(self, feed_id: int, when: datetime) -> None:
         if self._scheduler is None or self._stopping:
             return
         self._slots[feed_id] = _Slot(when, version=next(self._versions))
+        # max_instances=2: the run a finishing run sets may come due before the scheduler has
+        # counted the first one done (a loaded loop); with 1 it would be skipped, and lost
         self._scheduler.add_job(self._run, "date", run_date=when, args=[feed_id], id=f"feed-{feed_id}",
-                                replace_existing=True, misfire_grace_time=None, coalesce=True)
+                                replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=2)
 
     def _unschedule(self, feed_id: int) -> None:
         self._slots.pop(feed_id, None)
@@ -196,6 +202,10 @@ class FeedsConnector:
         if task is not None:
             self._tasks.add(task)
         slot = self._slots.setdefault(feed_id, _Slot(self._clock()))
+        if slot.running:  # (a second run of the job while the first finishes: the first sets the next)
+            if task is not None:
+                self._tasks.discard(task)
+            return
         slot.running = True
         slot.version = next(self._versions)
         feed: Feed | None = None

@@ -5,6 +5,11 @@ with files written while the bot was down; a rescan job on the service's schedul
 safety net. Each new or changed file goes to `runtime.ingest_file`: a file that arrives
 alone as LIVE, catch-up scans and bursts as BULK. A file already on its way is not handed
 over again, and a large catch-up logs how it goes.
+
+Several instances may watch one shared folder (one PostgreSQL store): before reading a
+file each claims it in the store (`SqlStore.claim_file`), so each version of a file is
+read by one of them; a claim whose holder died runs out (`instances.file_claim_seconds`)
+and the next rescan elsewhere reads the file.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +36,10 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_PROGRESS = 50
 """A catch-up of at least this many files reports its progress."""
+CLAIM_AHEAD = 16
+"""Files of a backlog (BULK) one instance claims and reads at once: enough to keep its
+analysis worker busy (batches of 8), few enough that other instances watching the same
+folder get their share of a large catch-up. A file arriving alone (LIVE) never waits."""
 WATCH_RESTART_SECONDS = 1.0
 """How long the folder watch waits before starting again after an unexpected error."""
 
@@ -44,17 +54,28 @@ class FoldersConnector:
         self._progress_every = progress_every
         self._source: FolderSource | None = None
         self._ingest_file: Callable[[Discovered, int], Awaitable[None]] | None = None
+        self._claim: Callable[[Discovered], Awaitable[bool]] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._in_flight: set[tuple[Path, str]] = set()
+        self._bulk_slots = asyncio.Semaphore(CLAIM_AHEAD)
         self._stop = asyncio.Event()
         self.files_done = 0
         """Files handed over and finished (stored, skipped or failed), for progress reports."""
+        self.claimed_elsewhere = 0
+        """Files left to another instance (read already, or claimed by it)."""
 
     def sinks(self) -> Mapping[str, ChatSink]:
         return {}
 
     async def start(self, runtime: Runtime) -> None:
         self._ingest_file = runtime.ingest_file
+        store, instance = runtime.store, runtime.instance
+        lease = timedelta(seconds=runtime.settings.instances.file_claim_seconds)
+
+        async def claim(d: Discovered) -> bool:
+            return await store.claim_file(d.path, d.signature, instance, lease)
+
+        self._claim = claim
         self._source = source = FolderSource([f.path for f in self._folders], runtime.store,
                                              progress=_progress)
         rescan = min((f.rescan_seconds for f in self._folders), default=60.0)
@@ -107,15 +128,32 @@ class FoldersConnector:
                     await asyncio.wait_for(self._stop.wait(), WATCH_RESTART_SECONDS)
 
     def _ingest_later(self, d: Discovered, priority: int) -> None:
-        ingest = self._ingest_file
-        if ingest is None:
+        ingest, claim = self._ingest_file, self._claim
+        if ingest is None or claim is None:
             raise RuntimeError("the folders connector has not been started")
         key = (d.path, d.signature)
         self._in_flight.add(key)
 
+        async def read() -> None:
+            try:
+                mine = await claim(d)
+            except Exception as e:
+                log.warning("%s: not read now, it could not be claimed (%s); the next scan tries again",
+                            d.path, e)
+                return
+            if not mine:
+                log.debug("%s: read already, or being read by another instance: skipped", d.path)
+                self.claimed_elsewhere += 1
+                return
+            await ingest(d, priority)
+
         async def go() -> None:
             try:
-                await ingest(d, priority)
+                if priority == LIVE:
+                    await read()
+                else:
+                    async with self._bulk_slots:
+                        await read()
             finally:
                 self._in_flight.discard(key)
                 self.files_done += 1

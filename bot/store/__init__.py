@@ -50,13 +50,15 @@ def open_store(
     *,
     schema: str | None = None,
     clock: Callable[[], datetime] = utcnow,
+    instance: str | None = None,
 ) -> SqlStore:
     """A store on `url` (None: SQLite in `data_dir`); nothing connects until first use.
 
     `schema` (PostgreSQL) keeps the tables in that existing schema; `clock` gives the
-    timezone-aware "now" the store records (a test can fix it).
+    timezone-aware "now" the store records (a test can fix it); `instance` names the
+    running instance the store works for (see `SqlStore.instance`).
     """
-    return SqlStore(create_engine(async_url(url, data_dir), schema=schema), clock=clock)
+    return SqlStore(create_engine(async_url(url, data_dir), schema=schema), clock=clock, instance=instance)
 
 
 async def open_existing(url: str | None, data_dir: Path, *, schema: str | None = None) -> SqlStore | None:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain import Delivery
 from bot.store.engine import dialect_insert
+from bot.store.lease import live_instances
 from bot.store.rows import delivery_from
 from bot.store.tables import deliveries as d
 
@@ -65,23 +66,27 @@ def _of_services(service: str | None, other_than: Sequence[str]) -> list[ColumnE
 
 
 async def claim(conn: AsyncConnection, limit: int, now: datetime, service: str | None = None,
-                other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
-    """The oldest due pending deliveries -> sending, of the services asked for."""
+                other_than: Sequence[str] = (), claimed_by: str | None = None) -> list[Delivery]:  # fmt: skip
+    """The oldest due pending deliveries -> sending, of the services asked for, recorded as
+    `claimed_by` that instance (so a reconcile elsewhere leaves them alone while it lives)."""
     if limit < 1:
         return []
     due = [d.c.state == "pending", or_(d.c.not_before.is_(None), d.c.not_before <= now),
            *_of_services(service, other_than)]  # fmt: skip
+    # a CTE, read once: PostgreSQL may run an IN (subquery) again for each row it updates,
+    # and a LIMIT ... SKIP LOCKED subquery run again takes more rows than `limit`
     oldest = (
         select(d.c.id)
         .where(*due)
         .order_by(d.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("oldest")
     )
     stmt = (
         update(d)
-        .where(d.c.id.in_(oldest), d.c.state == "pending")
-        .values(state="sending", attempts=d.c.attempts + 1, updated_at=now)
+        .where(d.c.id.in_(select(oldest.c.id)), d.c.state == "pending")
+        .values(state="sending", attempts=d.c.attempts + 1, updated_at=now, claimed_by=claimed_by)
         .returning(d)
     )
     rows = (await conn.execute(stmt)).mappings().all()
@@ -159,11 +164,19 @@ async def reset(conn: AsyncConnection, alert_id: str, channel: str, now: datetim
 
 
 async def in_flight(conn: AsyncConnection, before: datetime | None, service: str | None = None,
-                    other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
+                    other_than: Sequence[str] = (), instance: str | None = None) -> list[Delivery]:  # fmt: skip
+    """Deliveries left `sending`. With `instance`: only those claimed by it, by nobody
+    recorded, or by an instance that is no longer alive (`bot.store.lease.live_instances`):
+    a live instance's post in progress is not for others to judge."""
     q = select(d).where(d.c.state == "sending", *_of_services(service, other_than)).order_by(d.c.id)
     if before is not None:
         q = q.where(d.c.updated_at < before)
-    return [delivery_from(r) for r in (await conn.execute(q)).mappings()]
+    rows = (await conn.execute(q)).mappings().all()
+    if instance is not None:
+        others = {str(r["claimed_by"]) for r in rows if r["claimed_by"] not in (None, instance)}
+        alive = await live_instances(conn, others)
+        rows = [r for r in rows if r["claimed_by"] not in alive]
+    return [delivery_from(r) for r in rows]
 
 
 async def listing(conn: AsyncConnection, alert_id: str | None, channel: str | None) -> list[Delivery]:

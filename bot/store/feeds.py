@@ -60,9 +60,16 @@ async def add(conn: AsyncConnection, url: str, every_seconds: float, backfill: b
     """Insert the feed, or (already there) set its interval and enable it again, due now."""
     known = await get(conn, url=url)
     if known is None:
-        await conn.execute(f.insert().values(
+        # ON CONFLICT: several instances starting at once add the configuration's feeds together
+        inserted = (await conn.execute(dialect_insert(conn, f).values(
             url=url, every_seconds=every_seconds, backfill=backfill, added_by=added_by,
-            added_at=now, failures=0, next_poll=now, disabled=False))
+            added_at=now, failures=0, next_poll=now, disabled=False,
+        ).on_conflict_do_nothing(index_elements=[f.c.url]).returning(f.c.id))).first()
+        if inserted is None:  # another instance added it a moment ago: as it added it
+            feed = await get(conn, url=url)
+            if feed is None:
+                raise LookupError(f"feed {url} vanished while being added")
+            return feed, False
     else:
         await conn.execute(update(f).where(f.c.id == known.id).values(
             every_seconds=every_seconds, disabled=False, failures=0, next_poll=now))
@@ -138,13 +145,6 @@ async def claim(conn: AsyncConnection, feed_id: int, instance: str, now: datetim
     times = [t for t in (feed.next_poll, held_until) if t is not None]
     return FeedClaim(feed, False, max(times) if times else now + lease,
                      opt_str(row["claimed_by"]) if held_until is not None else None)
-
-
-async def release_claims(conn: AsyncConnection, instance: str) -> int:
-    """Drop the claims `instance` holds (it stops): others may poll those feeds at once."""
-    result = await conn.execute(update(f).where(f.c.claimed_by == instance)
-                                .values(claimed_by=None, claim_until=None).returning(f.c.id))
-    return len(result.all())
 
 
 def _state_update() -> Any:

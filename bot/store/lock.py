@@ -6,7 +6,7 @@ the process ends, however it ends (a kill -9 included), so a stale lock never bl
 restart; the file itself stays and is harmless. Only `tradewatch run` takes it: the
 read-only commands (tariffs, summary, ...) and `feeds add` read and write the same SQLite
 file beside the running bot (WAL), as before. PostgreSQL takes no lock here; several
-instances on one PostgreSQL need the leases of issue 13 point 3 (not built yet).
+instances on one PostgreSQL share the work through claims and leases (`bot/store/lease.py`).
 
 A forked child (the analysis worker's process pool forks) would share the lock and keep it
 after the bot released it or died; an at-fork hook closes the lock's descriptor in every

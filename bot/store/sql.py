@@ -26,6 +26,7 @@ from bot.store import scheduled as sched
 from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
+from bot.store.lease import LeaseHolder
 from bot.store.ledger import (
     LedgerEntry,
     LedgerRow,
@@ -75,9 +76,14 @@ def utcnow() -> datetime:
 class SqlStore:
     """The bot's memory. Create with `open_store`, then `await migrate()` once at start-up."""
 
-    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utcnow,
+                 instance: str | None = None) -> None:
         self._engine = engine
         self._clock = clock
+        self.instance = instance
+        """The instance this store works for (several instances on one PostgreSQL): the
+        deliveries it claims are recorded as its, and its reconcile leaves alone those of
+        other live instances. None: a store used by one process only (the CLI, tests)."""
         self._closed = False
 
     @property
@@ -135,6 +141,10 @@ class SqlStore:
 
     def _write(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self._engine.begin()
+
+    def lease_holder(self) -> LeaseHolder:
+        """A holder of leases on this store's database (`bot.store.lease`), for one instance."""
+        return LeaseHolder(self._engine)
 
     # -- articles -------------------------------------------------------------------------
 
@@ -458,6 +468,32 @@ class SqlStore:
                 )
             )
 
+    async def claim_file(self, path: str | Path, signature: str, instance: str, lease: timedelta) -> bool:
+        """Claim this version of the file for `instance` to read it, until now + `lease`;
+        False when it was read already, or another instance's claim on it still runs (several
+        instances watching one shared folder: each file is read once). The claim row stays
+        after the read: a claim running out only matters for a file never recorded as read
+        (its reader died), which another instance then claims and reads. On SQLite one
+        process runs (the run lock): always True, nothing written."""
+        if self.dialect == "sqlite":
+            return True
+        now = self._now()
+        fc = t.file_claims
+        async with self._write() as conn:
+            done = await conn.scalar(select(t.file_state.c.signature).where(t.file_state.c.path == str(path)))
+            if done == signature:
+                return False
+            stmt = dialect_insert(conn, fc).values(path=str(path), signature=signature, claimed_by=instance,
+                                                   claim_until=now + lease)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[fc.c.path],
+                set_={"signature": stmt.excluded.signature, "claimed_by": stmt.excluded.claimed_by,
+                      "claim_until": stmt.excluded.claim_until},
+                where=or_(fc.c.claim_until < now, fc.c.signature != stmt.excluded.signature,
+                          fc.c.claimed_by == stmt.excluded.claimed_by),
+            ).returning(fc.c.path)
+            return (await conn.execute(stmt)).first() is not None
+
     # -- subscriptions --------------------------------------------------------------------
 
     async def subscribe(self, sub: Subscription) -> None:
@@ -504,7 +540,7 @@ class SqlStore:
         channels; `other_than` leaves those services' channels alone."""
         now = self._now()
         async with self._write() as conn:
-            return await dq.claim(conn, limit, now, service, other_than)
+            return await dq.claim(conn, limit, now, service, other_than, self.instance)
 
     async def mark_sent(self, alert_id: str, channel: str, message_ref: str | None = None) -> None:
         """-> sent, with the chat service's message id; a sent delivery stays as it was.
@@ -534,10 +570,11 @@ class SqlStore:
     async def in_flight(self, older_than: timedelta | None = None, service: str | None = None,
                         other_than: Sequence[str] = ()) -> list[Delivery]:  # fmt: skip
         """Deliveries left `sending` (optionally only those claimed longer ago than that), of
-        the services asked for as in `claim`."""
+        the services asked for as in `claim`. A store working for an instance leaves out
+        those claimed by another instance that is alive (it is posting them)."""
         before = None if older_than is None else self._now() - older_than
         async with self._read() as conn:
-            return await dq.in_flight(conn, before, service, other_than)
+            return await dq.in_flight(conn, before, service, other_than, self.instance)
 
     async def reset(self, alert_id: str, channel: str) -> None:
         """sending -> pending (the post is known not to have happened); other states stay."""
@@ -575,15 +612,15 @@ class SqlStore:
 
     async def claim_feed(self, feed_id: int, instance: str, lease: timedelta) -> fq.FeedClaim:
         """Claim the feed for `instance` to poll it now, if it is due and nobody else polls
-        it (see `bot.store.feeds.claim`); on SQLite (one process) the same rules hold."""
+        it (see `bot.store.feeds.claim`). On SQLite one process runs (the run lock), so the
+        claim is won at once, without a write: the feed as stored (None if gone)."""
+        if self.dialect == "sqlite":
+            feed = await self.get_feed(feed_id)
+            live = None if feed is None or feed.disabled else feed
+            return fq.FeedClaim(live, live is not None)
         now = self._now()
         async with self._write() as conn:
             return await fq.claim(conn, feed_id, instance, now, lease)
-
-    async def release_feed_claims(self, instance: str) -> int:
-        """Drop the claims of `instance` (it is stopping); how many there were."""
-        async with self._write() as conn:
-            return await fq.release_claims(conn, instance)
 
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """Which of these entry keys (id:..., link:...) the feed has shown before."""

@@ -160,6 +160,16 @@ file_state = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+file_claims = Table(
+    "file_claims",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("signature", Text, nullable=False),
+    Column("claimed_by", Text, nullable=False),
+    Column("claim_until", UTCDateTime, nullable=False),
+)
+"""Which instance reads which version of a folder file, until when (several instances)."""
+
 subscriptions = Table(
     "subscriptions",
     metadata,
@@ -189,6 +199,7 @@ deliveries = Table(
     Column("last_error", Text),
     Column("message_ref", Text),
     Column("not_before", UTCDateTime),
+    Column("claimed_by", Text),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     CheckConstraint(_in("state", DELIVERY_STATES), name="state"),

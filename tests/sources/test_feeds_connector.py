@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,24 @@ async def test_a_disabled_feed_stops_being_polled(make: Callable[..., Awaitable[
     listing = await run.commands.execute(ADMIN, "feeds list")
     row = listing.sections[0].table.rows[0]  # type: ignore[union-attr]
     assert row[3] == "disabled after 2 failures" and "HTTP 410" in row[5] and row[6] == "-"
+
+
+async def test_a_feed_whose_job_went_missing_is_scheduled_again(make: Callable[..., Awaitable[Running]]) -> None:
+    """The scheduler drops a date job it skips (a run coming due while the feed's previous
+    run is still counted, on a loaded loop): the next sync puts the job back."""
+    server = await FeedServer().start()
+    server.feed("/trade.xml", rss20([item(1)]))
+    listed = FeedSettings(url=server.url("/trade.xml"), every=3600.0)
+    run = await make(feeds_settings(feed=(listed,), sync_seconds=0.2), server)
+
+    async def polled() -> bool:
+        return await last_success(run.store, listed.url) is not None
+
+    await until(polled)
+    scheduler = run.connector._scheduler
+    assert scheduler is not None
+    [(feed_id, slot)] = run.connector._slots.items()
+    await until(lambda: asyncio.sleep(0, result=not slot.running))
+    scheduler.remove_job(f"feed-{feed_id}")  # as the scheduler does with a skipped run
+    slot.when -= timedelta(hours=2)  # its time long past
+    await until(lambda: asyncio.sleep(0, result=scheduler.get_job(f"feed-{feed_id}") is not None))
