@@ -17,10 +17,13 @@ different stories of the same topic and country.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
+
+from bot.domain import TariffChange
 
 PERMUTATIONS = 128
 SHINGLE = 3
@@ -101,3 +104,28 @@ def best_match(new: Sketch, known: dict[str, Sketch], threshold: float = THRESHO
         if best is None or score > best[0] or (score == best[0] and story_id < best[1]):
             best = (score, story_id)
     return None if best is None else best[1]
+
+
+_PRODUCT_WORDS = re.compile(r"[a-z]{3,}")
+_NOT_A_PRODUCT = frozenset({"and", "the", "other", "products", "goods", "imports", "exports", "from", "certain"})
+
+
+def _product_words(products: str | None) -> frozenset[str]:
+    return frozenset(_PRODUCT_WORDS.findall((products or "").lower())) - _NOT_A_PRODUCT
+
+
+def _same_measure(a: TariffChange, b: TariffChange) -> bool:
+    """The two changes could be one measure: the same parties, and products that share a word
+    (or one of them names none)."""
+    if (a.imposer or "").lower() != (b.imposer or "").lower() or (a.target or "").lower() != (b.target or "").lower():
+        return False
+    wa, wb = _product_words(a.products), _product_words(b.products)
+    return not wa or not wb or bool(wa & wb)
+
+
+def measures_differ(a: Sequence[TariffChange], b: Sequence[TariffChange]) -> bool:
+    """True when both stories report tariff changes and none of one's could be one of the
+    other's: templated notices ("duty on bicycles ... 13 percent", "duty on cheese ... 14
+    percent") share most of their words and are still two events. A copy of a report reads
+    as the same measures, so this never splits one."""
+    return bool(a) and bool(b) and not any(_same_measure(x, y) for x in a for y in b)

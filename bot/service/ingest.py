@@ -105,7 +105,12 @@ class Ingest:
         article = analysis.article
         first = near_duplicates.best_match(sketch, await self._store.first_reports(FOLD_WITHIN))
         if first is not None and first != article.id:
-            return await self._fold(analysis, sketch, first)
+            earlier = await self._store.get_analysis(first)
+            if earlier is not None and near_duplicates.measures_differ(analysis.tariff_changes,
+                                                                       earlier.tariff_changes):
+                log.info("%s: worded like %s but reports other measures: not a copy", article.id, first)
+            else:
+                return await self._fold(analysis, sketch, first)
         subs = await self._store.subscriptions()
         decisions = [decide(analysis, s) for s in subs]
         sending = list({s.channel: s for s, d in zip(subs, decisions, strict=True) if d.send}.values())

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.near_duplicates import best_match, containment, same_event, sketch
+from bot.analysis.near_duplicates import best_match, containment, measures_differ, same_event, sketch
+from bot.domain import TariffChange
 from tests.follow_stories import ANNOUNCE, DELAY, IN_FORCE, REMOVAL, SYNDICATED_COPY, WIRE_COPY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,25 @@ def test_a_template_report_with_other_figures_is_another_event() -> None:
     two = sketch("Money supply", week.format(a=291, b=32.44, c=87, d=25, e=71.9))
     assert containment(one, two) > 0.4  # the wording is the same ...
     assert not same_event(one, two)  # ... the figures are not
+
+
+def _change(imposer: str, target: str, products: str | None) -> TariffChange:
+    return TariffChange(imposer=imposer, target=target, products=products, value_usd=None, old_rate_pct=5.0,
+                        new_rate_pct=12.0, effective=None, status="announced", evidence="(our own sentence)")
+
+
+def test_templated_notices_on_other_products_are_other_measures() -> None:
+    """Two notices worded alike ("raise its duty on bicycles ..." / "... on cheese ...") are two
+    events; a copy that reads as the same measure, or a story with no tariff change, is not
+    split by this rule."""
+    bikes = [_change("Freedonia", "Sylvania", "electric bicycles")]
+    cheese = [_change("Freedonia", "Sylvania", "cheese")]
+    assert measures_differ(bikes, cheese)
+    assert measures_differ(bikes, [_change("Sylvania", "Freedonia", "electric bicycles")])
+    assert not measures_differ(bikes, [_change("Freedonia", "Sylvania", "bicycles and parts")])
+    assert not measures_differ(bikes, [_change("Freedonia", "Sylvania", None)])
+    assert not measures_differ(bikes, [])
+    assert not measures_differ([], cheese)
 
 
 def test_measured_precision_and_recall_on_pairs_from_the_shared_corpus() -> None:

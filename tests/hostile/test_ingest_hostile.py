@@ -183,7 +183,12 @@ async def test_stories_sharing_an_id_are_three_articles_and_three_cards(
         assert headline in cards
     assert service.store is not None and service.commands is not None
     assert await service.store.count_articles() == 3
-    sent = [d for d in await service.store.deliveries() if d.state == "sent"]
+    # a card is on the console a moment before its delivery is recorded as sent
+    for _ in range(1200):
+        sent = [d for d in await service.store.deliveries() if d.state == "sent"]
+        if len(sent) == 3:
+            break
+        await asyncio.sleep(0.05)
     assert len(sent) == 3 and len({d.alert_id for d in sent}) == 3
     assert "the id 'brief' is taken by a different story" in caplog.text
 
