@@ -121,7 +121,7 @@ class Dispatcher:
         sink = self._sinks.get(service)
         thread: str | None = None
         if sink is not None and (prefix := _follow_prefix(d.alert_id)):
-            message = await self._message_for(d.alert_id)
+            message = await self._message_for(d.alert_id, d.channel)
             if message is None or message.edit_of is not None:
                 # an edit sets the whole message again: doing it twice is harmless
                 log.info("%s for %s was cut short by the restart: it is done again", d.alert_id, d.channel)

@@ -21,8 +21,8 @@ from bot.codec import analysis_to_dict
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 from bot.store import deliveries as dq
 from bot.store import feeds as fq
-from bot.store import scheduled as sched
 from bot.store import follow as fw
+from bot.store import scheduled as sched
 from bot.store import slack_teams as st
 from bot.store import tables as t
 from bot.store.engine import READ_ONLY, StoreUnavailable, dialect_insert, reachable, where
