@@ -1,11 +1,14 @@
 """A scripted month of one tariff measure, played through the real service against a chat fake
-with a controlled clock, crashing and restarting at each delivery (issue 14, points 3 and 4).
+with a controlled clock, crashing and restarting at each delivery (issue 14, its done-when).
 
-One channel gets alerts and `remind:3d`, another a `digest:daily@08:00`, both in
-Europe/Brussels. The stories are our own, scripted as analyses (the analysis is not what is
-under test here): US duties on Chinese steel pipes, 25% -> 30%, announced for Dec 15, delayed
-to Dec 22, in force, removed; and an EU duty on US whiskey, announced for Jan 10 and removed
-before its reminder is due.
+Three channels, in Europe/Brussels where it matters: alerts with `updates:thread remind:3d`,
+a `digest:daily@08:00`, and alerts with `updates:channel`. The stories are our own, scripted
+as analyses (the analysis is not what is under test here; the near-duplicate detector is):
+US duties on Chinese steel pipes, 25% -> 30%, announced for Dec 15, run again by two other
+outlets (syndicated copies: folded into the alert by an edit), delayed to Dec 22, in force,
+removed; and an EU duty on US whiskey, announced for Jan 10 and removed before its reminder
+is due. Each later step of a measure is an update in the thread of its alert (a post of its
+own with `updates:channel`), each a new item of the digest.
 """
 
 from __future__ import annotations

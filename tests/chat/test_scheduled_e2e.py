@@ -1,8 +1,11 @@
-"""Reminders and digests end to end (issue 14, points 3 and 4): the real service with the real
-Slack (slack-bolt, slack-sdk) and Discord (discord.py) connectors against the local fakes, a
-controlled clock, and a crash and restart at every delivery (before posting, and after
-posting but before recording it). Per channel: the reminder comes once, at the right moment,
-moved by the delay and cancelled by a removal; one digest per period; nothing twice."""
+"""Issue 14's scripted history end to end (`tests/chat/scheduled_story.py`): the real service
+with the real Slack (slack-bolt, slack-sdk) and Discord (discord.py) connectors against the
+local fakes, a controlled clock, and a crash and restart at every delivery (before posting,
+and after posting but before recording it), alerts, edits, updates, reminders and digests
+alike. Per channel: one alert per measure, the syndicated copies folded into it by an edit,
+one update per later step in its thread (or as a post of its own with `updates:channel`),
+saying what changed; the reminder once, at the right moment, moved by the delay and
+cancelled by a removal; one digest per period; nothing twice."""
 
 from __future__ import annotations
 
