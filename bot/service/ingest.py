@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.analysis import near_duplicates
@@ -44,6 +44,7 @@ class IngestStore(Protocol):
     async def alerted_channels(self, alert_id: str) -> list[str]: ...
     async def first_alerts(self, alert_ids: Sequence[str]) -> dict[str, str]: ...
     async def ledger_rows(self, pairs: Iterable[tuple[str, str]]) -> list[LedgerRow]: ...
+    def now(self) -> datetime: ...
 
 
 FOLD_WITHIN = timedelta(days=7)
@@ -161,7 +162,7 @@ class Ingest:
         if not (tp.is_trade and analysis.tariff_changes):
             return [], off
         pairs = {(country_key(c.imposer), country_key(c.target)) for c in analysis.tariff_changes}
-        now = datetime.now(UTC)
+        now = self._store.now()  # the clock the stored rows were seen by: the same order at posting
         mine = [LedgerRow(art.id, art.title, art.published, now, i, c, art.url)
                 for i, c in enumerate(analysis.tariff_changes)]
         rows = [r for r in await self._store.ledger_rows(pairs) if r.article_id != art.id] + mine

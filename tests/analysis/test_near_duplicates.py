@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis.near_duplicates import best_match, containment, measures_differ, same_event, sketch
+from bot.analysis.near_duplicates import (
+    best_match,
+    containment,
+    measures_differ,
+    same_event,
+    sketch,
+)
 from bot.domain import TariffChange
 from tests.follow_stories import ANNOUNCE, DELAY, IN_FORCE, REMOVAL, SYNDICATED_COPY, WIRE_COPY
 

@@ -1,8 +1,11 @@
-"""Reminders and digests end to end (issue 14, points 3 and 4): the real service with the real
-Slack (slack-bolt, slack-sdk) and Discord (discord.py) connectors against the local fakes, a
-controlled clock, and a crash and restart at every delivery (before posting, and after
-posting but before recording it). Per channel: the reminder comes once, at the right moment,
-moved by the delay and cancelled by a removal; one digest per period; nothing twice."""
+"""Issue 14's scripted history end to end (`tests/chat/scheduled_story.py`): the real service
+with the real Slack (slack-bolt, slack-sdk) and Discord (discord.py) connectors against the
+local fakes, a controlled clock, and a crash and restart at every delivery (before posting,
+and after posting but before recording it), alerts, edits, updates, reminders and digests
+alike. Per channel: one alert per measure, the syndicated copies folded into it by an edit,
+one update per later step in its thread (or as a post of its own with `updates:channel`),
+saying what changed; the reminder once, at the right moment, moved by the delay and
+cancelled by a removal; one digest per period; nothing twice."""
 
 from __future__ import annotations
 
@@ -16,12 +19,27 @@ import pytest
 
 from bot.chat.discord_bot import DiscordConnector
 from bot.chat.slack import SlackConnector
-from bot.config import ConsoleSettings, DiscordSettings, Settings, SlackSettings, StoreSettings
+from bot.config import (
+    ConsoleSettings,
+    DeliverySettings,
+    DiscordSettings,
+    Settings,
+    SlackSettings,
+    StoreSettings,
+)
 from bot.render.slack_blocks import block_texts
 from bot.service.app import Service
 from tests.chat.fake_discord import CHANNEL_ID, MANAGE_CHANNELS, FakeDiscord, running
 from tests.chat.fake_slack import FakeSlack
-from tests.chat.scheduled_story import Clock, CrashOnce, play_the_month, scripted
+from tests.chat.scheduled_story import (
+    DELIVERIES,
+    STEPS,
+    Clock,
+    CrashOnce,
+    Post,
+    play_the_month,
+    scripted,
+)
 from tests.chat.slack_helpers import (
     ENV_HTTP,
     assert_within_slack_limits,
@@ -33,18 +51,30 @@ from tests.render.test_discord_embeds import displayed, everything, within_limit
 
 pytestmark = pytest.mark.slow
 WAIT = 30.0
+ONE_AT_A_TIME = DeliverySettings(concurrency=1)
+"""One post at a time, so each simulated crash is its own restart (posts side by side are
+tested in tests/service/test_dispatch.py)."""
 DIGEST_CHANNEL = "900000000000000299"
+CHANGES_CHANNEL = "900000000000000298"
 CRASHES = [None, "claimed", "posted"]
 
 
+def _link(key: str) -> str | None:
+    """The one link a message may carry: its story's source (none for reminders, digests)."""
+    if key.startswith(("remind:", "digest:")):
+        return None
+    story = key.split(":")[1] if key.startswith(("update:", "change:")) else key
+    return STEPS[story].url
+
+
 class SlackChat:
-    alerts, digest = "slack:C1", "slack:C2"
+    alerts, digest, changes = "slack:C1", "slack:C2", "slack:C3"
 
     def __init__(self, tmp: Path, fake: FakeSlack, pg_schema: str | None = None) -> None:
         self.fake = fake
         self.settings = Settings(database_url=POSTGRES_URL if pg_schema else None,
                                  store=StoreSettings(data_dir=tmp / "data", pg_schema=pg_schema),
-                                 console=ConsoleSettings(enabled=False), subscriptions=(),
+                                 console=ConsoleSettings(enabled=False), subscriptions=(), delivery=ONE_AT_A_TIME,
                                  slack=SlackSettings(enabled=True, host="127.0.0.1", port=0, api_url=fake.api_url))
         self.connector: SlackConnector | None = None
 
@@ -63,23 +93,29 @@ class SlackChat:
         await self.fake.wait_for(lambda: len(self.fake.responses) > before, WAIT)
         assert "Subscribed" in self.fake.responses[-1]["text"]
 
-    def posts(self, channel: str) -> list[tuple[str, str]]:
+    def posts(self, channel: str) -> list[Post]:
         out = []
-        for m in self.fake.posts(channel.split(":")[1]):
+        cid = channel.split(":")[1]
+        messages = self.fake.posts(cid)
+        by_ts = {m["ts"]: m["metadata"]["event_payload"]["key"] for m in messages}
+        for m in messages:
             assert_within_slack_limits(m)
             key = m["metadata"]["event_payload"]["key"]
-            assert pings_or_links(m, allowed_link=f"<https://news.example/{key}|Read the source>") == []
-            out.append((key, "\n".join(block_texts(m["blocks"]))))
+            link = _link(key)
+            assert pings_or_links(m, allowed_link=f"<{link}|Read the source>" if link else None) == []
+            edits = sum(1 for e in self.fake.edits if e["channel"] == cid and e["ts"] == m["ts"])
+            parent = by_ts[m["thread_ts"]] if m.get("thread_ts") else None
+            out.append(Post(key, "\n".join(block_texts(m["blocks"])), parent, edits))
         return out
 
 
 class DiscordChat:
-    alerts, digest = f"discord:{CHANNEL_ID}", f"discord:{DIGEST_CHANNEL}"
+    alerts, digest, changes = f"discord:{CHANNEL_ID}", f"discord:{DIGEST_CHANNEL}", f"discord:{CHANGES_CHANNEL}"
 
     def __init__(self, tmp: Path, fake: FakeDiscord) -> None:
         self.fake = fake
         self.settings = Settings(store=StoreSettings(data_dir=tmp / "data"), console=ConsoleSettings(enabled=False), subscriptions=(),
-                                 discord=DiscordSettings(enabled=True))
+                                 delivery=ONE_AT_A_TIME, discord=DiscordSettings(enabled=True))
 
     async def start(self, clock: Clock, crash: CrashOnce) -> Service:
         service = Service(self.settings, connectors=[DiscordConnector(self.settings.discord)], checkpoint=crash,
@@ -94,13 +130,18 @@ class DiscordChat:
                                                                 channel_id=channel.split(":")[1]), WAIT)
         assert answer["data"]["embeds"][0]["title"] == "Subscribed", answer
 
-    def posts(self, channel: str) -> list[tuple[str, str]]:
+    def posts(self, channel: str) -> list[Post]:
         out = []
-        for m in self.fake.messages.get(channel.split(":")[1], []):
+        cid = channel.split(":")[1]
+        by_id: dict[str, str] = {}
+        for m in self.fake.messages.get(cid, []):
             sent = within_limits([discord.Embed.from_dict(e) for e in m["embeds"]])
             assert "@everyone" not in everything(sent) and "<!channel>" in displayed(sent)  # shown, not pinging
             footer = sent[-1]["footer"]["text"]
-            out.append((footer.rsplit("id: ", 1)[1].replace("\\", ""), displayed(sent)))
+            key = by_id[str(m["id"])] = footer.rsplit("id: ", 1)[1].replace("\\", "")
+            ref = (m.get("message_reference") or {}).get("message_id")
+            edits = sum(1 for e in self.fake.edits if e["channel_id"] == cid and str(e["message_id"]) == str(m["id"]))
+            out.append(Post(key, displayed(sent), by_id[str(ref)] if ref else None, edits))
         return out
 
 
@@ -122,7 +163,7 @@ async def test_slack_reminders_and_digests_once_each_through_crashes(
         tmp_path: Path, slack_fake: FakeSlack, crash_at: str | None) -> None:
     crash = CrashOnce(crash_at)
     play = await play_the_month(SlackChat(tmp_path, slack_fake), crash)
-    assert play.restarts == crash.count == (0 if crash_at is None else 12)  # every delivery crashed once
+    assert play.restarts == crash.count == (0 if crash_at is None else DELIVERIES)  # every delivery crashed once
 
 
 @pytest.mark.postgres
@@ -131,7 +172,7 @@ async def test_slack_reminders_and_digests_on_postgresql_through_crashes(tmp_pat
     try:
         crash = CrashOnce("posted")
         play = await play_the_month(SlackChat(tmp_path, slack_fake, schema), crash)
-        assert play.restarts == crash.count == 12
+        assert play.restarts == crash.count == DELIVERIES
     finally:
         await drop_schema(schema)
 
@@ -141,7 +182,7 @@ async def test_discord_reminders_and_digests_once_each_through_crashes(
         tmp_path: Path, discord_fake: FakeDiscord, crash_at: str | None) -> None:
     crash = CrashOnce(crash_at)
     play = await play_the_month(DiscordChat(tmp_path, discord_fake), crash)
-    assert play.restarts == crash.count == (0 if crash_at is None else 12)
+    assert play.restarts == crash.count == (0 if crash_at is None else DELIVERIES)
     await asyncio.sleep(0)
 
 
@@ -150,7 +191,7 @@ async def test_the_console_shows_reminders_and_digests(tmp_path: Path) -> None:
     terminal and in the channel's log, posted once (a restart finds them in the log)."""
     from bot.config import SubscriptionSettings
     from bot.core.connector import LIVE
-    from tests.chat.scheduled_story import STEPS, at
+    from tests.chat.scheduled_story import at
 
     settings = Settings(store=StoreSettings(data_dir=tmp_path / "data"), subscriptions=(
         SubscriptionSettings(channel="console:default", remind="3d", tz="Europe/Brussels"),

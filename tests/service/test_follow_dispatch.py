@@ -58,7 +58,8 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
 
 
 def _dispatcher(store: SqlStore, sink: ThreadSink, crash_at: str | None = None) -> Dispatcher:
-    async def message_for(key: str, channel: str = "") -> Message | None:
+    async def message_for(key: str, channel: str) -> Message | None:
+        assert channel == "fake:C1"  # asked for the channel of the delivery, reconciling too
         return MESSAGES.get(key)
 
     def checkpoint(step: str, d: Delivery) -> None:

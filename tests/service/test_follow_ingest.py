@@ -5,11 +5,12 @@ analysis is given (the scripted stories' tariff changes), so no language model r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.domain import Analysis, Article, Status, Subscription, TariffChange, TradeVerdict
 from bot.service.ingest import Ingest
-from bot.store import SqlStore
+from bot.store import SqlStore, open_store
 from bot.store.fingerprint import fingerprint
 from tests.follow_stories import ANNOUNCE, DELAY, WIRE_COPY
 
@@ -60,4 +61,28 @@ async def test_copies_fold_news_follows_each_channels_choice(store: SqlStore) ->
     # that was told of the measure (C4 got the delay as its alert), so nothing is posted
     await ingest.article(_article(DELAY_RETOLD, date(2025, 9, 25)), 0)
     assert {(d.alert_id, d.channel) for d in await store.deliveries()} == got
-    # (the dispatcher is still woken once: a story with a tariff change may move reminders)
+    assert len(woken) == 4  # woken all the same: a story about a measure may move its reminders
+
+
+async def test_news_is_ordered_by_the_stores_clock_not_the_machines(tmp_path: Path) -> None:
+    """Two reports of one day are told apart by when they were seen. The store records that
+    with its clock (a test's, or any clock ahead of the machine's); ingest must order the new
+    story by the same clock, or the delay sorts before the announcement it follows and
+    becomes a new alert instead of an update."""
+    ahead = datetime.now(UTC) + timedelta(days=400)
+    clock = [ahead]
+    store = open_store(None, tmp_path, clock=lambda: clock[0])
+    await store.migrate()
+    try:
+        await store.subscribe(Subscription("slack:C1"))
+        ingest = Ingest(store, analyse, fingerprint, lambda: None)
+        day = date(2025, 9, 2)
+        await ingest.article(_article(ANNOUNCE, day), 0)
+        clock[0] = ahead + timedelta(hours=1)
+        await ingest.article(_article(DELAY, day), 0)  # reported the same day
+        announce, delay = ANNOUNCE[0].removesuffix(".txt"), DELAY[0].removesuffix(".txt")
+        [measure] = (await store.measure_ids(announce)).values()
+        assert {d.alert_id for d in await store.deliveries(channel="slack:C1")} == {
+            announce, f"update:{delay}:{measure}"}
+    finally:
+        await store.close()
