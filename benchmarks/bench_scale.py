@@ -334,7 +334,7 @@ def run_instance(name: str, schema: str, data: Path) -> None:
         await connector.stop()
         scheduler.shutdown(wait=False)
         await store.close()
-        print(json.dumps({"instance": name, "polls": connector.polls, "skipped": connector.skipped,
+        print(json.dumps({"instance": name, "polls": connector.polls, "claims": connector.claims,
                           "cpu_seconds": round(time.process_time() - cpu, 2)}), flush=True)
 
     asyncio.run(main())
@@ -410,12 +410,12 @@ async def feed_cycle(args: argparse.Namespace, feed_port: int, tmp: Path) -> dic
                      "complete": stats["distinct"] >= args.feeds, "requests": stats["requests"],
                      "feeds_polled_twice": stats["twice"],
                      "polls_per_instance": [d.get("polls") for d in done],
-                     "left_to_others_per_instance": [d.get("skipped") for d in done],
+                     "claims_per_instance": [d.get("claims") for d in done],
                      "cpu_seconds_per_instance": [d.get("cpu_seconds") for d in done]}
                 print(f"feed cycle, {label}: {r['feeds_answered']:,} of {args.feeds:,} feeds by {instances} "
                       f"instance(s) in {r['seconds']} s; "
                       f"{r['requests']:,} requests, {r['feeds_polled_twice']} feeds polled twice; polls per "
-                      f"instance {r['polls_per_instance']}, CPU seconds {r['cpu_seconds_per_instance']}",
+                      f"instance {r['polls_per_instance']}, claims {r['claims_per_instance']}, CPU seconds {r['cpu_seconds_per_instance']}",
                       file=sys.stderr)
                 return r
 

@@ -1,30 +1,32 @@
 """RSS and Atom feeds as a source of the running bot (a `Connector` without chat sinks).
 
 At start the feeds listed in the configuration are added to the store (those already
-known keep their state), and each enabled feed gets its own APScheduler job, run at the
-feed's `next_poll` (its interval, jittered; after failures, its backoff). After each poll
-the job is set again for the new `next_poll`, so one slow or failing feed never delays
-another. Feeds added or removed from chat are picked up at once (the service builds the
-command layer with this connector's `sync`), those changed from the CLI within
-`feeds.sync_seconds`.
+known keep their state). Then one claiming loop takes due feeds from the store in batches
+and polls them: it asks for as many due feeds as it has room for (`feeds.max_connections`
+polls in hand, and a quarter more waiting for a connection, so the connections never run
+dry between two claims), the longest due first, polls each in its own task (so one slow or
+failing feed never delays another), and, when nothing is due, sleeps until the soonest
+`next_poll` in the store (each feed's interval, jittered; after failures, its backoff). A
+poll's save sets the feed's next `next_poll`. Feeds added or enabled again from chat wake
+the loop at once (the service builds the command layer with this connector's `sync`),
+those changed from the CLI within `feeds.sync_seconds`; removed and disabled feeds are
+simply never claimed again.
 
-Several instances on one store each schedule every feed the same way; before polling, an
-instance claims the feed in the store (`SqlStore.claim_feed`: due, and nobody else's for
-`feeds.claim_seconds`). One claim wins; the others find the feed taken or already polled
-this cycle and set their job for when it is due next (or the claim runs out, if its
-holder died). So a feed is fetched once a cycle however many instances run. A stopping
-instance keeps its claims: a poll it cut short may have reached the publisher, so the
-feed waits for its claim to run out rather than be fetched twice in one cycle.
+Several instances on one store run the same loop: a claim takes the due feeds nobody holds,
+in ONE statement (`SqlStore.claim_due_feeds`: `FOR UPDATE SKIP LOCKED` on PostgreSQL), and
+holds them for `feeds.claim_seconds` at most (the poll's save ends the claim). No claim is
+lost or fought over, so a feed is fetched once a cycle however many instances run and more
+instances poll more feeds at once. A stopping instance keeps its claims: a poll it cut short
+may have reached the publisher, so the feed waits for its claim to run out (then another
+instance takes it) rather than be fetched twice in one cycle.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -38,17 +40,19 @@ from bot.sources.feed_writer import PollWriter
 from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
 
 if TYPE_CHECKING:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
     from bot.core.connector import Runtime
     from bot.store import SqlStore
 
 log = logging.getLogger(__name__)
 
 
-CLAIMS_AT_ONCE = 4
-"""Claims a connector asks of the store at once (each is one short transaction)."""
-LOST_AFTER = timedelta(seconds=5)
+IDLE_CHECK = 60.0
+"""The longest the claiming loop sleeps without looking at the store (it is woken sooner
+when a feed is added, when room frees up, or at the soonest `next_poll`)."""
+RETRY_FIRST, RETRY_MAX = 1.0, 60.0
+"""After the store failed a claim: the first wait before asking again, and the longest."""
+BUSY = datetime.max.replace(tzinfo=UTC)
+"""The loop's planned wake-up while it claims: any poll finishing wakes it again."""
 
 
 def utcnow() -> datetime:
@@ -60,18 +64,16 @@ def rules_from(settings: FeedsSettings) -> PollRules:
     return PollRules(timing, settings.fetch_pages, settings.teaser_words)
 
 
-@dataclass(slots=True)
-class _Slot:
-    """A feed's job: when it runs, whether it is running, and which setting of the job this
-    is (each new setting, and each start of a poll, has a new version)."""
-
-    when: datetime
-    running: bool = False
-    version: int = 0
+def hand_size(settings: FeedsSettings) -> tuple[int, int]:
+    """How many polls an instance has in hand at most, and the least room worth a claim:
+    `max_connections` fetching plus a quarter more waiting for a connection, claimed a
+    quarter at a time (a claim per freed connection would cost a statement per poll)."""
+    batch = max(1, settings.max_connections // 4)
+    return settings.max_connections + batch, batch
 
 
 class FeedsConnector:
-    """Polls feeds on the service's scheduler and hands new entries to its ingest."""
+    """Claims due feeds in batches and polls them, handing new entries to its ingest."""
 
     name = "feeds"
 
@@ -81,24 +83,24 @@ class FeedsConnector:
         self._metrics = metrics if metrics is not None else Metrics()
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
-        self._slots: dict[int, _Slot] = {}
-        self._versions = itertools.count(1)
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._hand, self._batch = hand_size(settings)
+        self._in_hand: dict[int, asyncio.Task[None]] = {}
+        self._resting: dict[int, datetime] = {}
+        """Feeds whose poll's outcome could not be saved, not claimed again before then."""
+        self._wake = asyncio.Event()
+        self._planned: datetime | None = None
+        """When the loop means to look again (None: once room frees up; BUSY: it is looking)."""
+        self._loop: asyncio.Task[None] | None = None
         self._stopping = False
         self._http: Http | None = None
         self._writer: PollWriter | None = None
         self._poller: FeedPoller | None = None
-        self._scheduler: AsyncIOScheduler | None = None
         self._store: SqlStore | None = None
         self._instance = "local"
-        self._sync_lock = asyncio.Lock()
-        self._claiming = asyncio.Semaphore(CLAIMS_AT_ONCE)
-        """Claims asked of the store at once: 5,000 feeds due together must not ask for 5,000
-        database connections at once (the connection pool would time out)."""
         self.polls = 0
         """Polls finished since start (for tests and benchmarks)."""
-        self.skipped = 0
-        """Due feeds left to another instance (claimed, or polled already this cycle)."""
+        self.claims = 0
+        """Claims asked of the store since start (each one statement, for up to a batch of feeds)."""
 
     def sinks(self) -> Mapping[str, ChatSink]:
         return {}
@@ -107,12 +109,11 @@ class FeedsConnector:
         s = self._settings
         self._store = store = runtime.store
         self._instance = runtime.instance
-        self._scheduler = runtime.scheduler
         self._http = Http(Limits.from_settings(s), user_agent(s.contact))
         self._writer = PollWriter(store, self._clock)
         self._poller = FeedPoller(self._writer, self._http, runtime.ingest, rules_from(s),
                                   clock=self._clock, rng=self._rng)
-        known = {f.url for f in await store.feeds()}
+        known = {f.url for f in await store.feeds()} if s.feed else set()
         for listed in s.feed:
             if listed.url not in known:
                 try:
@@ -123,129 +124,116 @@ class FeedsConnector:
                 await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
                                      added_by="configuration")
                 log.info("feed %s added from the configuration", listed.url)
-        self._scheduler.add_job(self.sync, "interval", seconds=s.sync_seconds, id="feeds-sync",
-                                max_instances=1, coalesce=True, misfire_grace_time=None,
-                                replace_existing=True)
-        await self.sync()
+        runtime.scheduler.add_job(self.sync, "interval", seconds=s.sync_seconds, id="feeds-sync",
+                                  max_instances=1, coalesce=True, misfire_grace_time=None,
+                                  replace_existing=True)
+        self._loop = asyncio.create_task(self._claiming(), name=f"feeds-claiming-{self._instance}")
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._scheduler is not None:
-            for feed_id in list(self._slots):
-                self._unschedule(feed_id)
-        for task in list(self._tasks):
+        tasks = [t for t in (self._loop, *self._in_hand.values()) if t is not None]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._writer is not None:
             await self._writer.close()
         if self._http is not None:
             await self._http.close()
 
-    # ------------------------------------------------------------ scheduling
-
     async def sync(self) -> None:
-        """Match the scheduled jobs to the feeds in the store: new or re-enabled feeds get
-        a job, removed or disabled ones lose theirs, a feed made due earlier is moved up.
+        """Look at the store again now: a feed added, enabled again or made due from chat or
+        the CLI is claimed at once (if due) and the loop's sleep is set by it."""
+        self._wake.set()
 
-        The list read from the store can be older than a feed's job: a poll that landed
-        while the list was on its way (a batch of polls commits at once) has set the job
-        for the feed's next poll, and the list still shows the state before it. Such a
-        feed (its slot changed during the read) is left alone: rescheduling it from the
-        old `next_poll` would fetch it twice in one cycle."""
-        if self._store is None or self._stopping:
-            return
-        async with self._sync_lock:
-            before = {feed_id: slot.version for feed_id, slot in self._slots.items()}
-            feeds = {f.id: f for f in await self._store.feeds() if not f.disabled}
-            for feed_id, slot in list(self._slots.items()):
-                if feed_id not in feeds and not slot.running and before.get(feed_id) == slot.version:
-                    self._unschedule(feed_id)
-            for feed in feeds.values():
-                known = self._slots.get(feed.id)
-                due = feed.next_poll or self._clock()
-                if known is None:
-                    if feed.id not in before:  # (a slot dropped during the read: its feed is gone or disabled)
-                        self._schedule(feed.id, due)
-                elif (not known.running and known.version == before.get(feed.id)
-                      and due < known.when - timedelta(seconds=1)):
-                    self._schedule(feed.id, due)
-                elif not known.running and self._lost(feed.id, known):
-                    log.warning("feed %s: its poll due at %s did not run; scheduling it again",
-                                feed.url, known.when.isoformat())
-                    self._schedule(feed.id, due)
+    # ------------------------------------------------------------ the claiming loop
 
-    def _lost(self, feed_id: int, slot: _Slot) -> bool:
-        """The feed's job is gone though its time is long past and no poll of it runs (the
-        scheduler skips a run that comes while the feed's previous run is still finishing)."""
-        return (self._scheduler is not None and slot.when < self._clock() - LOST_AFTER
-                and self._scheduler.get_job(f"feed-{feed_id}") is None)
+    def _room(self) -> int:
+        return self._hand - len(self._in_hand)
 
-    def _schedule(self, feed_id: int, when: datetime) -> None:
-        if self._scheduler is None or self._stopping:
-            return
-        self._slots[feed_id] = _Slot(when, version=next(self._versions))
-        # max_instances=2: the run a finishing run sets may come due before the scheduler has
-        # counted the first one done (a loaded loop); with 1 it would be skipped, and lost
-        self._scheduler.add_job(self._run, "date", run_date=when, args=[feed_id], id=f"feed-{feed_id}",
-                                replace_existing=True, misfire_grace_time=None, coalesce=True, max_instances=2)
+    def _excluded(self) -> set[int]:
+        now = self._clock()
+        for feed_id in [fid for fid, until in self._resting.items() if until <= now]:
+            del self._resting[feed_id]
+        return set(self._in_hand) | set(self._resting)
 
-    def _unschedule(self, feed_id: int) -> None:
-        self._slots.pop(feed_id, None)
-        if self._scheduler is not None:
-            job = self._scheduler.get_job(f"feed-{feed_id}")
-            if job is not None:
-                job.remove()
-
-    async def _run(self, feed_id: int) -> None:
-        """The job of one feed: poll it, then set the job again for its next poll."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-        slot = self._slots.setdefault(feed_id, _Slot(self._clock()))
-        if slot.running:  # (a second run of the job while the first finishes: the first sets the next)
-            if task is not None:
-                self._tasks.discard(task)
-            return
-        slot.running = True
-        slot.version = next(self._versions)
-        feed: Feed | None = None
-        try:
-            feed = await self.poll_once(feed_id)
-        except Exception:  # the store failed before the poll began: try again, never drop the job
-            retry = self._clock() + timedelta(seconds=self._settings.every)
-            log.exception("feed #%d could not be polled; trying again at %s", feed_id, retry.isoformat())
-            self._schedule(feed_id, retry)
-            return
-        finally:
-            slot.running = False
-            if task is not None:
-                self._tasks.discard(task)
-        if feed is None or feed.disabled:
-            self._slots.pop(feed_id, None)
-        else:
-            self._schedule(feed_id, feed.next_poll or self._clock())
-
-    async def poll_once(self, feed_id: int) -> Feed | None:
-        """Poll one feed now, if this instance wins its claim; its state afterwards (None: the
-        feed is gone or disabled). A feed another instance polls or has polled this cycle is
-        not fetched: its state comes back with `next_poll` set to when to look again."""
-        if self._store is None or self._poller is None:
+    async def _claiming(self) -> None:
+        """Claim due feeds while there is room, poll them, sleep until the next is due."""
+        store = self._store
+        if store is None:
             raise RuntimeError("the feeds connector has not been started")
-        async with self._claiming:
-            claim = await self._store.claim_feed(feed_id, self._instance,
-                                                 timedelta(seconds=self._settings.claim_seconds))
-        feed = claim.feed
-        if feed is None or feed.disabled:
-            return None
-        if not claim.won:
-            if claim.holder is not None:
-                log.debug("feed %s is being polled by %s; looking again at %s", feed.url, claim.holder,
-                          claim.retry_at.isoformat() if claim.retry_at else "once due")
+        lease = timedelta(seconds=self._settings.claim_seconds)
+        retry = RETRY_FIRST
+        while not self._stopping:
+            room = self._room()
+            wait: float | None = None
+            if room >= self._batch:
+                self._wake.clear()
+                self._planned = BUSY
+                try:
+                    exclude = self._excluded()
+                    self.claims += 1
+                    feeds = await store.claim_due_feeds(self._instance, room, lease, exclude=exclude)
+                    for feed in feeds:
+                        self._begin(feed)
+                    if feeds:
+                        log.debug("claimed %d due feed%s (room for %d)", len(feeds), "" if len(feeds) == 1 else "s",
+                                  room)
+                    if len(feeds) < room:  # nothing else due now: sleep until something is
+                        soonest = await store.next_feed_due(exclude=self._excluded())
+                        times = [t for t in (soonest, *self._resting.values()) if t is not None]
+                        wake_at = min(times, default=None)
+                        wait = IDLE_CHECK if wake_at is None else \
+                            min(IDLE_CHECK, (wake_at - self._clock()).total_seconds())
+                        if wait <= 0:  # due now, yet not claimed: rows another claim holds this instant
+                            wait = 0.05
+                        self._planned = self._clock() + timedelta(seconds=wait)
+                    else:
+                        self._planned = None
+                        if self._room() >= self._batch:
+                            continue
+                    retry = RETRY_FIRST
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    log.warning("feeds: could not claim due feeds (%s: %s); asking again in %.0f s",
+                                type(e).__name__, e, retry)
+                    wait, self._planned = retry, self._clock() + timedelta(seconds=retry)
+                    retry = min(RETRY_MAX, retry * 2)
             else:
-                log.debug("feed %s was polled already this cycle; next due at %s", feed.url,
-                          claim.retry_at.isoformat() if claim.retry_at else "now")
-            self.skipped += 1
-            return replace(feed, next_poll=claim.retry_at)
+                self._wake.clear()  # (no await since room was counted: a poll finishing now wakes it)
+                self._planned = None  # woken when room frees up
+            try:
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+
+    def _begin(self, feed: Feed) -> None:
+        task = asyncio.create_task(self._poll(feed), name=f"feed-poll-{feed.id}")
+        self._in_hand[feed.id] = task
+
+    def _finished(self, feed_id: int, next_poll: datetime | None) -> None:
+        self._in_hand.pop(feed_id, None)
+        planned = self._planned
+        if planned is None:
+            if self._room() >= self._batch:
+                self._wake.set()
+        elif next_poll is None or next_poll < planned:
+            self._wake.set()
+
+    async def _poll(self, feed: Feed) -> None:
+        """Poll one claimed feed; its save ends the claim and sets its next poll."""
+        next_poll: datetime | None = None
+        try:
+            next_poll = await self.poll(feed)
+        finally:
+            self.polls += 1
+            self._finished(feed.id, next_poll)
+
+    async def poll(self, feed: Feed) -> datetime | None:
+        """Poll the feed (claimed by this instance) now; when it is due next (None: disabled)."""
+        if self._poller is None or self._writer is None:
+            raise RuntimeError("the feeds connector has not been started")
         try:
             outcome: PollOutcome = await self._poller.poll(feed)
         except asyncio.CancelledError:
@@ -253,10 +241,17 @@ class FeedsConnector:
         except Exception:
             log.exception("feed %s: the poll failed unexpectedly; trying again after its interval", feed.url)
             self._metrics.feed_failed()
-            return policy.after_failure(feed, "internal error (see the log)", self._clock(), self._rng,
-                                        rules_from(self._settings).timing)
-        finally:
-            self.polls += 1
+            state = policy.after_failure(feed, "internal error (see the log)", self._clock(), self._rng,
+                                         rules_from(self._settings).timing)
+            try:
+                await self._writer.save_feed_poll(state)
+            except Exception as e:
+                rest = self._clock() + timedelta(seconds=self._settings.every)
+                self._resting[feed.id] = rest
+                log.warning("feed %s: its state could not be saved either (%s); not polled again before %s",
+                            feed.url, e, rest.isoformat())
+                return rest
+            return None if state.disabled else state.next_poll
         if outcome.outcome == "failed":
             self._metrics.feed_failed()
-        return outcome.feed
+        return None if outcome.feed.disabled else outcome.feed.next_poll

@@ -8,11 +8,11 @@ became (NULL when it was only recorded: seen at the feed's first poll, or a repe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, func, not_, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -107,44 +107,72 @@ class FeedPoll(NamedTuple):
     prune_before: datetime | None = None
 
 
-class FeedClaim(NamedTuple):
-    """What `claim` found. `won`: this instance holds the feed and polls it now. Otherwise
-    `feed` is None when the feed is gone or disabled, else it is not this instance's to poll
-    now (polled already this cycle, or being polled by `holder`) and `retry_at` says when to
-    look again."""
-
-    feed: Feed | None
-    won: bool
-    retry_at: datetime | None = None
-    holder: str | None = None
+def _claimable(now: datetime, exclude: Collection[int]) -> list[ColumnElement[bool]]:
+    """Enabled, due, and not one of `exclude` (the feeds the caller has in hand)."""
+    where = [f.c.disabled.is_(False), or_(f.c.next_poll.is_(None), f.c.next_poll <= now)]
+    if exclude:
+        where.append(f.c.id.not_in(list(exclude)))
+    return where
 
 
-async def claim(conn: AsyncConnection, feed_id: int, instance: str, now: datetime, lease: timedelta,
-                early: timedelta = timedelta(seconds=1)) -> FeedClaim:
-    """Claim a due feed for `instance` until `now + lease`, in one conditional UPDATE: the
-    feed is enabled, due (`next_poll` at most `early` ahead), and nobody else holds an
-    unexpired claim. Several instances racing for one feed: PostgreSQL lets one UPDATE
-    through and re-checks the others against its committed row, so exactly one wins; the
-    poll's save clears the claim and moves `next_poll` on, so the feed is not due again
-    this cycle."""
-    won = (await conn.execute(
-        update(f).where(
-            f.c.id == feed_id,
-            f.c.disabled.is_(False),
-            or_(f.c.next_poll.is_(None), f.c.next_poll <= now + early),
-            or_(f.c.claim_until.is_(None), f.c.claim_until < now, f.c.claimed_by == instance),
-        ).values(claimed_by=instance, claim_until=now + lease).returning(*f.c)
-    )).mappings().first()
-    if won is not None:
-        return FeedClaim(feed_from(won), True)
-    row = (await conn.execute(select(f).where(f.c.id == feed_id))).mappings().first()
-    if row is None or row["disabled"]:
-        return FeedClaim(None, False)
-    feed = feed_from(row)
-    held_until = row["claim_until"] if row["claim_until"] is not None and row["claim_until"] >= now else None
-    times = [t for t in (feed.next_poll, held_until) if t is not None]
-    return FeedClaim(feed, False, max(times) if times else now + lease,
-                     opt_str(row["claimed_by"]) if held_until is not None else None)
+async def claim_due(conn: AsyncConnection, instance: str, limit: int, now: datetime, lease: timedelta,
+                    exclude: Collection[int] = ()) -> list[Feed]:
+    """Claim up to `limit` due feeds for `instance` until `now + lease`, the longest due
+    first, in ONE statement: enabled, due, not in `exclude`, and nobody holds an unexpired
+    claim. PostgreSQL: the rows are picked `FOR UPDATE SKIP LOCKED`, so instances claiming
+    at once take different feeds and never wait for each other, and no claim is lost; the
+    poll's save clears the claim and moves `next_poll` on, so the feed is not due again this
+    cycle. (A claim runs out after `lease`: the feed of an instance that died is taken over.)"""
+    if limit < 1:
+        return []
+    # a CTE, read once: PostgreSQL may run an IN (subquery) again for each row it updates,
+    # and a LIMIT ... SKIP LOCKED subquery run again takes more rows than `limit`
+    due = (
+        select(f.c.id)
+        .where(*_claimable(now, exclude), or_(f.c.claim_until.is_(None), f.c.claim_until < now))
+        .order_by(f.c.next_poll, f.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("due")
+    )
+    stmt = (
+        update(f)
+        .where(f.c.id.in_(select(due.c.id)))
+        .values(claimed_by=instance, claim_until=now + lease)
+        .returning(*f.c)
+    )
+    rows = (await conn.execute(stmt)).mappings().all()
+    return sorted((feed_from(r) for r in rows), key=lambda feed: (feed.next_poll or now, feed.id))
+
+
+async def due_unclaimed(conn: AsyncConnection, limit: int, now: datetime, exclude: Collection[int] = ()) -> list[Feed]:
+    """Up to `limit` due feeds, the longest due first, without writing a claim (one process
+    on the store: what it has in hand, `exclude`, is all that is claimed)."""
+    if limit < 1:
+        return []
+    q = select(f).where(*_claimable(now, exclude)).order_by(f.c.next_poll, f.c.id).limit(limit)
+    return [feed_from(r) for r in (await conn.execute(q)).mappings()]
+
+
+async def next_due(conn: AsyncConnection, now: datetime, exclude: Collection[int] = ()) -> datetime | None:
+    """When a feed not in `exclude` may next be claimed (None: no enabled feed): the soonest
+    `next_poll` of the unclaimed ones, or the end of a live claim (its holder polls it, or
+    died and the claim runs out), whichever is sooner."""
+    live = and_(f.c.claim_until.is_not(None), f.c.claim_until >= now)
+    q = select(func.min(case((not_(live), func.coalesce(f.c.next_poll, now)))),
+               func.min(case((live, f.c.claim_until)))).where(f.c.disabled.is_(False))
+    if exclude:
+        q = q.where(f.c.id.not_in(list(exclude)))
+    row = (await conn.execute(q)).first()
+    times = [t for t in (row or ()) if t is not None]
+    return min((_aware(t) for t in times), default=None)
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A time read through an aggregate (SQLite may hand back its text form, naive UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _state_update() -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.domain import Analysis, Article, Delivery, Feed, Subscription
 
 if TYPE_CHECKING:
-    from bot.store.feeds import FeedClaim, FeedPoll
+    from bot.store.feeds import FeedPoll
     from bot.store.ledger import LedgerEntry
     from bot.store.sql import AddedArticle
 
@@ -82,7 +82,9 @@ class Store(Protocol):
     async def remove_feed(self, url: str) -> bool: ...
     async def feeds(self) -> list[Feed]: ...
     async def get_feed(self, feed_id: int) -> Feed | None: ...
-    async def claim_feed(self, feed_id: int, instance: str, lease: timedelta) -> FeedClaim: ...
+    async def claim_due_feeds(self, instance: str, limit: int, lease: timedelta, *,
+                              exclude: Collection[int] = ()) -> list[Feed]: ...
+    async def next_feed_due(self, *, exclude: Collection[int] = ()) -> datetime | None: ...
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]: ...
     async def save_feed_poll(self, feed: Feed, entries: Iterable[tuple[str, str | None]] = (), *,
                              keep: Iterable[str] = (), forget_after: timedelta | None = None) -> bool: ...

@@ -6,7 +6,7 @@ Every public method is one transaction. Writes on SQLite take the write lock at 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -610,17 +610,25 @@ class SqlStore:
         async with self._read() as conn:
             return await fq.get(conn, feed_id=feed_id)
 
-    async def claim_feed(self, feed_id: int, instance: str, lease: timedelta) -> fq.FeedClaim:
-        """Claim the feed for `instance` to poll it now, if it is due and nobody else polls
-        it (see `bot.store.feeds.claim`). On SQLite one process runs (the run lock), so the
-        claim is won at once, without a write: the feed as stored (None if gone)."""
-        if self.dialect == "sqlite":
-            feed = await self.get_feed(feed_id)
-            live = None if feed is None or feed.disabled else feed
-            return fq.FeedClaim(live, live is not None)
+    async def claim_due_feeds(self, instance: str, limit: int, lease: timedelta, *,
+                              exclude: Collection[int] = ()) -> list[Feed]:
+        """Up to `limit` due feeds for `instance` to poll now, the longest due first, none of
+        `exclude` (those it has in hand), each claimed until `now + lease` in one statement
+        (see `bot.store.feeds.claim_due`). On SQLite one process runs (the run lock): what it
+        has in hand is all that is claimed, so the due feeds are read, nothing is written."""
         now = self._now()
+        if self.dialect == "sqlite":
+            async with self._read() as conn:
+                return await fq.due_unclaimed(conn, limit, now, exclude)
         async with self._write() as conn:
-            return await fq.claim(conn, feed_id, instance, now, lease)
+            return await fq.claim_due(conn, instance, limit, now, lease, exclude)
+
+    async def next_feed_due(self, *, exclude: Collection[int] = ()) -> datetime | None:
+        """When a feed not in `exclude` may next be claimed: its `next_poll`, or the end of
+        another instance's claim on it; None when no feed is enabled."""
+        now = self._now()
+        async with self._read() as conn:
+            return await fq.next_due(conn, now, exclude)
 
     async def seen_entry_keys(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """Which of these entry keys (id:..., link:...) the feed has shown before."""

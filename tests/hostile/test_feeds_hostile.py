@@ -14,7 +14,7 @@ import logging
 import random
 import socket
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -391,32 +391,34 @@ async def test_two_slow_feeds_holding_the_hosts_places_do_not_hold_up_its_other_
 
 
 class FlakyStore(SqlStore):
-    """The real store, whose first reading of one feed fails (a database hiccup)."""
+    """The real store, whose first claim of due feeds fails (a database hiccup)."""
 
     failures = 1
 
-    async def get_feed(self, feed_id: int) -> Feed | None:
+    async def claim_due_feeds(self, instance: str, limit: int, lease: timedelta, *,
+                              exclude: Collection[int] = ()) -> list[Feed]:
         if self.failures:
             self.failures -= 1
             raise OSError("the database went away for a moment")
-        return await super().get_feed(feed_id)
+        return await super().claim_due_feeds(instance, limit, lease, exclude=exclude)
 
 
-async def test_a_feed_whose_poll_could_not_start_is_tried_again(
+async def test_a_feed_whose_claim_the_store_failed_is_claimed_again(
         tmp_path: Path, start: Callable[..., Awaitable[Running]], caplog: pytest.LogCaptureFixture) -> None:
     store = FlakyStore(create_engine(async_url(None, tmp_path)))
-    with caplog.at_level(logging.ERROR, logger="bot.sources"):
-        run = await start(connector_settings(every=0.2, sync_seconds=3600.0), store=store)
-        run.server.feed("/trade.xml", rss20([item(1)]))
-        url = run.server.url("/trade.xml")
+    await store.migrate()
+    with caplog.at_level(logging.WARNING, logger="bot.sources"):
+        server = await FeedServer().start()
+        server.feed("/trade.xml", rss20([item(1)]))
+        url = server.url("/trade.xml")
         await store.add_feed(url, 600.0)
-        await run.connector.sync()
+        await start(connector_settings(every=0.2, sync_seconds=3600.0), server=server, store=store)
 
         async def polled() -> bool:
             return any(f.url == url and f.last_success is not None for f in await store.feeds())
 
-        await until(polled)  # no periodic sync: the job itself was set again after the failure
-    assert "could not be polled; trying again" in caplog.text and store.failures == 0
+        await until(polled)  # no periodic sync: the loop asked again after the failure
+    assert "could not claim due feeds (OSError: the database went away" in caplog.text and store.failures == 0
 
 
 async def test_a_loopback_feed_in_the_configuration_is_not_added(

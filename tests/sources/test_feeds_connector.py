@@ -7,7 +7,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -236,22 +235,37 @@ async def test_a_disabled_feed_stops_being_polled(make: Callable[..., Awaitable[
     assert row[3] == "disabled after 2 failures" and "HTTP 410" in row[5] and row[6] == "-"
 
 
-async def test_a_feed_whose_job_went_missing_is_scheduled_again(make: Callable[..., Awaitable[Running]]) -> None:
-    """The scheduler drops a date job it skips (a run coming due while the feed's previous
-    run is still counted, on a loaded loop): the next sync puts the job back."""
+async def test_a_feed_made_due_again_from_chat_is_polled_at_once(make: Callable[..., Awaitable[Running]]) -> None:
+    """The loop sleeps until the soonest next poll (an hour away here); adding the feed again
+    from chat makes it due now and wakes the loop, no periodic sync needed."""
     server = await FeedServer().start()
     server.feed("/trade.xml", rss20([item(1)]))
     listed = FeedSettings(url=server.url("/trade.xml"), every=3600.0)
-    run = await make(feeds_settings(feed=(listed,), sync_seconds=0.2), server)
+    run = await make(feeds_settings(feed=(listed,), sync_seconds=3600.0), server)
 
-    async def polled() -> bool:
-        return await last_success(run.store, listed.url) is not None
+    async def polled(times: int) -> bool:
+        return len(server.requests_to("/trade.xml")) >= times
 
-    await until(polled)
-    scheduler = run.connector._scheduler
-    assert scheduler is not None
-    [(feed_id, slot)] = run.connector._slots.items()
-    await until(lambda: asyncio.sleep(0, result=not slot.running))
-    scheduler.remove_job(f"feed-{feed_id}")  # as the scheduler does with a skipped run
-    slot.when -= timedelta(hours=2)  # its time long past
-    await until(lambda: asyncio.sleep(0, result=scheduler.get_job(f"feed-{feed_id}") is not None))
+    await until(lambda: polled(1))
+    await asyncio.sleep(0.5)
+    assert len(server.requests_to("/trade.xml")) == 1  # not due again for an hour
+    answer = await run.commands.execute(ADMIN, f"feeds add {listed.url} --every 1h")
+    assert answer.kind == "reply", answer
+    await until(lambda: polled(2), 10.0)
+
+
+async def test_feeds_due_beyond_the_room_of_one_claim_are_all_polled(make: Callable[..., Awaitable[Running]]) -> None:
+    """More feeds due at once than an instance has in hand: they are claimed batch after
+    batch as polls finish, each polled once."""
+    run = await make(feeds_settings(max_connections=4, per_host=4, sync_seconds=3600.0))
+    for n in range(40):
+        run.server.feed(f"/f{n}.xml", rss20([item(n)]), delay=0.05)
+        await run.store.add_feed(run.server.url(f"/f{n}.xml"), 3600.0)
+    await run.connector.sync()
+
+    async def all_polled() -> bool:
+        return sum(1 for f in await run.store.feeds() if f.last_success is not None) == 40
+
+    await until(all_polled, 30.0)
+    assert sorted(len(run.server.requests_to(f"/f{n}.xml")) for n in range(40)) == [1] * 40
+    assert run.server.most_in_flight <= 4  # feeds.max_connections
