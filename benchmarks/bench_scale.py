@@ -45,7 +45,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,8 +56,22 @@ DISCORD_PER_SECOND = 50
 FEED_ENTRIES = 5
 
 
-# ---------------------------------------------------------------- the chat fakes (child process)
+if TYPE_CHECKING:
+    from aiohttp import web
 
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, int]:
+    """Serve `app` on 127.0.0.1 at a free port: its runner and the port."""
+    from aiohttp import web
+
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the chat fakes (child process)
 
 def serve_chat(port_file: Path, latency: float, workspaces: int) -> None:
     from aiohttp import web
@@ -82,11 +96,7 @@ def serve_chat(port_file: Path, latency: float, workspaces: int) -> None:
 
         app = web.Application()
         app.router.add_get("/stats", stats)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        _, port = await _serve(app)
         port_file.write_text(json.dumps({"slack": slack.port, "discord": discord.port, "stats": port}))
         await asyncio.Event().wait()
 
@@ -273,11 +283,7 @@ def serve_feeds(port_file: Path, latency: float, hosts: int, entries: int) -> No
         app.router.add_post("/advance", advance)
         app.router.add_post("/reset", reset)
         app.router.add_get("/stats", stats)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        runner, port = await _serve(app)
         for h in range(2, hosts + 1):
             await web.TCPSite(runner, f"127.0.0.{h}", port).start()
         port_file.write_text(json.dumps({"port": port}))
