@@ -85,6 +85,12 @@ class SqlStore:
         deliveries it claims are recorded as its, and its reconcile leaves alone those of
         other live instances. None: a store used by one process only (the CLI, tests)."""
         self._closed = False
+        self._read_options: dict[str, Any] = (
+            {READ_ONLY: True} if engine.dialect.name == "sqlite" else {"isolation_level": "AUTOCOMMIT"})
+        """How a read-only connection is opened: SQLite, `BEGIN DEFERRED` (`bot.store.engine`);
+        PostgreSQL, with no transaction around it, where BEGIN and ROLLBACK were two round
+        trips a read that bought nothing (under READ COMMITTED each statement takes its own
+        snapshot inside a transaction too)."""
 
     @property
     def dialect(self) -> str:
@@ -136,7 +142,7 @@ class SqlStore:
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
         async with self._engine.connect() as conn:
-            await conn.execution_options(**{READ_ONLY: True})
+            await conn.execution_options(**self._read_options)
             yield conn
 
     def _write(self) -> AbstractAsyncContextManager[AsyncConnection]:
