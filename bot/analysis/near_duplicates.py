@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -60,9 +62,15 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations() -> tuple[Any, Any]:
+    """The permutations of the seed, drawn once (datasketch draws them for every MinHash)."""
+    return MinHash(num_perm=PERMUTATIONS, seed=SEED).permutations  # type: ignore[no-any-return]
+
+
 def sketch(title: str, body: str) -> Sketch:
     found = shingles(f"{title}\n{body}")
-    m = MinHash(num_perm=PERMUTATIONS, seed=SEED)
+    m = MinHash(num_perm=PERMUTATIONS, seed=SEED, permutations=_permutations(), scheme="affine32")
     m.update_batch([s.encode("utf-8") for s in found])
     figures = sorted({f.replace(",", "") for f in _FIGURE.findall(f"{title}\n{body}")})
     return Sketch(np.asarray(m.hashvalues, dtype=np.uint64).tobytes(), len(found), tuple(figures))
