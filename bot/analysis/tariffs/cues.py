@@ -95,7 +95,9 @@ _CUE_TABLE: tuple[tuple[str, Status, int], ...] = (
      r"|(?:could|might|may)\s+(?:\w+\s+)?(?:impose|levy|raise|slap|introduce|hit|put|place|increase|"
      r"cut|set|face|be\s+(?:imposed|raised|hit|levied)))\b",
      "proposed", 3),
-    (r"\b(?:announc(?:e|ed|es|ing|ement)|decid(?:e|ed|es|ing)|decision|(?<!duty\s)(?<!\border\s)(?<!executive\s)order(?:ed|s|ing)?"
+    (r"\b(?:announc(?:e|ed|es|ing|ement)|decid(?:e|ed|es|ing)|decision"
+     r"|determin(?:e|ed|es|ing)\s+to(?!\s+(?:apply|assign|calculate|continue|use)\b)"  # not a review's rate
+     r"|(?<!duty\s)(?<!\border\s)(?<!executive\s)order(?:ed|s|ing)?"
      r"|will|shall|would|plan(?:s|ned|ning)?|approv(?:e|ed|es|al)|agree(?:d|s)?\s+to|set\s+to"
      r"|intend(?:s|ed)?|intention|due\s+to\s+take"
      r"|(?:is|are)\s+to|to\s+take\s+effect|unveil(?:ed|s)?|pledged)\b", "announced", 2),

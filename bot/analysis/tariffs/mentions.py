@@ -235,12 +235,34 @@ def status_removal_to_come(c: Clause, r: Reading) -> Reading:
 
 
 def status_agreed_in_past(c: Clause, r: Reading) -> Reading:
-    """"agreed to impose a duty ... earlier this year": a decision dated in the past is in
-    force."""
-    if r.best is not None and r.state == "announced" and PAST_TIME.search(c.text[c.lo : c.hi]) \
-            and re.match(r"(?i)agree|decid|approv", c.cue_text(r.best)):
+    """"agreed to impose a duty ... earlier this year", "On August 30, 2019, the Trade
+    Representative determined to increase the rate": a decision dated in the past is in
+    force. ("has determined to" with no date is the notice's own decision: announced.)"""
+    if r.best is not None and r.state == "announced" \
+            and (PAST_TIME.search(c.text[c.lo : c.hi]) or _DATED_OPENING.match(c.text)) \
+            and re.match(r"(?i)agree|decid|approv|determin", c.cue_text(r.best)):
         return replace(r, state="in_effect")
     return r
+
+
+_DATED_OPENING = re.compile(r"\W*(?:On|In)\s+[A-Z][a-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d\d\b(?![^,]{0,40}\bwill\b)")
+"""A sentence that opens on a day of a year ("On August 20, 2019, ..."): a narrated step."""
+
+
+def status_means_of(c: Clause, r: Reading) -> Reading:
+    """"has determined to revise the action by increasing the rate on aircraft, and by
+    modifying the list of products subject to additional 25 percent duties": a clause that
+    only says by what means, with no cue of its own, takes the state of the verb it serves."""
+    if r.best is not None or not _MEANS.match(c.text[c.lo : c.noun.start]):
+        return r
+    cues = [x for x in status_cues(c.text[: c.lo]) if x.strength >= 2]
+    if not cues:
+        return r
+    best = max(cues, key=lambda x: (x.strength, x.start))
+    return replace(r, state=best.status, strength=best.strength)
+
+
+_MEANS = re.compile(r"\s*(?:and\s+)?by\s+\w+ing\b", re.IGNORECASE)
 
 
 def status_maintained(c: Clause, r: Reading) -> Reading:
@@ -277,6 +299,7 @@ STATUS_RULES: tuple[Callable[[Clause, Reading], Reading], ...] = (
     status_agreed_in_past,
     status_maintained,
     status_listed_under,
+    status_means_of,
 )
 """After the strongest cue of the clause (`tariff_timing.status`), each rule in turn refines
 the state (and the rates a removal implies)."""

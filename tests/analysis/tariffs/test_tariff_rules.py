@@ -80,6 +80,16 @@ CASES: list[tuple[str, str, list[dict[str, Any]]]] = [
      [{"imposer": "Malaysia", "target": "US", "new": 0, "status": "announced"}]),
     ("status_agreed_in_past", "Brazil agreed to impose a 12 pct duty on Chinese steel earlier this year.",
      [{"new": 12, "status": "in_effect"}]),
+    ("status_agreed_in_past", "On March 4, 2024, the U.S. Trade Representative determined to raise the additional "
+     "duties on goods of Vietnam to 20 percent.", [{"imposer": "US", "target": "Vietnam", "new": 20,
+                                                   "status": "in_effect"}]),
+    ("status_means_of", "After the hearings, the U.S. Trade Representative has determined to change the action by "
+     "dropping electric motors from the list, and by adding products of Thailand to the list of goods subject "
+     "to additional 15 percent duties.", [{"imposer": "US", "target": "Thailand", "new": 15, "status": "announced"}]),
+    ("status_means_of", "The U.S. Trade Representative has determined to raise the additional duties on goods of "
+     "Vietnam to 20 percent.", [{"target": "Vietnam", "new": 20, "status": "announced"}]),
+    ("rate_named_rate", "For the exporters not selected for review, we have determined to apply a rate of 4.2 "
+     "percent under the antidumping duty order on steel wire from Oman.", [{"new": 4.2, "status": "in_effect"}]),
     ("status_maintained", "The United States will maintain at 15 percent the tariffs on goods of Japan.",
      [{"imposer": "US", "target": "Japan", "new": 15, "status": "in_effect"}]),
     # --- rates
