@@ -22,7 +22,7 @@ from bot.core.router import decide
 from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Subscription
 from bot.service.worker import AnalysisFailed
-from bot.store.follow import CHANGE, FOLD, UPDATE, update_key
+from bot.store.follow import CHANGE, FOLD, UPDATE, CopyFound, Recheck, update_key
 from bot.store.ledger import LedgerRow, country_key
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,8 @@ class IngestStore(Protocol):
                                         digests: Sequence[Subscription] = (),
                                         reminders: Sequence[Subscription] = (),
                                         sketch: Sketch | None = None, first_of: str | None = None,
-                                        posts: Iterable[tuple[str, str]] = ()) -> None: ...
+                                        posts: Iterable[tuple[str, str]] = (),
+                                        recheck: Recheck | None = None) -> None: ...
     async def set_file_signature(self, path: str, signature: str) -> None: ...
     async def first_reports(self, within: timedelta) -> dict[str, Sketch]: ...
     async def alerted_channels(self, alert_id: str) -> list[str]: ...
@@ -102,14 +103,26 @@ class Ingest:
         async with self._deciding:  # one story at a time: a copy sees the first report saved
             return await self._decide_and_save(analysis, sketch)
 
-    async def _decide_and_save(self, analysis: Analysis, sketch: Sketch) -> Analysis:
+    async def _decide_and_save(self, analysis: Analysis, sketch: Sketch,
+                               not_copies: frozenset[str] = frozenset()) -> Analysis:
+        """Fold the story into the first report it copies, or save it as a first report. The
+        save asks the store to check again under a lock all instances share (`Recheck`):
+        another instance may have saved a report of the same event meanwhile, and then the
+        story is decided again. `not_copies`: first reports it is worded like but is not a
+        copy of (other measures)."""
         article = analysis.article
-        first = near_duplicates.best_match(sketch, await self._store.first_reports(FOLD_WITHIN))
-        if first is not None and first != article.id:
+
+        def copy_of(reports: dict[str, Sketch]) -> str | None:
+            found = near_duplicates.best_match(sketch, {k: v for k, v in reports.items() if k not in not_copies})
+            return None if found == article.id else found
+
+        first = copy_of(await self._store.first_reports(FOLD_WITHIN))
+        if first is not None:
             earlier = await self._store.get_analysis(first)
             if earlier is not None and near_duplicates.measures_differ(analysis.tariff_changes,
                                                                        earlier.tariff_changes):
                 log.info("%s: worded like %s but reports other measures: not a copy", article.id, first)
+                not_copies |= {first}
             else:
                 return await self._fold(analysis, sketch, first)
         subs = await self._store.subscriptions()
@@ -119,9 +132,15 @@ class Ingest:
         posts, off = await self._updates(analysis, {s.channel: s for s in subs})
         followed = {channel for _, channel in posts} | off
         channels = [s.channel for s in sending if not s.digest and s.channel not in followed]
-        await self._store.save_analysis_and_enqueue(analysis, channels, digests=digests,
-                                                    reminders=[s for s in sending if s.remind_seconds],
-                                                    sketch=sketch, posts=posts)
+        try:
+            await self._store.save_analysis_and_enqueue(analysis, channels, digests=digests,
+                                                        reminders=[s for s in sending if s.remind_seconds],
+                                                        sketch=sketch, posts=posts,
+                                                        recheck=Recheck(FOLD_WITHIN, copy_of))
+        except CopyFound as e:
+            log.info("%s: another instance has just saved %s, a report of the same event: deciding again",
+                     article.id, e.first)
+            return await self._decide_and_save(analysis, sketch, not_copies)
         self.processed += 1
         tp = analysis.trade_policy
         for key, channel in posts:

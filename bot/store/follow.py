@@ -5,8 +5,9 @@ the caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,6 +26,25 @@ UPDATE = "update:"
 """`update:<article id>:<measure id>`: a reply in the thread of the measure's first alert."""
 CHANGE = "change:"
 """`change:<article id>:<measure id>`: the same news as a post of its own (`updates:channel`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Asked of a first report's save on PostgreSQL: under a lock that every instance's such
+    save takes, the first reports seen `within` that time are read again and `copy_of` says
+    which one (if any) the story turned out to be a copy of."""
+
+    within: timedelta
+    copy_of: Callable[[dict[str, Sketch]], str | None]
+
+
+class CopyFound(Exception):
+    """The save was rolled back: another instance saved a first report of the same event a
+    moment before (`first`); the story is to be decided again."""
+
+    def __init__(self, first: str) -> None:
+        super().__init__(f"a copy of {first}")
+        self.first = first
 
 
 def update_key(prefix: str, article_id: str, measure_id: str) -> str:

@@ -69,6 +69,12 @@ def candidate_ids(article_id: str, fingerprint: str) -> Iterator[str]:
         yield f"{article_id}-{fingerprint[:digits]}"
 
 
+_FIRST_REPORTS_LOCK = text(
+    "SELECT pg_advisory_xact_lock(hashtext('tradewatch:first-reports'), hashtext(current_schema()))")
+"""Held to the end of a first report's save (`Recheck`); two int4 keys, apart from the
+leases' bigint keys (`bot.store.lease`)."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -249,7 +255,7 @@ class SqlStore:
         self, analysis: Analysis, channels: Iterable[str], *, alert_id: str | None = None,
         digests: Sequence[Subscription] = (), reminders: Sequence[Subscription] = (),
         sketch: Sketch | None = None, first_of: str | None = None,
-        posts: Iterable[tuple[str, str]] = (),
+        posts: Iterable[tuple[str, str]] = (), recheck: fw.Recheck | None = None,
     ) -> None:
         """The analysis, its ledger rows and pending deliveries of its alert (default id: the
         article id) to `channels`, in ONE transaction: all of it is stored or none.
@@ -262,10 +268,19 @@ class SqlStore:
 
         With `sketch`, the story's near-duplicate sketch is kept too (`first_of`: the first
         report it is a copy of); `posts` are further deliveries, (key, channel), such as
-        `fold:` edits and `update:` replies (`bot.store.follow`)."""
+        `fold:` edits and `update:` replies (`bot.store.follow`).
+
+        With `recheck` (PostgreSQL; SQLite has one process): raises `CopyFound`, having
+        stored nothing, if the story is a copy of a first report another instance saved
+        while this one was deciding."""
         now = self._now()
         key = alert_id or analysis.article.id
         async with self._write() as conn:
+            if recheck is not None and self.dialect == "postgresql":
+                await conn.execute(_FIRST_REPORTS_LOCK)
+                first = recheck.copy_of(await fw.first_reports(conn, now - recheck.within))
+                if first is not None:
+                    raise fw.CopyFound(first)
             await self._save_analysis(conn, analysis, now)
             plain = await sched.add_to_digests(conn, key, digests, now) if digests else []
             await dq.enqueue(conn, key, [*channels, *plain], now)
