@@ -136,7 +136,9 @@ class Ingest:
             await self._store.save_analysis_and_enqueue(analysis, channels, digests=digests,
                                                         reminders=[s for s in sending if s.remind_seconds],
                                                         sketch=sketch, posts=posts,
-                                                        recheck=Recheck(FOLD_WITHIN, copy_of))
+                                                        # only an alert can be another story's first report
+                                                        recheck=Recheck(FOLD_WITHIN, copy_of)
+                                                        if channels or digests else None)
         except CopyFound as e:
             log.info("%s: another instance has just saved %s, a report of the same event: deciding again",
                      article.id, e.first)
