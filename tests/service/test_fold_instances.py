@@ -4,18 +4,15 @@ the other copy folded into it (issue 14 "one event, one alert", across instances
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.analysis.near_duplicates import Sketch
 from bot.domain import Analysis, Article, Subscription, TradeVerdict
 from bot.service.ingest import Ingest
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from bot.store.fingerprint import fingerprint
-from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 BODY = ("The finance ministry of Norway said on Tuesday that it would raise the duty on imported "
         "farmed salmon feed from neighbouring countries, citing a surge of cheap shipments over the "
@@ -52,21 +49,9 @@ class Meeting:
         return found
 
 
-@pytest.fixture
-async def two_stores(tmp_path: Path) -> AsyncIterator[list[SqlStore]]:
-    schema = await postgres_schema()
-    stores = [open_store(POSTGRES_URL, tmp_path, schema=schema) for _ in range(2)]
-    try:
-        await stores[0].migrate()
-        yield stores
-    finally:
-        for s in stores:
-            await s.close()
-        await drop_schema(schema)
-
-
 @pytest.mark.postgres
-async def test_copies_ingested_at_once_by_two_instances_make_one_alert(two_stores: list[SqlStore]) -> None:
+async def test_copies_ingested_at_once_by_two_instances_make_one_alert(pg_stores: list[SqlStore]) -> None:
+    two_stores = pg_stores[:2]
     one = two_stores[0]
     await one.subscribe(Subscription("console:desk"))
     read: list[str] = []

@@ -14,7 +14,6 @@ from sqlalchemy import text
 
 from bot.service.leases import Leases
 from bot.store import SqlStore, StoreUnavailable, open_store
-from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 
 class Duty:
@@ -36,19 +35,6 @@ async def until(check: Callable[[], bool], timeout: float = 20.0) -> None:
         if time.monotonic() - start > timeout:
             raise AssertionError(f"not within {timeout} s")
         await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def pg_stores(tmp_path: Path) -> AsyncIterator[list[SqlStore]]:
-    schema = await postgres_schema()
-    stores = [open_store(POSTGRES_URL, tmp_path, schema=schema) for _ in range(3)]
-    try:
-        await stores[0].migrate()
-        yield stores
-    finally:
-        for s in stores:
-            await s.close()
-        await drop_schema(schema)
 
 
 async def test_on_sqlite_the_one_instance_runs_every_duty(tmp_path: Path) -> None:
