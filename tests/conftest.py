@@ -1,4 +1,4 @@
-"""Shared test helpers: where ../shared is, and skipping cleanly when it is absent."""
+"""Shared test helpers: where ../shared is (skipping cleanly when it is absent), and stores."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import SqlStore, open_store
+from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()
@@ -28,3 +29,17 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
     await s.migrate()
     yield s
     await s.close()
+
+
+@pytest.fixture
+async def pg_stores(tmp_path: Path) -> AsyncIterator[list[SqlStore]]:
+    """Three stores (three instances' connections) on one fresh, migrated PostgreSQL schema."""
+    schema = await postgres_schema()
+    stores = [open_store(POSTGRES_URL, tmp_path, schema=schema) for _ in range(3)]
+    try:
+        await stores[0].migrate()
+        yield stores
+    finally:
+        for s in stores:
+            await s.close()
+        await drop_schema(schema)

@@ -9,7 +9,6 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -17,10 +16,9 @@ from bot.chat.discord_bot import DiscordConnector, gateway_lease
 from bot.config import DiscordSettings
 from bot.core.commands import Commands
 from bot.service.leases import Leases
-from bot.store import SqlStore, open_store
+from bot.store import SqlStore
 from tests.chat.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord, running
 from tests.chat.test_discord_bot import _alert, _no_analysis, _runtime
-from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -32,16 +30,8 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def stores(tmp_path: Path) -> AsyncIterator[list[SqlStore]]:
-    schema = await postgres_schema()
-    made = [open_store(POSTGRES_URL, tmp_path, schema=schema) for _ in range(2)]
-    try:
-        await made[0].migrate()
-        yield made
-    finally:
-        for s in made:
-            await s.close()
-        await drop_schema(schema)
+def stores(pg_stores: list[SqlStore]) -> list[SqlStore]:
+    return pg_stores[:2]
 
 
 async def until(check: object, timeout: float = 30.0) -> None:
