@@ -9,62 +9,18 @@ with SIGKILL a new run starts (the OS released the lock). Waits have generous gu
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runs import PYTHON, START_GUARD, Run
 from tests.conftest import EXAMPLES, ROOT
 
 pytestmark = pytest.mark.slow
-PYTHON = sys.executable
-START_GUARD = 180.0
-
-
-class Run:
-    """A `tradewatch run` subprocess whose stderr lines are collected as they come."""
-
-    def __init__(self, config: Path, *args: str, env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen([PYTHON, "-m", "bot", "run", "--config", str(config), *args], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, **(env or {})})
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    def wait_for(self, words: str, timeout: float = START_GUARD) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(words in ln for ln in self.lines):
-                return
-            if self.proc.poll() is not None:
-                self._reader.join(timeout=10)
-                if any(words in ln for ln in self.lines):
-                    return
-                break
-            time.sleep(0.1)
-        raise AssertionError(f"{words!r} not seen within {timeout} s:\n{''.join(self.lines)}")
-
-    def end(self, sig: int = signal.SIGINT) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=120)
-        self._reader.join(timeout=10)
-        return code
-
-
 def _config(tmp_path: Path) -> Path:
     (tmp_path / "news").mkdir()
     shutil.copy(EXAMPLES / "2025-03-06-us-steel-tariffs.txt", tmp_path / "news" / "steel.txt")

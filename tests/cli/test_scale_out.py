@@ -22,11 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -38,13 +35,12 @@ import asyncpg
 import pytest
 
 from tests.chat.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from tests.conftest import ROOT
+from tests.cli.runs import Run
 from tests.pg import POSTGRES_URL, drop_schema, postgres_schema
 from tests.sources.feed_server import FeedServer, Item, rss20
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-PYTHON = sys.executable
 GUARD = 300.0
 FEEDS = 1000
 FILES = 300
@@ -98,39 +94,6 @@ class Background:
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
-
-
-class Run:
-    """A `tradewatch run` subprocess whose stderr lines are collected as they come."""
-
-    def __init__(self, config: Path, instance: str, env: dict[str, str]) -> None:
-        self.instance = instance
-        self.proc = subprocess.Popen([PYTHON, "-m", "bot", "run", "--config", str(config)], cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, **env, "TRADEWATCH_INSTANCE_ID": instance})
-        self.lines: list[str] = []
-        self.killed = False
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    def saw(self, words: str) -> bool:
-        return any(words in ln for ln in list(self.lines))
-
-    def end(self, sig: int = signal.SIGINT) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        try:
-            code = self.proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait(timeout=30)
-        self._reader.join(timeout=10)
-        return code
 
 
 def wait_until(check: Callable[[], bool], what: str, runs: list[Run], timeout: float = GUARD) -> float:
@@ -220,7 +183,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
             urls.append(server.url(f"/f{n}.xml"))
         config = _config(tmp_path, schema, urls, slack.api_url)
         env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "TRADEWATCH_DATABASE_URL": POSTGRES_URL}
-        runs = [Run(config, name, env) for name in ("a", "b", "c")]
+        runs = [Run(config, env=env, instance=name) for name in ("a", "b", "c")]
         wait_until(lambda: all(r.saw("TradeWatch is running") for r in runs), "all three running", runs)
         expected_alerts = TRADE_FILES + BACKFILLED
 
@@ -244,7 +207,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
         assert took < 30, f"the lease was taken over {took:.1f} s after the kill"
         wait_until(lambda: bg.call(lambda: len(slack.sockets)) > sockets_before, "a new Socket Mode connection",
                    others, timeout=60)
-        replacement = Run(config, f"{victim.instance}2", env)
+        replacement = Run(config, env=env, instance=f"{victim.instance}2")
         runs.append(replacement)
         wait_until(lambda: replacement.saw("TradeWatch is running"), "the replacement running", runs)
         # every alert out, and two full cycles after the kill's claims ran out
