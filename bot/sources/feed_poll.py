@@ -74,14 +74,15 @@ class FeedPoller:
         self._clock = clock
         self._rng = rng
 
-    async def poll(self, feed: Feed) -> PollOutcome:
+    async def poll(self, feed: Feed, *, start_by: float | None = None) -> PollOutcome:
+        """`start_by`: see `Http.get` (TooLate is raised, nothing is saved)."""
         headers = {"Accept": FEED_ACCEPT}
         if feed.etag:
             headers["If-None-Match"] = feed.etag
         if feed.last_modified:
             headers["If-Modified-Since"] = feed.last_modified
         try:
-            fetched = await self._http.get(feed.url, headers)
+            fetched = await self._http.get(feed.url, headers, start_by=start_by)
         except FetchError as e:
             return await self._failed(feed, str(e))
         moved = fetched.moved_to

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ from bot.domain import Feed
 from bot.sources import feed_policy as policy
 from bot.sources.feed_poll import FeedPoller, PollOutcome, PollRules
 from bot.sources.feed_writer import PollWriter
-from bot.sources.http_fetch import Http, Limits, Refused, check_public_url, user_agent
+from bot.sources.http_fetch import Http, Limits, Refused, TooLate, check_public_url, user_agent
 
 if TYPE_CHECKING:
     from bot.core.connector import Runtime
@@ -209,7 +210,10 @@ class FeedsConnector:
                 pass
 
     def _begin(self, feed: Feed) -> None:
-        task = asyncio.create_task(self._poll(feed), name=f"feed-poll-{feed.id}")
+        # the fetch must start while the claim is well within its time, or another instance
+        # may claim the feed and fetch it too (a poll can wait in hand for its host's turn)
+        start_by = time.monotonic() + self._settings.claim_seconds / 2
+        task = asyncio.create_task(self._poll(feed, start_by), name=f"feed-poll-{feed.id}")
         self._in_hand[feed.id] = task
 
     def _finished(self, feed_id: int, next_poll: datetime | None) -> None:
@@ -221,23 +225,29 @@ class FeedsConnector:
         elif next_poll is None or next_poll < planned:
             self._wake.set()
 
-    async def _poll(self, feed: Feed) -> None:
+    async def _poll(self, feed: Feed, start_by: float) -> None:
         """Poll one claimed feed; its save ends the claim and sets its next poll."""
         next_poll: datetime | None = None
         try:
-            next_poll = await self.poll(feed)
+            next_poll = await self.poll(feed, start_by=start_by)
         finally:
             self.polls += 1
             self._finished(feed.id, next_poll)
 
-    async def poll(self, feed: Feed) -> datetime | None:
-        """Poll the feed (claimed by this instance) now; when it is due next (None: disabled)."""
+    async def poll(self, feed: Feed, *, start_by: float | None = None) -> datetime | None:
+        """Poll the feed (claimed by this instance) now; when it is due next (None: disabled,
+        or not polled: its claim ran half out before its host's turn came, `start_by`)."""
         if self._poller is None or self._writer is None:
             raise RuntimeError("the feeds connector has not been started")
         try:
-            outcome: PollOutcome = await self._poller.poll(feed)
+            outcome: PollOutcome = await self._poller.poll(feed, start_by=start_by)
         except asyncio.CancelledError:
             raise
+        except TooLate:
+            log.warning("feed %s: not fetched, its claim was half over before a connection to its "
+                        "host was free (this instance has more feeds in hand than it can fetch in "
+                        "time); left to the next claim once this one runs out", feed.url)
+            return None
         except Exception:
             log.exception("feed %s: the poll failed unexpectedly; trying again after its interval", feed.url)
             self._metrics.feed_failed()

@@ -15,12 +15,13 @@
 
 from __future__ import annotations
 
-__all__ = ["FetchError", "Fetched", "Http", "Limits", "Refused", "Resolve", "SafeResolver",
+__all__ = ["FetchError", "Fetched", "Http", "Limits", "Refused", "Resolve", "SafeResolver", "TooLate",
            "address_problem", "check_public_url", "check_url", "resolved_problem", "system_resolve",
            "user_agent"]
 
 import asyncio
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,11 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 CHUNK = 65536
 
+
+
+class TooLate(Exception):
+    """The request's turn (a free slot for its host) came after the time it had to start by:
+    nothing was sent."""
 
 
 class _BlockedAddress(OSError):
@@ -149,19 +155,22 @@ class Http:
             slots = self._hosts[key] = HostSlots(self.limits.per_host, self.limits.slow_after)
         return slots
 
-    async def get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
+    async def get(self, url: str, headers: Mapping[str, str] | None = None, *,
+                  start_by: float | None = None) -> Fetched:
         """GET `url` following redirects; any final status is returned (304 and errors too).
 
         Raises Refused (scheme, address) or FetchError (timeout, too large, redirect loop,
-        network error), each with a message for people."""
+        network error), each with a message for people. With `start_by` (a `time.monotonic()`
+        reading), raises TooLate if its host's turn comes after that: a feed's claim that ran
+        out while the poll waited is not fetched (another instance may have it by then)."""
         total = self.limits.total_timeout
         try:
             async with asyncio.timeout(total):
-                return await self._follow(url, dict(headers or {}))
+                return await self._follow(url, dict(headers or {}), start_by)
         except TimeoutError:
             raise FetchError(f"timed out after {total:g} s") from None
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
+    async def _follow(self, url: str, headers: dict[str, str], start_by: float | None) -> Fetched:
         seen: list[str] = []
         moved_to: str | None = None
         current = url
@@ -170,7 +179,7 @@ class Http:
             if current in seen:
                 raise FetchError(f"redirect loop: {' -> '.join([*seen, current])}")
             seen.append(current)
-            status, resp_headers, body = await self._one(target, headers)
+            status, resp_headers, body = await self._one(target, headers, start_by)
             location = resp_headers.get("location")
             if status not in REDIRECTS or not location:
                 return Fetched(current, status, resp_headers, body, moved_to)
@@ -181,15 +190,17 @@ class Http:
                 moved_to = nxt
             current = nxt
 
-    async def _one(self, url: URL, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    async def _one(self, url: URL, headers: dict[str, str], start_by: float | None
+                   ) -> tuple[int, dict[str, str], bytes]:
         try:
-            async with self._host_slots(url).slot(), self._client().get(
-                url, headers=headers, allow_redirects=False
-            ) as resp:
-                got = {k.lower(): v for k, v in resp.headers.items()}
-                if resp.status in REDIRECTS or resp.status == 304:
-                    return resp.status, got, b""
-                return resp.status, got, await self._read(resp)
+            async with self._host_slots(url).slot():
+                if start_by is not None and time.monotonic() > start_by:
+                    raise TooLate(f"{url} was not fetched: its turn came too late")
+                async with self._client().get(url, headers=headers, allow_redirects=False) as resp:
+                    got = {k.lower(): v for k, v in resp.headers.items()}
+                    if resp.status in REDIRECTS or resp.status == 304:
+                        return resp.status, got, b""
+                    return resp.status, got, await self._read(resp)
         except aiohttp.ClientConnectorError as e:
             if isinstance(e.os_error, _BlockedAddress):
                 raise Refused(f"refused {url}: {e.os_error} "

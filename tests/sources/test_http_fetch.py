@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,6 +16,7 @@ from bot.sources.http_fetch import (
     Limits,
     Refused,
     SafeResolver,
+    TooLate,
     address_problem,
     check_url,
     user_agent,
@@ -174,3 +176,18 @@ def test_public_urls_and_allowed_private_ones_pass() -> None:
     assert check_url("http://93.184.215.14/x", allow_private=False).host == "93.184.215.14"
     assert check_url("http://127.0.0.1:8080/x", allow_private=True).port == 8080
     assert address_problem("8.8.8.8") is None and address_problem("2001:4860:4860::8888") is None
+
+
+async def test_a_request_whose_turn_comes_too_late_is_not_sent(server: FeedServer) -> None:
+    """A feed's poll that waited in hand past the time it had to start by (its claim ran
+    half out) sends nothing: another instance may poll that feed by then."""
+    server.feed("/late.xml", rss20([item(1)]))
+    http = Http(OPEN, user_agent("https://ops.example/tradewatch"))
+    try:
+        with pytest.raises(TooLate, match="turn came too late"):
+            await http.get(server.url("/late.xml"), start_by=time.monotonic() - 1.0)
+        assert server.requests_to("/late.xml") == []
+        fetched = await http.get(server.url("/late.xml"), start_by=time.monotonic() + 60.0)
+        assert fetched.status == 200 and len(server.requests_to("/late.xml")) == 1
+    finally:
+        await http.close()
