@@ -1,7 +1,8 @@
 """RSS and Atom feeds as a source of the running bot (a `Connector` without chat sinks).
 
 At start the feeds listed in the configuration are added to the store (those already
-known keep their state). Then one claiming loop takes due feeds from the store in batches
+known keep their state, also one another instance starting at the same moment added
+after this one read the store's feeds). Then one claiming loop takes due feeds from the store in batches
 and polls them: it asks for as many due feeds as it has room for (`feeds.max_connections`
 polls in hand, and a quarter more waiting for a connection, so the connections never run
 dry between two claims), the longest due first, polls each in its own task (so one slow or
@@ -122,9 +123,12 @@ class FeedsConnector:
                 except Refused as e:
                     log.error("feed %s of the configuration is not added: %s", listed.url, e)
                     continue
-                await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
-                                     added_by="configuration")
-                log.info("feed %s added from the configuration", listed.url)
+                # only_new: another instance starting now may have added (and polled) it since
+                # `known` was read; adding it again would make it due at once, polled twice
+                _, created = await store.add_feed(listed.url, listed.every or s.every, backfill=listed.backfill,
+                                                  added_by="configuration", only_new=True)
+                if created:
+                    log.info("feed %s added from the configuration", listed.url)
         runtime.scheduler.add_job(self.sync, "interval", seconds=s.sync_seconds, id="feeds-sync",
                                   max_instances=1, coalesce=True, misfire_grace_time=None,
                                   replace_existing=True)

@@ -56,9 +56,12 @@ async def get(conn: AsyncConnection, feed_id: int | None = None, url: str | None
 
 
 async def add(conn: AsyncConnection, url: str, every_seconds: float, backfill: bool,
-              added_by: str | None, now: datetime) -> tuple[Feed, bool]:
-    """Insert the feed, or (already there) set its interval and enable it again, due now."""
+              added_by: str | None, now: datetime, *, only_new: bool = False) -> tuple[Feed, bool]:
+    """Insert the feed, or (already there) set its interval and enable it again, due now;
+    with `only_new` a known feed is returned untouched (its schedule and claim stand)."""
     known = await get(conn, url=url)
+    if known is not None and only_new:
+        return known, False
     if known is None:
         # ON CONFLICT: several instances starting at once add the configuration's feeds together
         inserted = (await conn.execute(dialect_insert(conn, f).values(

@@ -610,12 +610,14 @@ class SqlStore:
     # -- feeds (statements in bot.store.feeds) -----------------------------------------------
 
     async def add_feed(self, url: str, every_seconds: float, *, backfill: bool = False,
-                       added_by: str | None = None) -> tuple[Feed, bool]:
+                       added_by: str | None = None, only_new: bool = False) -> tuple[Feed, bool]:
         """Add a feed to poll (due at once), or, when it is known, set its interval and enable
-        it again. True when it is new."""
+        it again, due now (what an admin adding it again means); with `only_new` a known feed
+        is left as it is (the configuration's feeds at start: another instance starting at
+        the same moment may have added and polled it already). True when it is new."""
         now = self._now()
         async with self._write() as conn:
-            return await fq.add(conn, url, every_seconds, backfill, added_by, now)
+            return await fq.add(conn, url, every_seconds, backfill, added_by, now, only_new=only_new)
 
     async def remove_feed(self, url: str) -> bool:
         """Stop polling the feed and forget its entries; False if there was no such feed."""

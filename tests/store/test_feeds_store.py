@@ -34,6 +34,16 @@ async def test_adding_a_known_feed_again_sets_its_interval_and_enables_it(store:
     assert again.last_error == "HTTP 500"  # the last error stays visible until a poll works
 
 
+async def test_adding_a_known_feed_only_if_new_leaves_it_as_it_is(store: SqlStore) -> None:
+    feed, _ = await store.add_feed(URL, 600.0)
+    polled = replace(feed, failures=2, next_poll=store.now() + timedelta(minutes=10))
+    assert await store.save_feed_poll(polled)
+    again, created = await store.add_feed(URL, 120.0, only_new=True)  # the configuration, at start
+    assert not created and again == polled  # its interval, failures and next poll stand
+    fresh, created = await store.add_feed(URL + "?new", 120.0, only_new=True)
+    assert created and fresh.every_seconds == 120.0 and fresh.next_poll == fresh.added_at
+
+
 async def test_poll_state_and_entries_are_saved_together(store: SqlStore) -> None:
     feed, _ = await store.add_feed(URL, 600.0)
     when = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
