@@ -174,6 +174,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
     server = bg.run(FeedServer().start())
     slack = bg.run(FakeSlack().start())
     runs: list[Run] = []
+    killed_at = time.monotonic()  # (set again at the kill; times in messages are relative to it)
     try:
         urls = []
         for n in range(FEEDS):
@@ -241,8 +242,12 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
     for seen in requests:
         times[seen.path].append(seen.at)
     assert len(times) == FEEDS
-    gaps = [b - a for at in times.values() for a, b in zip(sorted(at), sorted(at)[1:], strict=False)]
-    assert gaps and min(gaps) > EVERY / 2, f"a feed was fetched twice {min(gaps):.1f} s apart (every {EVERY} s)"
+    gaps = [(b - a, path, a) for path, at in times.items() for a, b in zip(sorted(at), sorted(at)[1:], strict=False)]
+    assert gaps
+    gap, path, first_at = min(gaps)
+    assert gap > EVERY / 2, (f"{path} was fetched twice {gap:.1f} s apart (every {EVERY} s), the first time "
+                             f"{first_at - killed_at:+.1f} s from the kill; its fetches: "
+                             f"{[round(t - killed_at, 1) for t in sorted(times[path])]}")
     assert sum(len(at) >= 3 for at in times.values()) > FEEDS * 0.9, "feeds went on being polled after the kill"
 
     # each file analysed by one instance (the logs of all four processes together)
