@@ -236,9 +236,10 @@ class Dispatcher:
                         workers.discard(worker)
                         posted += worker.result()
                 posted += sum(await asyncio.gather(*workers))
-            except asyncio.CancelledError:  # the lane itself is cancelled: so are its posts
-                for worker in workers:
-                    worker.cancel()
+            except asyncio.CancelledError:  # the lane itself is cancelled: so are its posts,
+                for worker in workers:     # and it ends only when they have (a post cut short in
+                    worker.cancel()        # a database call closes its connection on the way out)
+                await asyncio.gather(*workers, return_exceptions=True)
                 raise
             if failed:
                 raise failed[0]
@@ -338,8 +339,11 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Post whenever woken (by a new alert, or by the scheduler's retry job), each lane
-        on its own, so one slow chat service does not hold up the others."""
-        await asyncio.gather(*(self._run_lane(lane) for lane in self._lanes))
+        on its own, so one slow chat service does not hold up the others. Cancelled, it
+        returns only once every lane has ended (nothing is left running against the store)."""
+        async with asyncio.TaskGroup() as lanes:
+            for lane in self._lanes:
+                lanes.create_task(self._run_lane(lane), name=f"delivery-lane-{lane or 'other'}")
 
     async def _run_lane(self, lane: str | None) -> None:
         wake = self._wakes[lane]

@@ -299,6 +299,36 @@ async def test_stop_lets_the_post_in_hand_finish_then_ends_the_lanes(store: SqlS
     assert await _dispatcher(store, sink).drain() == 0
 
 
+async def test_a_cancelled_dispatcher_returns_only_when_every_post_under_way_has_ended(store: SqlStore) -> None:
+    """The last resort of a stop whose grace ran out: `run` cancelled while a post is under
+    way. It returns only after the post has unwound (a database call cut short closes its
+    connection on the way out, which takes a moment), so nothing is left running against a
+    store about to be closed (such a leftover kept the test process from ending)."""
+    entered, unwound = asyncio.Event(), []
+
+    class UnwindingSink(RecordingSink):
+        async def post(self, channel_id: str, message: Message) -> str | None:
+            entered.set()
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                await asyncio.sleep(0.2)  # like a connection closed on the way out
+                unwound.append(channel_id)
+                raise
+            return None
+
+    dispatcher = _dispatcher(store, UnwindingSink())
+    running = asyncio.create_task(dispatcher.run())
+    dispatcher.wake()
+    await asyncio.wait_for(entered.wait(), timeout=30)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(running, timeout=30)
+    assert running.cancelled() and unwound == ["C1"]
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    assert [d.state for d in await store.deliveries("alert-1")] == ["sending"]  # for the next reconcile
+
+
 # ---------------------------------------------------------------- posts side by side (issue 13)
 
 
