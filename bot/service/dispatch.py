@@ -236,9 +236,11 @@ class Dispatcher:
                         workers.discard(worker)
                         posted += worker.result()
                 posted += sum(await asyncio.gather(*workers))
-            except asyncio.CancelledError:  # the lane itself is cancelled: so are its posts,
-                for worker in workers:     # and it ends only when they have (a post cut short in
-                    worker.cancel()        # a database call closes its connection on the way out)
+            except asyncio.CancelledError:
+                # the lane itself is cancelled: so are its posts, and it ends only when they
+                # have (a post cut short in a database call closes its connection on the way out)
+                for worker in workers:
+                    worker.cancel()
                 await asyncio.gather(*workers, return_exceptions=True)
                 raise
             if failed:
