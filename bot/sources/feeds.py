@@ -1,17 +1,17 @@
 """RSS and Atom feeds as a source of the running bot (a `Connector` without chat sinks).
 
-At start the feeds listed in the configuration are added to the store (those already
-known keep their state, also one that another instance starting at the same moment added
-after this one read the store's feeds). Then one claiming loop takes due feeds from the
-store in batches and polls them: it asks for as many due feeds as it has room for (`feeds.max_connections`
-polls in hand, and a quarter more waiting for a connection, so the connections never run
-dry between two claims), the longest due first, polls each in its own task (so one slow or
-failing feed never delays another), and, when nothing is due, sleeps until the soonest
-`next_poll` in the store (each feed's interval, jittered; after failures, its backoff). A
-poll's save sets the feed's next `next_poll`. Feeds added or enabled again from chat wake
-the loop at once (the service builds the command layer with this connector's `sync`),
-those changed from the CLI within `feeds.sync_seconds`; removed and disabled feeds are
-simply never claimed again.
+At start the feeds listed in the configuration are added to the store (those already known
+keep their state, also one that another instance starting at the same moment added after
+this one read the store's feeds). Then one claiming loop takes due feeds from the store in
+batches and polls them: it asks for as many due feeds as it has room for
+(`feeds.max_connections` polls in hand, and a quarter more waiting for a connection, so the
+connections never run dry between two claims), the longest due first, polls each in its own
+task (so one slow or failing feed never delays another), and, when nothing is due, sleeps
+until the soonest `next_poll` in the store (each feed's interval, jittered; after failures,
+its backoff). A poll's save sets the feed's next `next_poll`. Feeds added or enabled again
+from chat wake the loop at once (the service builds the command layer with this connector's
+`sync`), those changed from the CLI within `feeds.sync_seconds`; removed and disabled feeds
+are simply never claimed again.
 
 Several instances on one store run the same loop: a claim takes the due feeds nobody holds,
 in ONE statement (`SqlStore.claim_due_feeds`: `FOR UPDATE SKIP LOCKED` on PostgreSQL), and
