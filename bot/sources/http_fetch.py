@@ -179,7 +179,9 @@ class Http:
             if current in seen:
                 raise FetchError(f"redirect loop: {' -> '.join([*seen, current])}")
             seen.append(current)
-            status, resp_headers, body = await self._one(target, headers, start_by)
+            # only the first request waits on `start_by`: once the publisher was asked, the
+            # redirects are followed (TooLate means nothing was sent)
+            status, resp_headers, body = await self._one(target, headers, start_by if len(seen) == 1 else None)
             location = resp_headers.get("location")
             if status not in REDIRECTS or not location:
                 return Fetched(current, status, resp_headers, body, moved_to)

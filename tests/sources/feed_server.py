@@ -198,8 +198,9 @@ class FeedServer:
 
         self._routes[path] = handler
 
-    def redirect(self, path: str, to: str, code: int = 302) -> None:
+    def redirect(self, path: str, to: str, code: int = 302, *, delay: float = 0.0) -> None:
         async def handler(request: web.Request) -> web.StreamResponse:
+            await asyncio.sleep(delay)
             return web.Response(status=code, headers={"Location": to})
 
         self._routes[path] = handler

@@ -189,5 +189,9 @@ async def test_a_request_whose_turn_comes_too_late_is_not_sent(server: FeedServe
         assert server.requests_to("/late.xml") == []
         fetched = await http.get(server.url("/late.xml"), start_by=time.monotonic() + 60.0)
         assert fetched.status == 200 and len(server.requests_to("/late.xml")) == 1
+        # once the publisher was asked, its redirect is followed even after the time ran out
+        server.redirect("/moved.xml", "/late.xml", delay=1.5)
+        fetched = await http.get(server.url("/moved.xml"), start_by=time.monotonic() + 1.0)
+        assert fetched.status == 200 and len(server.requests_to("/late.xml")) == 2
     finally:
         await http.close()
