@@ -50,6 +50,16 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> 
     raise AssertionError(f"not within {timeout} s")
 
 
+def feeds_runtime(settings: FeedsSettings, store: SqlStore, commands: Commands, data_dir: Path,
+                  ingest: Callable[[Article, int], Awaitable[Analysis | None]], instance: str = "local") -> Runtime:
+    """What the service hands the feeds connector (no folders: a file handed over fails)."""
+    async def ingest_file(found: Discovered, priority: int) -> None:
+        raise AssertionError("no files expected")
+
+    return Runtime(Settings(store=StoreSettings(data_dir=data_dir), feeds=settings), store, commands,
+                   AsyncIOScheduler(), ingest, lambda: None, ingest_file, instance=instance)
+
+
 @pytest.fixture
 async def make(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Running]]]:
     made: list[tuple[FeedsConnector, AsyncIOScheduler, SqlStore, FeedServer]] = []
@@ -66,14 +76,10 @@ async def make(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[Running]
             await store.add_article(article, article.id)
             return await stand_in_analysis(article)
 
-        async def ingest_file(found: Discovered, priority: int) -> None:
-            raise AssertionError("no files expected")
-
         connector = FeedsConnector(settings)
         commands = Commands(store, stand_in_analysis, feeds=settings, feeds_changed=connector.sync)
-        scheduler = AsyncIOScheduler()
-        runtime = Runtime(Settings(store=StoreSettings(data_dir=tmp_path), feeds=settings), store, commands,
-                          scheduler, ingest, lambda: None, ingest_file)
+        runtime = feeds_runtime(settings, store, commands, tmp_path, ingest)
+        scheduler = runtime.scheduler
         await connector.start(runtime)
         scheduler.start()
         made.append((connector, scheduler, store, server))

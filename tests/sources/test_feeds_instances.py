@@ -9,17 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
+from bot.config import FeedSettings, FeedsSettings
 from bot.core.commands import Commands
 from bot.core.connector import Runtime
-from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Feed
 from bot.sources.feeds import FeedsConnector
 from bot.store import SqlStore
 from tests.sources.feed_server import FeedServer, rss20
 from tests.sources.feed_stories import item, stand_in_analysis
+from tests.sources.test_feeds_connector import feeds_runtime
 
 pytestmark = pytest.mark.postgres
 
@@ -28,12 +27,8 @@ def _runtime(settings: FeedsSettings, store: SqlStore, instance: str, tmp_path: 
     async def ingest(article: Article, priority: int) -> Analysis | None:
         return await stand_in_analysis(article)
 
-    async def ingest_file(found: Discovered, priority: int) -> None:
-        raise AssertionError("no files expected")
-
-    return Runtime(Settings(store=StoreSettings(data_dir=tmp_path), feeds=settings), store,
-                   Commands(store, stand_in_analysis, feeds=settings), AsyncIOScheduler(), ingest,
-                   lambda: None, ingest_file, instance=instance)
+    return feeds_runtime(settings, store, Commands(store, stand_in_analysis, feeds=settings), tmp_path, ingest,
+                         instance)
 
 
 async def _polled(store: SqlStore, url: str) -> Feed:
