@@ -10,7 +10,9 @@ id, as a replacement process gets). What is checked, from outside the processes:
 - every alert reached every subscribed channel exactly once (the fake Slack's accepted
   posts, the console log's alert keys), and every delivery in the store is `sent`;
 - no feed was fetched twice in one cycle (the feed server's request times per feed);
-- each file was analysed by one instance (the processes' logs);
+- each file was read and its story stored analysed (the store), by one instance (the
+  processes' logs: at most one story, the one the killed instance had stored in the moment
+  before it would have said so, is read again by another instance and found analysed);
 - the Socket Mode lease was taken over by another instance within 30 s of the kill (its
   log, and a new Socket Mode connection at the fake Slack).
 
@@ -51,6 +53,8 @@ EVERY = 30.0
 CHANNEL = "CALERTS"
 ANALYSED = re.compile(r"\]: (story-\d{3}): (?:trade policy|not posted)")
 """The ingest's log line of a file's story analysed and routed (by the process logging it)."""
+SKIPPED = re.compile(r"same story as article (story-\d{3}), already analysed: skipped")
+"""The ingest's log line of a file read again whose story is stored analysed already."""
 T = TypeVar("T")
 
 PRODUCTS = ("steel sheet", "aluminium foil", "copper wire", "bicycles", "solar panels", "olive oil", "cheese",
@@ -169,6 +173,18 @@ async def _deliveries(schema: str) -> list[tuple[str, str, str]]:
         await conn.close()
 
 
+async def _files(schema: str) -> tuple[int, set[str]]:
+    """How many files are read (`file_state`), and the ids of the stories stored analysed."""
+    conn = await asyncpg.connect(POSTGRES_URL, timeout=10)
+    try:
+        await conn.execute("SELECT set_config('search_path', $1, false)", schema)
+        read = await conn.fetchval("SELECT count(*) FROM file_state")
+        analysed = {r["article_id"] for r in await conn.fetch("SELECT article_id FROM analyses")}
+        return int(read), analysed
+    finally:
+        await conn.close()
+
+
 def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schema: str) -> None:
     bg = Background()
     server = bg.run(FeedServer().start())
@@ -250,11 +266,20 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
                              f"{[round(t - killed_at, 1) for t in sorted(times[path])]}")
     assert sum(len(at) >= 3 for at in times.values()) > FEEDS * 0.9, "feeds went on being polled after the kill"
 
-    # each file analysed by one instance (the logs of all four processes together)
+    # each file's story stored analysed (the store), by one instance (the logs of all four processes)
+    files = {f"story-{n:03d}" for n in range(FILES)}
+    _, stored = asyncio.run(_files(schema))
+    assert files <= stored, f"files whose story is not stored analysed: {sorted(files - stored)[:10]}"
     analysed = Counter(m.group(1) for r in runs for ln in r.lines if (m := ANALYSED.search(ln)))
-    assert len(analysed) == FILES, f"{len(analysed)} of {FILES} files analysed"
     twice = [f for f, c in analysed.items() if c > 1]
     assert not twice, f"files analysed twice: {twice[:10]}"
+    # The killed instance may have stored a story and died before logging it (the ingest
+    # decides and saves one story at a time, so at most one): another instance, reading the
+    # file again when its claim ran out, finds it analysed and skips it.
+    unlogged = files - set(analysed)
+    skipped = {m.group(1) for r in runs if r is not victim for ln in r.lines if (m := SKIPPED.search(ln))}
+    about = {f: [ln.strip() for r in runs for ln in r.lines if f in ln] for f in sorted(unlogged)[:3]}
+    assert len(unlogged) <= 1 and unlogged <= skipped, f"{len(unlogged)} files analysed with no word of it: {about}"
     shares = {r.instance: sum(1 for ln in r.lines if ANALYSED.search(ln)) for r in runs}
     assert sum(1 for n in shares.values() if n) >= 2, f"the files were shared out: {shares}"
     print(f"\nalerts out at the kill: {out_at_kill} of {expected_alerts}; lease taken over after {took:.1f} s; "
