@@ -283,4 +283,5 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
     shares = {r.instance: sum(1 for ln in r.lines if ANALYSED.search(ln)) for r in runs}
     assert sum(1 for n in shares.values() if n) >= 2, f"the files were shared out: {shares}"
     print(f"\nalerts out at the kill: {out_at_kill} of {expected_alerts}; lease taken over after {took:.1f} s; "
-          f"files analysed per instance: {shares}; requests: {len(requests)}")
+          f"files analysed per instance: {shares}; found analysed on a second reading: {sorted(unlogged)}; "
+          f"requests: {len(requests)}")
