@@ -163,26 +163,29 @@ def _console_keys(data_dir: Path) -> list[str]:
             if ln.startswith("## alert ")]
 
 
-async def _deliveries(schema: str) -> list[tuple[str, str, str]]:
+async def _rows(schema: str, query: str) -> list[asyncpg.Record]:
+    """A query's rows on the test's schema of the shared store."""
     conn = await asyncpg.connect(POSTGRES_URL, timeout=10)
     try:
         await conn.execute("SELECT set_config('search_path', $1, false)", schema)
-        rows = await conn.fetch("SELECT alert_id, channel, state FROM deliveries")
-        return [(r["alert_id"], r["channel"], r["state"]) for r in rows]
+        return list(await conn.fetch(query))
     finally:
         await conn.close()
 
 
-async def _files(schema: str) -> tuple[int, set[str]]:
-    """How many files are read (`file_state`), and the ids of the stories stored analysed."""
-    conn = await asyncpg.connect(POSTGRES_URL, timeout=10)
-    try:
-        await conn.execute("SELECT set_config('search_path', $1, false)", schema)
-        read = await conn.fetchval("SELECT count(*) FROM file_state")
-        analysed = {r["article_id"] for r in await conn.fetch("SELECT article_id FROM analyses")}
-        return int(read), analysed
-    finally:
-        await conn.close()
+def _deliveries(schema: str) -> list[tuple[str, str, str]]:
+    rows = asyncio.run(_rows(schema, "SELECT alert_id, channel, state FROM deliveries"))
+    return [(r["alert_id"], r["channel"], r["state"]) for r in rows]
+
+
+def _files_read(schema: str) -> int:
+    """Files recorded as read (`file_state`)."""
+    return int(asyncio.run(_rows(schema, "SELECT count(*) AS n FROM file_state"))[0]["n"])
+
+
+def _analysed(schema: str) -> set[str]:
+    """The ids of the stories stored with their analysis."""
+    return {r["article_id"] for r in asyncio.run(_rows(schema, "SELECT article_id FROM analyses"))}
 
 
 def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schema: str) -> None:
@@ -231,7 +234,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
         wait_until(lambda: len(set(_console_keys(tmp_path / "data"))) >= expected_alerts
                    and len(set(_slack_keys(slack))) >= expected_alerts, "every alert posted", runs)
         wait_until(lambda: time.monotonic() - killed_at > 40 + 2 * EVERY, "two cycles after the kill", runs)
-        wait_until(lambda: all(st == "sent" for _, _, st in asyncio.run(_deliveries(schema))),
+        wait_until(lambda: all(st == "sent" for _, _, st in _deliveries(schema)),
                    "every delivery settled", runs, timeout=120)
         time.sleep(3 * 2)  # (a late double post would land here)
     finally:
@@ -243,7 +246,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
         bg.close()
 
     # every alert exactly once in every subscribed channel
-    deliveries = asyncio.run(_deliveries(schema))
+    deliveries = _deliveries(schema)
     alerts = {a for a, _, _ in deliveries}
     assert len(alerts) == expected_alerts, f"{len(alerts)} alerts for {expected_alerts} trade stories"
     assert Counter(ch for _, ch, _ in deliveries) == {"console:default": expected_alerts, f"slack:{CHANNEL}": expected_alerts}
@@ -268,7 +271,7 @@ def test_three_instances_share_the_work_and_survive_a_kill(tmp_path: Path, schem
 
     # each file's story stored analysed (the store), by one instance (the logs of all four processes)
     files = {f"story-{n:03d}" for n in range(FILES)}
-    _, stored = asyncio.run(_files(schema))
+    stored = _analysed(schema)
     assert files <= stored, f"files whose story is not stored analysed: {sorted(files - stored)[:10]}"
     analysed = Counter(m.group(1) for r in runs for ln in r.lines if (m := ANALYSED.search(ln)))
     twice = [f for f, c in analysed.items() if c > 1]
