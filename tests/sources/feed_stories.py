@@ -1,5 +1,6 @@
 """Stories written for the feed tests (fictional countries, people and figures), and the
-helpers that turn them into feed items, plus a stand-in analysis for the source tests.
+helpers that turn them into feed items, plus a stand-in analysis for the source tests and
+the runtime the service hands the feeds connector.
 
 The stand-in only says "trade policy" for every story: these tests are about fetching,
 parsing and deduplicating; the real analysis runs in the end-to-end test.
@@ -7,9 +8,18 @@ parsing and deduplicating; the real analysis runs in the end-to-end test.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import FeedsSettings, Settings, StoreSettings
+from bot.core.commands import Commands
+from bot.core.connector import Runtime
+from bot.core.source import Discovered
 from bot.domain import Analysis, Article, TradeVerdict
+from bot.store import SqlStore
 from tests.sources.feed_server import Item
 
 STEEL = (
@@ -58,3 +68,13 @@ def item(n: int, text: str = STEEL, *, title: str | None = None, link: str | Non
 async def stand_in_analysis(article: Article, priority: int = 0) -> Analysis:
     return Analysis(article, TradeVerdict(True, 0.9, ("tariffs",), ("import duty",)),
                     summary=article.title)
+
+
+def feeds_runtime(settings: FeedsSettings, store: SqlStore, commands: Commands, data_dir: Path,
+                  ingest: Callable[[Article, int], Awaitable[Analysis | None]], instance: str = "local") -> Runtime:
+    """What the service hands the feeds connector (no folders: a file handed over fails)."""
+    async def ingest_file(found: Discovered, priority: int) -> None:
+        raise AssertionError("no files expected")
+
+    return Runtime(Settings(store=StoreSettings(data_dir=data_dir), feeds=settings), store, commands,
+                   AsyncIOScheduler(), ingest, lambda: None, ingest_file, instance=instance)

@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import FeedSettings, FeedsSettings, Settings, StoreSettings
+from bot.config import FeedSettings, FeedsSettings, Settings
 from bot.core.commands import Commands, Context
-from bot.core.connector import Runtime
-from bot.core.source import Discovered
 from bot.domain import Analysis, Article, Feed
 from bot.service.connectors import build_connectors
 from bot.sources.feeds import FeedsConnector
 from bot.store import SqlStore, open_store
 from tests.sources.feed_server import FeedServer, rss20
-from tests.sources.feed_stories import GRAIN, STEEL, item, stand_in_analysis
+from tests.sources.feed_stories import GRAIN, STEEL, feeds_runtime, item, stand_in_analysis
 
 ADMIN = Context("console:default", user="U-admin", can_manage=True)
 
@@ -48,16 +46,6 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 10.0) -> 
             return time.monotonic() - start
         await asyncio.sleep(0.05)
     raise AssertionError(f"not within {timeout} s")
-
-
-def feeds_runtime(settings: FeedsSettings, store: SqlStore, commands: Commands, data_dir: Path,
-                  ingest: Callable[[Article, int], Awaitable[Analysis | None]], instance: str = "local") -> Runtime:
-    """What the service hands the feeds connector (no folders: a file handed over fails)."""
-    async def ingest_file(found: Discovered, priority: int) -> None:
-        raise AssertionError("no files expected")
-
-    return Runtime(Settings(store=StoreSettings(data_dir=data_dir), feeds=settings), store, commands,
-                   AsyncIOScheduler(), ingest, lambda: None, ingest_file, instance=instance)
 
 
 @pytest.fixture

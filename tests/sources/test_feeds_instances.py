@@ -17,8 +17,7 @@ from bot.domain import Analysis, Article, Feed
 from bot.sources.feeds import FeedsConnector
 from bot.store import SqlStore
 from tests.sources.feed_server import FeedServer, rss20
-from tests.sources.feed_stories import item, stand_in_analysis
-from tests.sources.test_feeds_connector import feeds_runtime
+from tests.sources.feed_stories import feeds_runtime, item, stand_in_analysis
 
 pytestmark = pytest.mark.postgres
 
